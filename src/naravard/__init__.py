@@ -1,0 +1,3 @@
+"""naravard: a coordination layer for God och nära vård."""
+
+__version__ = "0.1.0"

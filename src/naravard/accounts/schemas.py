@@ -1,0 +1,50 @@
+"""Account shapes for the API."""
+
+from __future__ import annotations
+
+import uuid
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class LoginRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=200)
+    membership_id: uuid.UUID | None = None
+
+
+class MembershipOut(BaseModel):
+    id: uuid.UUID
+    role: str
+    unit_id: uuid.UUID | None
+    unit_name: str | None
+    organization_id: uuid.UUID | None
+    organization_name: str | None
+
+
+class Me(BaseModel):
+    user_id: uuid.UUID
+    username: str
+    display_name: str
+    role: str
+    purpose: str
+    unit_id: uuid.UUID | None
+    unit_name: str | None
+    organization_id: uuid.UUID | None
+    organization_name: str | None
+    memberships: list[MembershipOut]
+
+
+class LoginResponse(BaseModel):
+    token: str
+    csrf_token: str
+    me: Me
+
+
+class DemoUserOut(BaseModel):
+    username: str
+    display_name: str
+    role: str
+    unit_name: str | None

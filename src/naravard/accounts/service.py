@@ -1,0 +1,188 @@
+"""Login, sessions and the actor a session acts as."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from naravard.accounts.models import LoginSession, Membership, User
+from naravard.accounts.passwords import hash_password, needs_rehash, verify_password
+from naravard.accounts.schemas import DemoUserOut, Me, MembershipOut
+from naravard.actor import DEFAULT_PURPOSE, Actor, Role
+from naravard.audit import service as audit_service
+from naravard.db import utcnow
+from naravard.errors import Invalid, NotFound, Unauthenticated
+from naravard.organizations import service as org_service
+
+MAX_FAILED_LOGINS = 10
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    token: str
+    csrf_token: str
+    actor: Actor
+
+
+def _memberships(session: Session, user_id: uuid.UUID) -> list[Membership]:
+    return list(
+        session.scalars(
+            select(Membership)
+            .where(Membership.user_id == user_id, Membership.is_active.is_(True))
+            .order_by(Membership.created_at, Membership.id)
+        )
+    )
+
+
+def _actor_for(session: Session, user: User, membership: Membership, request_id: str | None = None) -> Actor:
+    role = Role(membership.role)
+    org_id = None
+    if membership.unit_id is not None:
+        org_id = org_service.get_unit(session, membership.unit_id).organization_id
+    kwargs = {"request_id": request_id} if request_id else {}
+    return Actor(
+        user_id=user.id,
+        username=user.username,
+        role=role,
+        unit_id=membership.unit_id,
+        organization_id=org_id,
+        purpose=DEFAULT_PURPOSE[role],
+        display_name=user.display_name,
+        person_id=user.person_id if role is Role.PATIENT else None,
+        **kwargs,
+    )
+
+
+def login(
+    session: Session, *, username: str, password: str, membership_id: uuid.UUID | None = None,
+    hours: int = 10, request_id: str | None = None,
+) -> SessionInfo:
+    """Check the password and open a session acting for one membership (the first by default)."""
+    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not ok or not user.is_active or user.failed_logins >= MAX_FAILED_LOGINS:
+        if user is not None and not ok:
+            user.failed_logins += 1
+            session.commit()
+        raise Unauthenticated("wrong username or password, or the account is locked")
+    memberships = _memberships(session, user.id)
+    if not memberships:
+        raise Unauthenticated("the account has no active assignment (medarbetaruppdrag)")
+    chosen = memberships[0]
+    if membership_id is not None:
+        match = [m for m in memberships if m.id == membership_id]
+        if not match:
+            raise Invalid("no such assignment for this user", field="membership_id")
+        chosen = match[0]
+    user.failed_logins = 0
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    session.add(
+        LoginSession(token_hash=_token_hash(token), user_id=user.id, membership_id=chosen.id, csrf_token=csrf,
+                     expires_at=utcnow() + timedelta(hours=hours), revoked_at=None)
+    )
+    actor = _actor_for(session, user, chosen, request_id)
+    audit_service.record(session, actor=actor, action="accounts:session:login")
+    return SessionInfo(token=token, csrf_token=csrf, actor=actor)
+
+
+def resolve(session: Session, *, token: str, request_id: str | None = None) -> tuple[Actor, LoginSession]:
+    """The actor behind a session token; refuses expired, revoked and unknown tokens."""
+    row = session.execute(
+        select(LoginSession, User, Membership)
+        .join(User, User.id == LoginSession.user_id)
+        .join(Membership, Membership.id == LoginSession.membership_id)
+        .where(LoginSession.token_hash == _token_hash(token))
+    ).first()
+    if row is None:
+        raise Unauthenticated("not logged in")
+    login_session, user, membership = row
+    if login_session.revoked_at is not None or login_session.expires_at <= utcnow():
+        raise Unauthenticated("the session has ended; log in again")
+    if not user.is_active or not membership.is_active:
+        raise Unauthenticated("the account or assignment is no longer active")
+    return _actor_for(session, user, membership, request_id), login_session
+
+
+def logout(session: Session, *, token: str) -> None:
+    row = session.scalar(select(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = utcnow()
+
+
+def switch_membership(session: Session, *, token: str, membership_id: uuid.UUID) -> Actor:
+    actor, login_session = resolve(session, token=token)
+    match = [m for m in _memberships(session, login_session.user_id) if m.id == membership_id]
+    if not match:
+        raise Invalid("no such assignment for this user", field="membership_id")
+    login_session.membership_id = membership_id
+    user = session.get(User, login_session.user_id)
+    assert user is not None
+    return _actor_for(session, user, match[0], actor.request_id)
+
+
+def describe(session: Session, *, actor: Actor) -> Me:
+    if actor.user_id is None:
+        raise NotFound("system actor has no account")
+    unit = org_service.get_unit(session, actor.unit_id) if actor.unit_id else None
+    memberships = []
+    for m in _memberships(session, actor.user_id):
+        mu = org_service.get_unit(session, m.unit_id) if m.unit_id else None
+        memberships.append(MembershipOut(
+            id=m.id, role=m.role, unit_id=m.unit_id, unit_name=mu.name if mu else None,
+            organization_id=mu.organization_id if mu else None,
+            organization_name=mu.organization_name if mu else None,
+        ))
+    return Me(
+        user_id=actor.user_id, username=actor.username, display_name=actor.display_name, role=str(actor.role),
+        purpose=str(actor.purpose), unit_id=actor.unit_id, unit_name=unit.name if unit else None,
+        organization_id=actor.organization_id, organization_name=unit.organization_name if unit else None,
+        memberships=memberships,
+    )
+
+
+def list_demo_users(session: Session) -> list[DemoUserOut]:
+    """The demo login page's list: one line per user and assignment, staff first."""
+    rows = list(session.execute(
+        select(User, Membership).join(Membership, Membership.user_id == User.id).order_by(User.username)
+    ))
+    units = org_service.get_units(session, {m.unit_id for _, m in rows if m.unit_id is not None})
+    out = [
+        DemoUserOut(username=user.username, display_name=user.display_name, role=m.role,
+                    unit_name=units[m.unit_id].name if m.unit_id in units else None)
+        for user, m in rows
+    ]
+    order = {r.value: i for i, r in enumerate(Role)}
+    return sorted(out, key=lambda u: (order.get(u.role, 99), u.username))
+
+
+def create_user(
+    session: Session, *, username: str, display_name: str, password: str, role: Role,
+    unit_id: uuid.UUID | None, person_id: uuid.UUID | None = None, practitioner_id: uuid.UUID | None = None,
+) -> User:
+    """Create a local account with one assignment (used by the CLI and the demo)."""
+    username = username.strip().lower()
+    if not username or len(username) > 64:
+        raise Invalid("username must be 1-64 characters", field="username")
+    if len(password) < 8:
+        raise Invalid("password must be at least 8 characters", field="password")
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise Invalid(f"user {username} already exists", field="username")
+    user = User(username=username, display_name=display_name, password_hash=hash_password(password),
+                person_id=person_id, practitioner_id=practitioner_id)
+    session.add(user)
+    session.flush()
+    session.add(Membership(user_id=user.id, unit_id=unit_id, role=str(role)))
+    session.flush()
+    return user

@@ -1,0 +1,74 @@
+"""Who is acting: every service call that touches patient data takes an `Actor`."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    CLINICIAN = "clinician"  # coordinator / fast vårdkontakt / doctor at a hälsocentral or clinic
+    MUNICIPAL_STAFF = "municipal_staff"  # home health care, social services
+    UNIT_MANAGER = "unit_manager"  # verksamhetschef / enhetschef
+    ANALYST = "analyst"  # follow-up, aggregates only
+    ADMINISTRATOR = "administrator"  # users, roles, consent and blocks
+    LOG_REVIEWER = "log_reviewer"  # audit log review (logggranskare)
+    PATIENT = "patient"  # the patient, acting for themself
+    SYSTEM = "system"  # batch jobs and the demo generator
+
+
+class Purpose(StrEnum):
+    """Purpose of use (ändamål), as PDL 2 kap. 4 § names them for the care roles."""
+
+    CARE = "care"  # vård och behandling
+    EMERGENCY = "emergency"  # nödåtkomst, PDL 6 kap. 3 §
+    ADMINISTRATION = "administration"
+    FOLLOWUP = "followup"  # uppföljning, kvalitetssäkring
+    AUDIT = "audit"  # logguppföljning, PDL 4 kap. 3 §
+    SELF = "self"  # the patient reading their own data
+    SYSTEM = "system"
+
+
+CARE_ROLES = frozenset({Role.CLINICIAN, Role.MUNICIPAL_STAFF, Role.UNIT_MANAGER})
+
+DEFAULT_PURPOSE: dict[Role, Purpose] = {
+    Role.CLINICIAN: Purpose.CARE,
+    Role.MUNICIPAL_STAFF: Purpose.CARE,
+    Role.UNIT_MANAGER: Purpose.CARE,
+    Role.ANALYST: Purpose.FOLLOWUP,
+    Role.ADMINISTRATOR: Purpose.ADMINISTRATION,
+    Role.LOG_REVIEWER: Purpose.AUDIT,
+    Role.PATIENT: Purpose.SELF,
+    Role.SYSTEM: Purpose.SYSTEM,
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A user acting for one unit (medarbetaruppdrag) with one role and purpose of use."""
+
+    user_id: uuid.UUID | None
+    username: str
+    role: Role
+    unit_id: uuid.UUID | None
+    organization_id: uuid.UUID | None
+    purpose: Purpose
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    display_name: str = ""
+    person_id: uuid.UUID | None = None  # set for Role.PATIENT
+
+    def with_purpose(self, purpose: Purpose) -> Actor:
+        return replace(self, purpose=purpose)
+
+
+def system_actor(name: str = "system") -> Actor:
+    return Actor(
+        user_id=None,
+        username=name,
+        role=Role.SYSTEM,
+        unit_id=None,
+        organization_id=None,
+        purpose=Purpose.SYSTEM,
+        display_name=name,
+    )

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel
+
+
+class AuditEventOut(BaseModel):
+    seq: int
+    occurred_at: datetime
+    request_id: str
+    user_id: uuid.UUID | None
+    username: str
+    role: str
+    unit_id: uuid.UUID | None
+    organization_id: uuid.UUID | None
+    purpose: str
+    patient_id: uuid.UUID | None
+    action: str
+    outcome: str
+    reason: str | None
+    detail: str | None
+    hash: str
+
+
+class AuditPage(BaseModel):
+    total: int
+    events: list[AuditEventOut]

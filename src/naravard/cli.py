@@ -1,0 +1,189 @@
+"""The `naravard` command line: serve, demo, db, audit, synth, import, followup."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from naravard.config import Settings
+
+app = typer.Typer(help="naravard: coordination layer for God och nära vård.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(audit_app, name="audit")
+console = Console(stderr=True)
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """One line on stderr and a non-zero exit."""
+    console.print(f"[red]error:[/red] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def _settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise fail(str(exc).splitlines()[-1] if str(exc) else "invalid settings") from exc
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Serve the web app and API with settings from the environment (NARAVARD_*)."""
+    import uvicorn
+
+    settings = _settings()
+    if not settings.audit_hmac_key:
+        raise fail("NARAVARD_AUDIT_HMAC_KEY is not set")
+    uvicorn.run("naravard.app:create_app", factory=True, host=host, port=port, workers=workers,
+                proxy_headers=True, log_level="info")
+
+
+def _demo_secrets(data_dir: Path) -> dict[str, str]:
+    """Secrets of a demo data dir, made once and kept in it (never in the repository)."""
+    path = data_dir / "demo-secrets.json"
+    if path.exists():
+        stored: dict[str, str] = json.loads(path.read_text())
+        return stored
+    data_dir.mkdir(parents=True, exist_ok=True)
+    values = {
+        "secret_key": secrets.token_urlsafe(48),
+        "audit_hmac_key": secrets.token_urlsafe(48),
+        "demo_password": "demo-" + secrets.token_hex(4),
+    }
+    path.write_text(json.dumps(values))
+    path.chmod(0o600)
+    return values
+
+
+def prepare_demo(data_dir: Path, *, persons: int, seed: int, database_url: str | None = None) -> Settings:
+    """Create (or reuse) the demo region in `data_dir` and return the settings to serve it with."""
+    from naravard import migrate
+    from naravard.accounts.passwords import hash_password
+    from naravard.db import make_engine, make_session_factory, transaction
+    from naravard.synth import region
+
+    values = _demo_secrets(data_dir)
+    url = database_url or f"sqlite:///{(data_dir / 'naravard.db').resolve()}"
+    settings = _settings(environment="demo", database_url=url, data_dir=data_dir, **values)
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    factory.kw["info"] = {"audit_key": settings.audit_hmac_key.encode()}
+    with transaction(factory) as session:
+        if region.region_exists(session):
+            console.print(f"Reusing the demo region in {data_dir}")
+        else:
+            with console.status(f"Creating the demo region ({persons} persons, seed {seed}) ..."):
+                summary = region.create_demo_region(session, persons=persons, seed=seed,
+                                                    demo_password_hash=hash_password(values["demo_password"]))
+            console.print(f"Created the demo region: {summary.persons} persons, {len(summary.users)} demo users")
+    engine.dispose()
+    return settings
+
+
+@app.command()
+def demo(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    data_dir: Annotated[Path, typer.Option(help="Folder for the demo database and secrets.")] = Path(
+        "naravard-data"),
+    persons: Annotated[int, typer.Option(min=10, max=500_000, help="Synthetic persons.")] = 3000,
+    seed: Annotated[int, typer.Option(help="Seed of the generator (same seed, same region).")] = 1,
+) -> None:
+    """Create (or reuse) a demo region modelled on Region Gävleborg and serve it."""
+    import uvicorn
+
+    from naravard.app import create_app
+
+    settings = prepare_demo(data_dir, persons=persons, seed=seed)
+    console.print(f"Demo users' password: [bold]{settings.demo_password}[/bold]   Open http://{host}:{port}/")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    database: Annotated[str | None, typer.Option("--database", help="Database URL (default from settings).")] = None,
+    revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
+) -> None:
+    """Migrate the database schema to the newest revision."""
+    from naravard import migrate
+
+    url = database or _settings().database_url
+    try:
+        migrate.upgrade(url, revision)
+    except Exception as exc:  # one line, not a traceback, for a wrong URL or an unreachable server
+        raise fail(f"migration failed: {str(exc).splitlines()[0]}") from exc
+    console.print(f"Database at {revision}.")
+
+
+@audit_app.command("verify")
+def audit_verify(
+    database: Annotated[str | None, typer.Option("--database", help="Database URL (default from settings).")] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="A demo data dir: read its key and database.")] = None,
+) -> None:
+    """Check the audit trail's hash chain; exit 0 when intact, 1 naming the first broken row."""
+    from naravard.audit import service as audit_service
+    from naravard.db import make_engine, make_session_factory
+
+    key = os.environ.get("NARAVARD_AUDIT_HMAC_KEY", "")
+    url = database
+    if data_dir is not None:
+        values = _demo_secrets(data_dir) if (data_dir / "demo-secrets.json").exists() else {}
+        key = key or values.get("audit_hmac_key", "")
+        url = url or f"sqlite:///{(data_dir / 'naravard.db').resolve()}"
+    url = url or _settings().database_url
+    if not key:
+        raise fail("no audit key: set NARAVARD_AUDIT_HMAC_KEY or give --data-dir of a demo")
+    try:
+        engine = make_engine(url)
+        factory = make_session_factory(engine)
+        factory.kw["info"] = {"audit_key": key.encode()}
+        with factory() as session:
+            result = audit_service.verify(session)
+    except Exception as exc:
+        raise fail(f"cannot read the audit trail: {str(exc).splitlines()[0]}") from exc
+    if result.ok:
+        console.print(f"Audit chain intact: {result.checked} rows.")
+        return
+    console.print(f"[red]Audit chain broken at row {result.first_broken_seq}:[/red] {result.problem}")
+    raise typer.Exit(1)
+
+
+def _register_followup() -> None:
+    """The follow-up read side's commands (synth of a lake, import, followup run/report)."""
+    try:  # TEMP until the follow-up CLI lands
+        from naravard.followup import cli as followup_cli
+        from naravard.synth import cli as synth_cli
+    except ImportError:
+        return
+
+    app.command("synth", help="Write a synthetic event lake (Parquet) at any scale.")(synth_cli.synth)
+    app.command("import", help="Import a CSV file into the event lake, reporting bad rows.")(
+        followup_cli.import_csv)
+    app.add_typer(followup_cli.app, name="followup")
+
+
+def main() -> None:
+    _register_followup()
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

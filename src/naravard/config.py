@@ -1,0 +1,79 @@
+"""Settings: one validated tree, built once and passed to `create_app(settings)`.
+
+Nothing is read at import time. Every setting is documented in docs/settings.md (a test keeps them in step).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Environment = Literal["development", "demo", "test", "production"]
+
+
+class Settings(BaseSettings):
+    """Runtime settings, from the environment (prefix ``NARAVARD_``) or keyword arguments."""
+
+    model_config = SettingsConfigDict(env_prefix="NARAVARD_", extra="ignore")
+
+    environment: Environment = Field(
+        default="development", description="development, demo, test or production."
+    )
+    database_url: str = Field(
+        default="sqlite:///naravard-data/naravard.db",
+        description="SQLAlchemy URL; SQLite file by default, postgresql+psycopg://... in production.",
+    )
+    secret_key: str = Field(
+        default="",
+        description="Secret for signing (at least 32 characters). Required in production.",
+    )
+    audit_hmac_key: str = Field(
+        default="",
+        description="Key for the audit hash chain (HMAC-SHA256). Required in production; "
+        "keep it outside the database so a database writer cannot rebuild the chain.",
+    )
+    session_cookie_secure: bool = Field(
+        default=True,
+        description="Mark the session cookie Secure (browsers still send it to http://127.0.0.1).",
+    )
+    session_hours: int = Field(default=10, ge=1, le=24, description="Session lifetime in hours.")
+    demo_password: str = Field(
+        default="",
+        description="Password of the demo users (demo only); generated per data dir when empty.",
+    )
+    default_language: Literal["sv", "en"] = Field(
+        default="sv", description="UI language when the user has not chosen one."
+    )
+    data_dir: Path = Field(default=Path("naravard-data"), description="Folder for files the app keeps.")
+    small_cell_threshold: int = Field(
+        default=5, ge=1, description="Follow-up cells with fewer than this many persons are suppressed."
+    )
+    lake_dir: Path | None = Field(
+        default=None, description="Event lake folder read by the follow-up pages; data_dir/lake if unset."
+    )
+    results_dir: Path | None = Field(
+        default=None,
+        description="Follow-up results folder read by the API and dashboards; data_dir/results if unset.",
+    )
+
+    @model_validator(mode="after")
+    def _refuse_weak_secrets_in_production(self) -> Settings:
+        if self.environment == "production":
+            if len(self.secret_key) < 32:
+                raise ValueError("NARAVARD_SECRET_KEY must be set (32+ characters) in production")
+            if len(self.audit_hmac_key) < 32:
+                raise ValueError("NARAVARD_AUDIT_HMAC_KEY must be set (32+ characters) in production")
+            if self.database_url.startswith("sqlite"):
+                raise ValueError("production runs on PostgreSQL; set NARAVARD_DATABASE_URL")
+        return self
+
+    @property
+    def effective_lake_dir(self) -> Path:
+        return self.lake_dir or self.data_dir / "lake"
+
+    @property
+    def effective_results_dir(self) -> Path:
+        return self.results_dir or self.data_dir / "results"

@@ -1,0 +1,69 @@
+"""Consent (samtycke), blocks (spärr), care relationships and emergency access (nödåtkomst)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from naravard.db import Base, IdMixin, TimestampMixin
+
+
+class Consent(IdMixin, TimestampMixin, Base):
+    """The patient's consent that `organization_id` may see data held by other providers
+    (sammanhållen journalföring, PDL 6 kap. 3 §)."""
+
+    __tablename__ = "consent"
+
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
+    organization_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organization.id"))
+    given_at: Mapped[datetime]
+    valid_until: Mapped[datetime | None]
+    withdrawn_at: Mapped[datetime | None]
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(String(500))
+
+
+class Block(IdMixin, TimestampMixin, Base):
+    """A spärr (PDL 4 kap. 4 §, 6 kap. 2 §): `blocked_organization_id` may not see this patient;
+    None blocks every organisation other than the one the patient is listed with."""
+
+    __tablename__ = "access_block"
+
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
+    blocked_organization_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organization.id"))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    lifted_at: Mapped[datetime | None]
+
+
+class CareRelationship(IdMixin, TimestampMixin, Base):
+    """An active care relationship between a unit and a patient beyond listing (home care, referral,
+    plan participation), recorded by the platform."""
+
+    __tablename__ = "care_relationship"
+
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
+    unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("care_unit.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    recorded_by: Mapped[str] = mapped_column(String(64))
+
+
+class EmergencyAccess(IdMixin, TimestampMixin, Base):
+    """Nödåtkomst: read access without relationship or consent, with a stated reason, time-limited and
+    flagged for the log reviewer."""
+
+    __tablename__ = "emergency_access"
+
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)
+    unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("care_unit.id"))
+    reason: Mapped[str] = mapped_column(String(1000))
+    expires_at: Mapped[datetime]
+    reviewed_at: Mapped[datetime | None]
+    reviewed_by: Mapped[str | None] = mapped_column(String(64))
+    review_note: Mapped[str | None] = mapped_column(String(1000))

@@ -1,0 +1,108 @@
+"""The access policy: may this actor read or write this patient's data?
+
+A pure function over facts, so the rules are unit-tested without a database, and one SQL restriction
+(`consent.service.visible_person_ids`) that selects exactly the patients `decide` allows for reading.
+
+Rules (Patientdatalagen 2008:355):
+- A care role may act on patients of its own unit: listed there, or with an active care relationship
+  recorded by the platform (inre sekretess, PDL 4 kap. 1 §: access needs a care relationship).
+- Another unit or organisation may read, not write, when the patient has consented for the actor's
+  organisation (sammanhållen journalföring, PDL 6 kap. 3 §), no block applies (spärr, PDL 6 kap. 2 §)
+  and the patient has no protected identity.
+- Emergency access (nödåtkomst, PDL 6 kap. 3 § andra stycket) opens reading without relationship or
+  consent, with a stated reason, for a limited time, flagged for review; it does not open a block.
+- Roles without a care mission (analyst, administrator, log reviewer) never read patient records.
+- A patient reads and updates their own data.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from enum import StrEnum
+
+from naravard.actor import CARE_ROLES, Actor, Role
+
+
+class Access(StrEnum):
+    READ = "read"
+    WRITE = "write"
+
+
+EMERGENCY_ROLES = frozenset({Role.CLINICIAN, Role.MUNICIPAL_STAFF})
+
+
+@dataclass(frozen=True)
+class AccessFacts:
+    person_id: uuid.UUID
+    protected_identity: bool
+    direct_unit_ids: frozenset[uuid.UUID]  # listed at, or active care relationship with
+    consent_organization_ids: frozenset[uuid.UUID]
+    blocked_organization_ids: frozenset[uuid.UUID]
+    blocked_for_all: bool
+    emergency_active: bool  # the actor has an open emergency access to this patient
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    basis: str  # care_relationship | consent | emergency | self | refused
+    reason: str  # machine code, e.g. no_care_relationship
+
+
+def _blocked(actor: Actor, facts: AccessFacts) -> bool:
+    return facts.blocked_for_all or (actor.organization_id in facts.blocked_organization_ids)
+
+
+def decide(actor: Actor, facts: AccessFacts, access: Access) -> Decision:
+    if actor.role is Role.PATIENT:
+        if actor.person_id == facts.person_id:
+            return Decision(True, "self", "own_data")
+        return Decision(False, "refused", "not_own_data")
+    if actor.role not in CARE_ROLES or actor.unit_id is None:
+        return Decision(False, "refused", "role_not_permitted")
+    if actor.unit_id in facts.direct_unit_ids:
+        return Decision(True, "care_relationship", "care_relationship")
+    blocked = _blocked(actor, facts)
+    if (
+        actor.organization_id in facts.consent_organization_ids
+        and not blocked
+        and not facts.protected_identity
+    ):
+        if access is Access.READ:
+            return Decision(True, "consent", "consent")
+        return Decision(False, "refused", "consent_gives_read_only")
+    if blocked:
+        return Decision(False, "refused", "blocked")
+    if facts.emergency_active and actor.role in EMERGENCY_ROLES:
+        if access is Access.READ:
+            return Decision(True, "emergency", "emergency_access")
+        return Decision(False, "refused", "emergency_gives_read_only")
+    if facts.protected_identity:
+        return Decision(False, "refused", "protected_identity")
+    if actor.organization_id in facts.consent_organization_ids:
+        return Decision(False, "refused", "consent_gives_read_only")
+    return Decision(False, "refused", "no_care_relationship_or_consent")
+
+
+def may_open_emergency(actor: Actor, facts: AccessFacts) -> Decision:
+    if actor.role not in EMERGENCY_ROLES or actor.unit_id is None:
+        return Decision(False, "refused", "role_not_permitted")
+    if _blocked(actor, facts):
+        return Decision(False, "refused", "blocked")
+    return Decision(True, "emergency", "emergency_access")
+
+
+REASON_TEXT = {
+    "own_data": "Your own data.",
+    "not_own_data": "You may only see your own data.",
+    "role_not_permitted": "Your role does not give access to patient records.",
+    "care_relationship": "Care relationship at your unit.",
+    "consent": "The patient has consented to your organisation (sammanhållen journalföring).",
+    "consent_gives_read_only": "Consent gives read access only; changes need a care relationship at your unit.",
+    "blocked": "The patient has blocked access from your organisation.",
+    "emergency_access": "Emergency access.",
+    "emergency_gives_read_only": "Emergency access gives read access only.",
+    "protected_identity": "The patient has a protected identity; access needs a care relationship at your unit.",
+    "no_care_relationship_or_consent": "No care relationship at your unit and no consent for your organisation.",
+}

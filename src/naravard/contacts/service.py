@@ -1,0 +1,46 @@
+"""Listing queries used by the access policy and the patient overview."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from naravard.contacts.models import Listing
+
+
+def listed_person_ids(unit_id: uuid.UUID) -> Select[tuple[uuid.UUID]]:
+    """A subquery for the access policy: persons with an active listing at the unit."""
+    return select(Listing.person_id).where(Listing.unit_id == unit_id, Listing.end_date.is_(None))
+
+
+def active_listing_unit_ids(session: Session, person_id: uuid.UUID) -> set[uuid.UUID]:
+    return set(
+        session.scalars(
+            select(Listing.unit_id).where(Listing.person_id == person_id, Listing.end_date.is_(None))
+        )
+    )
+
+
+def active_listing(session: Session, person_id: uuid.UUID) -> tuple[uuid.UUID, date] | None:
+    """(unit id, listed since) of the person's one active listing, if any."""
+    row = session.execute(
+        select(Listing.unit_id, Listing.start_date)
+        .where(Listing.person_id == person_id, Listing.end_date.is_(None))
+        .order_by(Listing.start_date.desc())
+        .limit(1)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def listing_units_for(session: Session, person_ids: list[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+    if not person_ids:
+        return {}
+    rows = session.execute(
+        select(Listing.person_id, Listing.unit_id).where(
+            Listing.person_id.in_(person_ids), Listing.end_date.is_(None)
+        )
+    )
+    return {p: u for p, u in rows}

@@ -1,0 +1,77 @@
+"""Backends for the indicator expressions: DuckDB (embedded default) or Apache Spark (local mode, a master
+URL, or Spark Connect). Only this module knows which engine runs; the definitions are plain Ibis."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import ibis
+
+from naravard.errors import Invalid
+from naravard.followup.indicators.base import Lake
+from naravard.followup.lake import TABLES
+
+ENGINES = ("duckdb", "spark")
+DEFAULT_DUCKDB_MEMORY = "8GB"  # bounded so a national run cannot take the whole machine
+
+
+def spark_session(master: str | None = None, remote: str | None = None) -> Any:
+    """A local, quiet Spark session (UI off, bound to 127.0.0.1), or one on ``master`` / Spark Connect."""
+    from pyspark.sql import SparkSession  # imported lazily: the JVM starts only when Spark is asked for
+
+    b = SparkSession.builder.appName("naravard-followup")
+    if remote:
+        b = b.remote(remote)
+    else:
+        b = (b.master(master or "local[2]").config("spark.ui.enabled", "false")
+             .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
+             .config("spark.sql.shuffle.partitions", "8").config("spark.sql.session.timeZone", "UTC")
+             .config("spark.driver.memory", "6g"))
+    session = b.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR") if not remote else None
+    return session
+
+
+def connect(engine: str = "duckdb", *, memory_limit: str | None = DEFAULT_DUCKDB_MEMORY, threads: int | None = None,
+            spark: Any = None, spark_master: str | None = None, spark_remote: str | None = None) -> Any:
+    if engine == "duckdb":
+        cfg: dict[str, Any] = {}
+        if memory_limit:
+            cfg["memory_limit"] = memory_limit
+        if threads:
+            cfg["threads"] = threads
+        return ibis.duckdb.connect(**cfg)
+    if engine == "spark":
+        return ibis.pyspark.connect(spark or spark_session(spark_master, spark_remote))
+    raise Invalid(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}", field="engine")
+
+
+def lake_window(lake_dir: Path) -> tuple[dt.date, dt.date]:
+    """First and last day with encounters (read from Parquet statistics by DuckDB, engine-independent)."""
+    con = duckdb.connect()
+    try:
+        row = con.execute(
+            f"SELECT min(CAST(start AS DATE)), max(CAST(start AS DATE)) FROM '{Path(lake_dir)}/encounters/*.parquet'"
+        ).fetchall()[0]
+    finally:
+        con.close()
+    if row[0] is None:
+        raise Invalid(f"{lake_dir}/encounters: no encounters, the lake covers no period", field="start")
+    return row[0], row[1]
+
+
+def open_lake(con: Any, lake_dir: Path, *, first: dt.date | None = None, last: dt.date | None = None) -> Lake:
+    lake_dir = Path(lake_dir).resolve()
+    tables = {}
+    for name in TABLES:
+        if con.name == "duckdb":
+            tables[name] = con.read_parquet(f"{lake_dir / name}/*.parquet", table_name=f"lake_{name}")
+        else:
+            tables[name] = con.read_parquet(str(lake_dir / name), table_name=f"lake_{name}")
+    if first is None or last is None:
+        f, la = lake_window(lake_dir)
+        first, last = first or f, last or la
+    return Lake(tables, first, last)

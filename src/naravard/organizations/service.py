@@ -1,0 +1,65 @@
+"""Read access to the organisation register (not patient data, so not audit-logged)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from naravard.errors import NotFound
+from naravard.organizations.models import CareUnit, Organization
+
+
+@dataclass(frozen=True)
+class UnitView:
+    id: uuid.UUID
+    name: str
+    kind: str
+    hsa_id: str
+    municipality_code: str
+    organization_id: uuid.UUID
+    organization_name: str
+    organization_kind: str
+
+
+def _view(unit: CareUnit, org: Organization) -> UnitView:
+    return UnitView(
+        id=unit.id,
+        name=unit.name,
+        kind=unit.kind,
+        hsa_id=unit.hsa_id,
+        municipality_code=unit.municipality_code,
+        organization_id=org.id,
+        organization_name=org.name,
+        organization_kind=org.kind,
+    )
+
+
+def get_unit(session: Session, unit_id: uuid.UUID) -> UnitView:
+    row = session.execute(
+        select(CareUnit, Organization).join(Organization).where(CareUnit.id == unit_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"no care unit {unit_id}")
+    return _view(row[0], row[1])
+
+
+def get_units(session: Session, unit_ids: set[uuid.UUID]) -> dict[uuid.UUID, UnitView]:
+    if not unit_ids:
+        return {}
+    rows = session.execute(select(CareUnit, Organization).join(Organization).where(CareUnit.id.in_(unit_ids)))
+    return {u.id: _view(u, o) for u, o in rows}
+
+
+def list_units(session: Session) -> list[UnitView]:
+    rows = session.execute(select(CareUnit, Organization).join(Organization).order_by(CareUnit.name))
+    return [_view(u, o) for u, o in rows]
+
+
+def get_organization_name(session: Session, organization_id: uuid.UUID) -> str:
+    name = session.scalar(select(Organization.name).where(Organization.id == organization_id))
+    if name is None:
+        raise NotFound(f"no organisation {organization_id}")
+    return name

@@ -1,0 +1,213 @@
+"""Patient search, overview and contact details. Every function that touches a person goes through
+`consent.service.authorize` and writes its audit row in the caller's transaction."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from naravard.actor import CARE_ROLES, Actor, Role
+from naravard.audit import service as audit_service
+from naravard.consent import service as consent_service
+from naravard.consent.policy import Access, decide
+from naravard.contacts import service as contacts_service
+from naravard.db import utcnow
+from naravard.errors import Forbidden, Invalid, NotFound, PreconditionFailed
+from naravard.organizations import service as org_service
+from naravard.organizations.reference import municipality_name
+from naravard.patients.identity import format_identifier, parse_identifier
+from naravard.patients.models import Person
+from naravard.patients.schemas import (
+    AccessLogEntry,
+    ContactUpdate,
+    EmergencyAccessOut,
+    Listing,
+    PatientHit,
+    PatientOverview,
+)
+
+PROTECTED_NAME = "Skyddad identitet"
+_IDENTIFIER_LIKE = re.compile(r"^[0-9]{6,8}[-+]?[0-9]{4}$")
+MAX_QUERY = 100
+
+
+def _get_person(session: Session, person_id: uuid.UUID) -> Person:
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound(f"no patient {person_id}")
+    return person
+
+
+def _age(birth: date, today: date) -> int:
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def search_patients(session: Session, *, actor: Actor, query: str, limit: int = 20) -> list[PatientHit]:
+    """By personnummer/samordningsnummer (an identity lookup: found even without access, so that
+    emergency access can be asked for) or by name (only patients the actor may see)."""
+    query = (query or "").strip()
+    if actor.role not in CARE_ROLES:
+        audit_service.record(session, actor=actor, action="patient:search", outcome="denied",
+                             reason="role_not_permitted")
+        session.commit()
+        raise Forbidden("your role does not give access to patient records")
+    if len(query) > MAX_QUERY:
+        raise Invalid(f"the search text may be at most {MAX_QUERY} characters", field="q")
+    if not 1 <= limit <= 50:
+        raise Invalid("limit must be 1-50", field="limit")
+    compact = query.replace(" ", "")
+    if _IDENTIFIER_LIKE.match(compact):
+        identity = parse_identifier(compact)
+        persons = list(session.scalars(select(Person).where(Person.identifier == identity.canonical)))
+    else:
+        if len(query) < 2:
+            raise Invalid("write at least two characters of the name, or a whole personnummer", field="q")
+        persons = _search_by_name(session, actor=actor, query=query, limit=limit)
+    listings = contacts_service.listing_units_for(session, [p.id for p in persons])
+    units = org_service.get_units(session, set(listings.values()))
+    hits: list[PatientHit] = []
+    for person in persons:
+        facts = consent_service.gather_facts(
+            session, actor=actor, person_id=person.id, protected_identity=person.protected_identity
+        )
+        accessible = decide(actor, facts, Access.READ).allowed
+        masked = person.protected_identity and not accessible
+        unit = units.get(listings[person.id]) if person.id in listings else None
+        hits.append(
+            PatientHit(
+                id=person.id,
+                identifier=format_identifier(person.identifier),
+                name=PROTECTED_NAME if masked else f"{person.given_name} {person.family_name}",
+                birth_date=None if masked else person.birth_date,
+                sex=None if masked else person.sex,
+                protected_identity=person.protected_identity,
+                accessible=accessible,
+                listed_unit=None if masked or unit is None else unit.name,
+            )
+        )
+        audit_service.record(session, actor=actor, action="patient:search", patient_id=person.id,
+                             detail={"query_kind": "identifier" if _IDENTIFIER_LIKE.match(compact) else "name"})
+    return hits
+
+
+def _search_by_name(session: Session, *, actor: Actor, query: str, limit: int) -> list[Person]:
+    visibility = consent_service.visible_person_ids(actor)
+    restriction = consent_service.restriction_clause(visibility, Person.id, Person.protected_identity)
+    stmt = select(Person).where(restriction)
+    for term in query.lower().split()[:4]:
+        pattern = f"%{term}%"
+        stmt = stmt.where(
+            or_(func.lower(Person.given_name).like(pattern), func.lower(Person.family_name).like(pattern))
+        )
+    # Protected identities are never found by name, even where a care relationship exists.
+    stmt = stmt.where(Person.protected_identity.is_(False))
+    return list(session.scalars(stmt.order_by(Person.family_name, Person.given_name).limit(limit)))
+
+
+def get_overview(session: Session, *, actor: Actor, person_id: uuid.UUID) -> PatientOverview:
+    person = _get_person(session, person_id)
+    audit_actor, decision = consent_service.authorize(
+        session, actor=actor, person_id=person.id, protected_identity=person.protected_identity,
+        access=Access.READ, action="patient:overview:read",
+    )
+    overview = _build_overview(session, person=person, basis=decision.basis)
+    audit_service.record(session, actor=audit_actor, action="patient:overview:read",
+                         outcome=consent_service.outcome_for(decision), patient_id=person.id,
+                         reason=decision.reason)
+    return overview
+
+
+def update_contact_details(
+    session: Session, *, actor: Actor, person_id: uuid.UUID, changes: ContactUpdate,
+    expected_version: int | None,
+) -> PatientOverview:
+    """Versioned edit: a write based on an old version is refused, never merged."""
+    person = _get_person(session, person_id)
+    audit_actor, decision = consent_service.authorize(
+        session, actor=actor, person_id=person.id, protected_identity=person.protected_identity,
+        access=Access.WRITE, action="patient:contact:update",
+    )
+    if expected_version is not None and expected_version != person.version:
+        raise PreconditionFailed(
+            f"the patient was changed by someone else (version {person.version}, you edited {expected_version})"
+        )
+    fields = changes.model_dump(exclude_unset=True)
+    before = {k: getattr(person, k) for k in fields}
+    for key, value in fields.items():
+        setattr(person, key, value or None)
+    person.updated_at = utcnow()
+    try:
+        session.flush()
+    except StaleDataError as exc:  # a concurrent writer committed between our read and our write
+        raise PreconditionFailed("the patient was changed by someone else; reload and try again") from exc
+    audit_service.record(session, actor=audit_actor, action="patient:contact:update",
+                         outcome=consent_service.outcome_for(decision), patient_id=person.id,
+                         detail={"before": before, "after": {k: getattr(person, k) for k in fields}})
+    return _build_overview(session, person=person, basis=decision.basis)
+
+
+def _build_overview(session: Session, *, person: Person, basis: str) -> PatientOverview:
+    """The overview; the caller writes the audit row that covers it."""
+    active = contacts_service.active_listing(session, person.id)
+    listing = None
+    if active is not None:
+        unit = org_service.get_unit(session, active[0])
+        listing = Listing(unit_id=unit.id, unit_name=unit.name, unit_hsa_id=unit.hsa_id,
+                          organization_name=unit.organization_name, since=active[1])
+    protected = person.protected_identity
+    return PatientOverview(
+        id=person.id, identifier=format_identifier(person.identifier), identifier_kind=person.identifier_kind,
+        identifier_system=parse_identifier(person.identifier).system, given_name=person.given_name,
+        family_name=person.family_name, birth_date=person.birth_date,
+        age=_age(person.birth_date, utcnow().date()), sex=person.sex, protected_identity=protected,
+        municipality_code=None if protected else person.municipality_code,
+        municipality=None if protected else municipality_name(person.municipality_code),
+        address=None if protected else person.address, postal_code=None if protected else person.postal_code,
+        city=None if protected else person.city, phone=person.phone, email=person.email, listing=listing,
+        access_basis=basis, version=person.version,
+    )
+
+
+def open_emergency_access(session: Session, *, actor: Actor, person_id: uuid.UUID, reason: str) -> EmergencyAccessOut:
+    person = _get_person(session, person_id)
+    grant = consent_service.open_emergency_access(
+        session, actor=actor, person_id=person.id, protected_identity=person.protected_identity, reason=reason
+    )
+    return EmergencyAccessOut(id=grant.id, person_id=person.id, expires_at=grant.expires_at)
+
+
+def access_log(session: Session, *, actor: Actor, person_id: uuid.UUID) -> list[AccessLogEntry]:
+    """"Who has read my data": for the patient themself (and staff showing it to them)."""
+    person = _get_person(session, person_id)
+    if actor.role is not Role.PATIENT and actor.role not in CARE_ROLES:
+        audit_service.record(session, actor=actor, action="patient:access-log:read", outcome="denied",
+                             patient_id=person.id, reason="role_not_permitted")
+        session.commit()
+        raise Forbidden("your role does not give access to patient records")
+    audit_actor, decision = consent_service.authorize(
+        session, actor=actor, person_id=person.id, protected_identity=person.protected_identity,
+        access=Access.READ, action="patient:access-log:read",
+    )
+    events = audit_service.patient_reads(session, patient_id=person.id)
+    units = org_service.get_units(session, {e.unit_id for e in events if e.unit_id is not None})
+    entries = [
+        AccessLogEntry(
+            when=e.occurred_at,
+            who=e.username,
+            role=e.role,
+            unit=units[e.unit_id].name if e.unit_id in units else None,
+            organization=units[e.unit_id].organization_name if e.unit_id in units else None,
+            action=e.action,
+            purpose=e.purpose,
+            outcome=e.outcome,
+        )
+        for e in events
+    ]
+    audit_service.record(session, actor=audit_actor, action="patient:access-log:read",
+                         outcome=consent_service.outcome_for(decision), patient_id=person.id)
+    return entries

@@ -1,0 +1,1 @@
+"""Synthetic data: a demo region and event lakes at any scale."""

@@ -1,0 +1,67 @@
+"""One mapping of the error tree per edge: problem JSON under /api, an error page or a redirect in the UI."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from naravard.errors import NaravardError, Unauthenticated
+from naravard.web.templating import render
+
+log = logging.getLogger("naravard")
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def problem(request: Request, status: int, title: str, detail: str, **extra: object) -> JSONResponse:
+    body = {
+        "type": f"https://naravard.se/problems/{title}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "request_id": getattr(request.state, "request_id", None),
+        **{k: v for k, v in extra.items() if v is not None},
+    }
+    return JSONResponse(body, status_code=status, media_type="application/problem+json")
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(NaravardError)
+    async def _domain(request: Request, exc: NaravardError) -> Response:
+        if _is_api(request):
+            return problem(request, exc.status_code, exc.code, exc.message, field=exc.field)
+        if isinstance(exc, Unauthenticated):
+            return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+        return render(request, "error.html", status_code=exc.status_code, error=exc, status=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        errors = [
+            {"loc": [str(p) for p in e.get("loc", ())], "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors()
+        ]
+        summary = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors[:5])
+        if _is_api(request):
+            return problem(request, 422, "invalid", summary or "invalid request", errors=errors)
+        return render(request, "error.html", status_code=422, error=None, status=422, detail=summary)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if _is_api(request):
+            return problem(request, exc.status_code, "http-error", str(exc.detail))
+        return render(request, "error.html", status_code=exc.status_code, error=None, status=exc.status_code,
+                      detail=str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error in request %s", getattr(request.state, "request_id", "?"))
+        if _is_api(request):
+            return problem(request, 500, "internal-error", "an unexpected error occurred; nothing was saved")
+        return render(request, "error.html", status_code=500, error=None, status=500)

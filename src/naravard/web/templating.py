@@ -1,0 +1,47 @@
+"""Jinja2 environment over every context's `templates/` folder, with the UI helpers templates use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
+
+from naravard.web.i18n import translate
+
+TEMPLATE_PACKAGES = ("naravard.web", "naravard.patients", "naravard.audit", "naravard.consent", "naravard.followup")
+
+
+def build_environment() -> Environment:
+    loaders = []
+    for package in TEMPLATE_PACKAGES:
+        try:
+            loaders.append(PackageLoader(package, "templates"))
+        except ValueError:  # a context without templates yet
+            continue
+    env = Environment(loader=ChoiceLoader(loaders), autoescape=select_autoescape(["html"]))
+    return env
+
+
+def language_of(request: Request) -> str:
+    lang = request.cookies.get("lang") or request.app.state.settings.default_language
+    return "en" if lang == "en" else "sv"
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """Full page, or only the block `content` when htmx asks for a partial (HX-Request)."""
+    env: Environment = request.app.state.templates
+    lang = language_of(request)
+    ctx = {
+        "request": request,
+        "lang": lang,
+        "t": lambda text: translate(text, lang),
+        "actor": getattr(request.state, "actor", None),
+        "csrf_token": getattr(request.state, "csrf_token", ""),
+        "request_id": getattr(request.state, "request_id", ""),
+        "is_htmx": request.headers.get("HX-Request") == "true",
+        **context,
+    }
+    html = env.get_template(template).render(ctx)
+    return HTMLResponse(html, status_code=status_code)
