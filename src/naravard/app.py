@@ -68,10 +68,9 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
     from naravard.accounts import web as accounts_web
     from naravard.audit import api as audit_api
     from naravard.audit import web as audit_web
+    from naravard.consent import api as consent_api
     from naravard.patients import api as patients_api
     from naravard.patients import web as patients_web
-
-    from naravard.consent import api as consent_api
 
     for router in (accounts_api.router, patients_api.router, consent_api.router, audit_api.router):
         app.include_router(router, prefix="/api")

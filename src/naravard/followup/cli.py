@@ -78,7 +78,7 @@ def report(
     period: Annotated[str, typer.Option(help="month, quarter or year")] = "month",
     scope: Annotated[str, typer.Option(help="total, region, municipality, unit or doctor; 'unit:1011' "
                                             "names one")] = "total",
-    format: Annotated[str, typer.Option("--format", help="pdf or xlsx")] = "pdf",  # noqa: A002
+    format: Annotated[str, typer.Option("--format", help="pdf or xlsx")] = "pdf",
 ) -> None:
     """A steering-group report (PDF or Excel) for some indicators and one scope."""
     from naravard.followup.report import write_report

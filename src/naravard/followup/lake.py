@@ -179,6 +179,16 @@ def _check_values(con: duckdb.DuckDBPyConnection, lake_dir: Path, table: str, to
     counts = con.execute(
         "SELECT " + ", ".join(f"count(*) FILTER (WHERE {c})" for c, _, _ in checks) + f" FROM {src}"
     ).fetchall()[0]
+    if table in ("listings", "fixed_contacts"):
+        # attribution joins need at most one listing / fixed doctor per person and day
+        kind = " WHERE kind = 'doctor'" if table == "fixed_contacts" else ""
+        checks.append(("prev_to IS NOT NULL AND prev_to >= valid_from", "valid_from",
+                       "overlaps an earlier period of the same person"))
+        src = (f"(SELECT *, lag(valid_to) OVER (PARTITION BY person_id ORDER BY valid_from) AS prev_to "
+               f"FROM {src}{kind})")
+        counts = con.execute(
+            "SELECT " + ", ".join(f"count(*) FILTER (WHERE {c})" for c, _, _ in checks) + f" FROM {src}"
+        ).fetchall()[0]
     for (cond, column, reason), n in zip(checks, counts, strict=True):
         if n:
             sql = (f"SELECT filename, file_row_number FROM {src} WHERE {cond} "

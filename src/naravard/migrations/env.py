@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
+
 from naravard.config import Settings
 from naravard.db import is_sqlite, make_engine
 from naravard.models_registry import load_all

@@ -174,8 +174,11 @@ def generate_identity(
         raise ValueError(f"sex must be 'female' or 'male', not {sex!r}")
     if not 1800 <= birth_date.year <= 2099:
         raise ValueError("birth year must be 1800-2099 (centuries 18, 19, 20)")
+    if birth_numbers.step != 1 or birth_numbers.start < 1 or birth_numbers.stop > 1000:
+        raise ValueError("birth_numbers must be a contiguous range within 1-999")
     parity = 1 if sex == "male" else 0
-    candidates = [n for n in birth_numbers if 1 <= n <= 999 and n % 2 == parity]
+    first = birth_numbers.start + (birth_numbers.start % 2 != parity)
+    candidates = range(first, birth_numbers.stop, 2)
     if not candidates:
         raise ValueError(f"no {sex} birth number in {birth_numbers}")
     day = birth_date.day + (COORDINATION_DAY_OFFSET if coordination else 0)

@@ -8,7 +8,14 @@ import pyarrow as pa
 
 from naravard.synth import reference as ref
 from naravard.synth.lake_model import (
-    MODE_P_OLD, MODE_P_YOUNG, MODES, NURSE_BASE, OTHER_BASE, PROF_CODES, PROF_P, annual_visit_rate,
+    MODE_P_OLD,
+    MODE_P_YOUNG,
+    MODES,
+    NURSE_BASE,
+    OTHER_BASE,
+    PROF_CODES,
+    PROF_P,
+    annual_visit_rate,
 )
 from naravard.synth.lake_tables import Chunk, _date, _ids
 

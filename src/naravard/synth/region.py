@@ -71,6 +71,7 @@ _MEDICINE_HOSPITAL = {
 _PSYCHIATRY_HOSPITAL = {
     code: (901 if hospital == 901 else 902) for code, hospital in _MEDICINE_HOSPITAL.items()
 }
+_HOME_CARE_CONSENT = "Samtycke vid inskrivning i hemsjukvård"
 _MOBILE_TEAM_FOR = {"2180": 951, "2184": 952, "2132": 952}
 
 
@@ -119,8 +120,10 @@ def create_demo_region(
     builder = _Builder(seed=seed, today=today or date.today())
     builder.build(persons=persons, password_hash=demo_password_hash)
     for model, rows in builder.tables():
+        # Core insert on the table: one executemany per chunk. The ORM bulk path drops None values from
+        # each row and so splits rows with different None columns into thousands of small statements.
         for start in range(0, len(rows), _CHUNK):
-            session.execute(insert(model), rows[start : start + _CHUNK])
+            session.execute(insert(model.__table__), rows[start : start + _CHUNK])
     return builder.summary()
 
 
@@ -531,16 +534,20 @@ class _Builder:
         # Consent (PDL 6 kap. 3 §): most home-care patients let the municipality and the region see each
         # other's records; some others have consented to the region through 1177. A few are withdrawn.
         consented = pick(home_care, 0.75)
+        active: list[dict[str, Any]] = []  # municipality consent given and not withdrawn
         for person in consented:
-            for org in (self.municipalities[person["municipality_code"]], self.region):
-                self._consent(rng, person, org, "Samtycke vid inskrivning i hemsjukvård")
+            if self._consent(rng, person, self.municipalities[person["municipality_code"]], _HOME_CARE_CONSENT):
+                active.append(person)
+            self._consent(rng, person, self.region, _HOME_CARE_CONSENT)
         chosen = {p["id"] for p in consented}
         others = [p for p in self.people if p["id"] not in chosen and not p["protected_identity"]]
         for person in pick(others, 0.03):
             self._consent(rng, person, self.region, "Samtycke via 1177")
-        # Blocks (spärr): the first one against the municipality of a consenting home-care patient, to show
-        # that a block overrides consent; then alternately a municipality and every other organisation.
-        blocked = consented[:1] + pick([p for p in self.people if p["id"] not in chosen], 0.003, minimum=2)
+        # Blocks (spärr): the first one against the municipality of a consenting home-care patient (in Gävle,
+        # where the demo users work, when there is one), to show that a block overrides consent; then
+        # alternately a municipality and every other organisation.
+        showcase = sorted(active, key=lambda p: p["municipality_code"] != "2180")[:1]
+        blocked = showcase + pick([p for p in self.people if p["id"] not in chosen], 0.003, minimum=2)
         for n, person in enumerate(blocked):
             target = self.municipalities[person["municipality_code"]]["id"] if n % 2 == 0 else None
             self._add(
@@ -552,19 +559,23 @@ class _Builder:
                 lifted_at=None,
             )
 
-    def _consent(self, rng: random.Random, person: dict[str, Any], org: dict[str, Any], note: str) -> None:
+    def _consent(self, rng: random.Random, person: dict[str, Any], org: dict[str, Any], note: str) -> bool:
+        """Adds a consent row; True when it is in force (not withdrawn)."""
         given = self._when(rng, 2 * 365)
-        withdrawn = given + timedelta(days=rng.randint(1, 30)) if rng.random() < 0.05 else None
+        withdrawn: datetime | None = given + timedelta(days=rng.randint(1, 30))
+        if rng.random() >= 0.05 or withdrawn is None or withdrawn >= self.now:
+            withdrawn = None
         self._add(
             Consent,
             person_id=person["id"],
             organization_id=org["id"],
             given_at=given,
             valid_until=None,
-            withdrawn_at=withdrawn if withdrawn and withdrawn < self.now else None,
+            withdrawn_at=withdrawn,
             recorded_by=RECORDED_BY,
             note=note,
         )
+        return withdrawn is None
 
     # --- demo users ---------------------------------------------------------------------------------
 

@@ -10,7 +10,13 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
 from naravard.web.i18n import translate
 
-TEMPLATE_PACKAGES = ("naravard.web", "naravard.patients", "naravard.audit", "naravard.consent", "naravard.followup")
+TEMPLATE_PACKAGES = (
+    "naravard.web",
+    "naravard.patients",
+    "naravard.audit",
+    "naravard.consent",
+    "naravard.followup",
+)
 
 
 def build_environment() -> Environment:

@@ -16,8 +16,10 @@ from sqlalchemy.orm import Session
 
 import naravard
 from naravard.accounts.models import Membership, User
-from naravard.actor import Role
+from naravard.actor import DEFAULT_PURPOSE, Actor, Role
+from naravard.consent import service as consent_service
 from naravard.consent.models import Block, CareRelationship, Consent
+from naravard.consent.policy import Access, AccessFacts, decide
 from naravard.contacts.models import Listing
 from naravard.db import Base, make_engine, make_session_factory
 from naravard.errors import Conflict
@@ -269,3 +271,45 @@ def test_refuses_to_create_twice(demo: tuple[Session, DemoSummary]) -> None:
     with pytest.raises(Conflict):
         create_demo_region(session, persons=10, demo_password_hash="x", today=TODAY)
     session.rollback()
+
+
+def _actor(session: Session, username: str) -> Actor:
+    user = session.scalars(select(User).where(User.username == username)).one()
+    membership = session.scalars(select(Membership).where(Membership.user_id == user.id)).one()
+    unit = session.get(CareUnit, membership.unit_id)
+    assert unit is not None
+    role = Role(membership.role)
+    return Actor(
+        user_id=user.id,
+        username=username,
+        role=role,
+        unit_id=unit.id,
+        organization_id=unit.organization_id,
+        purpose=DEFAULT_PURPOSE[role],
+    )
+
+
+def test_the_access_policy_has_an_example_of_each_basis(demo: tuple[Session, DemoSummary]) -> None:
+    """Home care sees its patients directly, social services through consent, and a block overrides it."""
+    session, _ = demo
+    home_care, social = _actor(session, "hemsjukvard.gavle"), _actor(session, "bistand.gavle")
+    patients = list(
+        session.scalars(
+            select(Person)
+            .join(CareRelationship, CareRelationship.person_id == Person.id)
+            .where(CareRelationship.unit_id == home_care.unit_id)
+        )
+    )
+    assert patients
+    outcomes: Counter[str] = Counter()
+    for person in patients:
+        assert decide(home_care, _facts(session, home_care, person), Access.READ).basis == "care_relationship"
+        outcomes[decide(social, _facts(session, social, person), Access.READ).reason] += 1
+    assert outcomes["consent"] >= 1
+    assert outcomes["blocked"] >= 1
+
+
+def _facts(session: Session, actor: Actor, person: Person) -> AccessFacts:
+    return consent_service.gather_facts(
+        session, actor=actor, person_id=person.id, protected_identity=person.protected_identity
+    )

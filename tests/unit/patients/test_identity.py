@@ -127,6 +127,8 @@ def test_generate_rejects_bad_arguments() -> None:
         generate_identity(rng, birth_date=date(1990, 1, 1), sex="F")
     with pytest.raises(ValueError, match="no male birth number"):
         generate_identity(rng, birth_date=date(1990, 1, 1), sex="male", birth_numbers=range(980, 981))
+    with pytest.raises(ValueError, match="contiguous"):
+        generate_identity(rng, birth_date=date(1990, 1, 1), sex="male", birth_numbers=range(0, 10))
 
 
 def test_generate_uses_the_chosen_series() -> None:

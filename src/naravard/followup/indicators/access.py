@@ -15,7 +15,14 @@ import ibis
 import ibis.expr.types as ir
 
 from naravard.followup.indicators.base import (
-    Family, Indicator, Lake, days_between, f64, flag, in_window, period_start,
+    Family,
+    Indicator,
+    Lake,
+    days_between,
+    f64,
+    flag,
+    in_window,
+    period_start,
 )
 
 _SRC = "HSL 9 kap. 1 §; SFS 2018:553; vantetider.se (SKR) measurement rules; domain.md section 4"

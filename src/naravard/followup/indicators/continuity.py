@@ -77,7 +77,7 @@ def build_indices(lake: Lake, period_type: str) -> ir.Table:
         N=f64(per.n.sum()), M=f64(per.n.count()), maxn=f64(per.n.max()), sumsq=f64((per.n * per.n).sum()),
         att_date=per.last.max(),
     )
-    p = p.filter(p.N >= MIN_VISITS["C_UPC"])
+    p = p.filter(MIN_VISITS["C_UPC"] <= p.N)
     return p.select(
         "period_start", "person_id", "att_date",
         n_C_UPC=p.maxn / p.N, d_C_UPC=ibis.literal(1.0),

@@ -7,7 +7,14 @@ import ibis
 import ibis.expr.types as ir
 
 from naravard.followup.indicators.base import (
-    Family, Indicator, Lake, days_between, f64, flag, in_window, period_start,
+    Family,
+    Indicator,
+    Lake,
+    days_between,
+    f64,
+    flag,
+    in_window,
+    period_start,
 )
 
 K_UKL = Indicator(

@@ -1,0 +1,95 @@
+"""Database fixtures shared by the integration and API tests.
+
+Every database test runs twice, on SQLite and on PostgreSQL, each in a transaction that is rolled back
+at the end (the app's own commits become savepoint releases). PostgreSQL is skipped only when no server
+is reachable and we are not in CI; under CI=true a missing server fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from naravard import migrate
+from naravard.db import make_engine
+
+AUDIT_KEY = b"test-audit-key-0123456789abcdef0123456789"
+PG_ADMIN_URL = os.environ.get("NARAVARD_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _pg_reachable() -> str | None:
+    try:
+        engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:
+        return str(exc).splitlines()[0]
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path: Path = tmp_path_factory.mktemp("db") / f"naravard-{_worker()}.db"
+    url = f"sqlite:///{path}"
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    problem = _pg_reachable()
+    if problem is not None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"PostgreSQL is required under CI but unreachable: {problem}")
+        pytest.skip(f"PostgreSQL not reachable: {problem}")
+    name = f"naravard_test_{_worker()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    migrate.upgrade(url)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
+    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
+    eng = make_engine(url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture()
+def session_factory(engine: Engine) -> Iterator[sessionmaker[Session]]:
+    """Sessions bound to one connection whose outer transaction is rolled back after the test."""
+    connection = engine.connect()
+    outer = connection.begin()
+    factory = sessionmaker(
+        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint",
+        info={"audit_key": AUDIT_KEY},
+    )
+    yield factory
+    outer.rollback()
+    connection.close()
+
+
+@pytest.fixture()
+def db(session_factory: sessionmaker[Session]) -> Iterator[Session]:
+    session = session_factory()
+    yield session
+    session.close()

@@ -1,0 +1,79 @@
+"""Fixtures for the follow-up tests: hand-made lakes, a generated lake, and one Spark session per worker."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from naravard.followup.lake import TABLES, arrow_schema
+
+D = dt.date
+
+UNITS = [
+    {"unit_id": 1, "name": "HC Ett", "kind": "primary", "region_code": "21", "municipality_code": "2180",
+     "private": False},
+    {"unit_id": 2, "name": "HC Två", "kind": "primary", "region_code": "21", "municipality_code": "2181",
+     "private": True},
+    {"unit_id": 901, "name": "Sjukhuset", "kind": "hospital", "region_code": "21", "municipality_code": "2180",
+     "private": False},
+]
+
+
+def write_lake(root: Path, **tables: list[dict[str, Any]]) -> Path:
+    """Write a lake; tables not given are written empty (units default to ``UNITS``)."""
+    tables.setdefault("units", UNITS)
+    for name in TABLES:
+        (root / name).mkdir(parents=True, exist_ok=True)
+        rows = tables.get(name, [])
+        pq.write_table(pa.Table.from_pylist(rows, schema=arrow_schema(name)), root / name / "part-0.parquet")
+    return root
+
+
+def person(pid: int, sex: str = "F", born: dt.date = D(1950, 6, 1), mun: str = "2180",
+           out: dt.date | None = None) -> dict[str, Any]:
+    return {"person_id": pid, "sex": sex, "birth_date": born, "region_code": "21", "municipality_code": mun,
+            "in_date": D(2020, 1, 1), "out_date": out}
+
+
+def visit(eid: int, pid: int, doctor: int, when: dt.datetime, unit: int = 1, prof: str = "LK") -> dict[str, Any]:
+    return {"encounter_id": eid, "person_id": pid, "unit_id": unit, "practitioner_id": doctor,
+            "profession": prof, "start": when, "mode": "physical", "planned": True}
+
+
+@pytest.fixture
+def make_lake(tmp_path: Path) -> Callable[..., Path]:
+    def make(**tables: list[dict[str, Any]]) -> Path:
+        return write_lake(tmp_path / "lake", **tables)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def generated_lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from naravard.synth.lake import generate_lake
+
+    out = tmp_path_factory.mktemp("genlake")
+    generate_lake(persons=3_000, years=2, out=out, seed=11, start_year=2024, workers=1, today=D(2026, 11, 23))
+    return out
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    """One local Spark session per xdist worker (each worker is its own process and JVM)."""
+    pytest.importorskip("pyspark")
+    from pyspark.sql import SparkSession
+
+    s = (SparkSession.builder.master("local[1]").appName("naravard-tests")
+         .config("spark.ui.enabled", "false").config("spark.driver.bindAddress", "127.0.0.1")
+         .config("spark.driver.host", "127.0.0.1").config("spark.sql.shuffle.partitions", "1")
+         .config("spark.default.parallelism", "1").config("spark.sql.session.timeZone", "UTC")
+         .config("spark.sql.adaptive.enabled", "false").getOrCreate())
+    s.sparkContext.setLogLevel("ERROR")
+    yield s
+    s.stop()
