@@ -73,6 +73,8 @@ def prepare_demo(data_dir: Path, *, persons: int, seed: int, database_url: str |
     """Create (or reuse) the demo region in `data_dir` and return the settings to serve it with."""
     from naravard import migrate
     from naravard.accounts.passwords import hash_password
+    from naravard.actor import system_actor
+    from naravard.audit import service as audit_service
     from naravard.db import make_engine, make_session_factory, transaction
     from naravard.synth import region
 
@@ -90,6 +92,8 @@ def prepare_demo(data_dir: Path, *, persons: int, seed: int, database_url: str |
             with console.status(f"Creating the demo region ({persons} persons, seed {seed}) ..."):
                 summary = region.create_demo_region(session, persons=persons, seed=seed,
                                                     demo_password_hash=hash_password(values["demo_password"]))
+            audit_service.record(session, actor=system_actor("demo"), action="synth:region:create",
+                                 detail={"persons": summary.persons, "seed": seed})
             console.print(f"Created the demo region: {summary.persons} persons, {len(summary.users)} demo users")
     engine.dispose()
     return settings
@@ -163,6 +167,41 @@ def audit_verify(
     raise typer.Exit(1)
 
 
+def followup_extract(
+    out: Annotated[Path, typer.Option("--out", help="Lake folder to write (replaced atomically).")],
+    database: Annotated[str | None, typer.Option("--database", help="Database URL (default from settings).")] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="A demo data dir: read its key and database.")] = None,
+) -> None:
+    """Extract persons, listings and units from our own database into an event lake (pseudonymised)."""
+    from naravard.actor import Purpose, system_actor
+    from naravard.db import make_engine, make_session_factory, transaction
+    from naravard.errors import NaravardError
+    from naravard.followup.extract import extract
+
+    key, audit_key, url = os.environ.get("NARAVARD_SECRET_KEY", ""), os.environ.get(
+        "NARAVARD_AUDIT_HMAC_KEY", ""), database
+    if data_dir is not None and (data_dir / "demo-secrets.json").exists():
+        values = _demo_secrets(data_dir)
+        key, audit_key = key or values["secret_key"], audit_key or values["audit_hmac_key"]
+        url = url or f"sqlite:///{(data_dir / 'naravard.db').resolve()}"
+    url = url or _settings().database_url
+    if not key or not audit_key:
+        raise fail("set NARAVARD_SECRET_KEY and NARAVARD_AUDIT_HMAC_KEY, or give --data-dir of a demo")
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    factory.kw["info"] = {"audit_key": audit_key.encode()}
+    actor = system_actor("followup-extract").with_purpose(Purpose.FOLLOWUP)
+    try:
+        with transaction(factory) as session:
+            summary = extract(session, actor=actor, out_dir=out, key=key.encode())
+    except NaravardError as exc:
+        raise fail(exc.message) from exc
+    finally:
+        engine.dispose()
+    console.print(f"Extracted {summary.persons} persons, {summary.listings} listings, {summary.units} units "
+                  f"to {summary.out_dir}")
+
+
 def _register_followup() -> None:
     """The follow-up read side's commands (synth of a lake, import, followup run/report)."""
     try:  # TEMP until the follow-up CLI lands
@@ -174,6 +213,7 @@ def _register_followup() -> None:
     app.command("synth", help="Write a synthetic event lake (Parquet) at any scale.")(synth_cli.synth)
     app.command("import", help="Import a CSV file into the event lake, reporting bad rows.")(
         followup_cli.import_csv)
+    followup_cli.app.command("extract")(followup_extract)
     app.add_typer(followup_cli.app, name="followup")
 
 

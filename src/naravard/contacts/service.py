@@ -44,3 +44,11 @@ def listing_units_for(session: Session, person_ids: list[uuid.UUID]) -> dict[uui
         )
     )
     return {p: u for p, u in rows}
+
+
+def all_active_listings(session: Session) -> dict[uuid.UUID, tuple[uuid.UUID, date]]:
+    """Every active listing (person -> unit, since), for the follow-up extract."""
+    rows = session.execute(
+        select(Listing.person_id, Listing.unit_id, Listing.start_date).where(Listing.end_date.is_(None))
+    )
+    return {p: (u, d) for p, u, d in rows}

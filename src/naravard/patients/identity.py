@@ -137,7 +137,10 @@ def parse_identifier(text: str, *, today: date | None = None) -> PersonalIdentit
             f"wrong check digit: the last digit is {serial[3]} but should be {expected}", field=_FIELD
         )
     if birth_date > today:
-        raise Invalid(f"the birth date {birth_date.isoformat()} is in the future", field=_FIELD)
+        hint = ""
+        if match["century"] is None and sep != "+":
+            hint = f" (for someone born in {year - 100}, write '+' before the last four digits)"
+        raise Invalid(f"the birth date {birth_date.isoformat()} is in the future{hint}", field=_FIELD)
 
     canonical = f"{year:04d}{date_part[2:]}{serial}"
     return _confirmed(canonical, kind=kind, birth_date=birth_date)

@@ -83,3 +83,14 @@ class EmergencyAccessOut(BaseModel):
     id: uuid.UUID
     person_id: uuid.UUID
     expires_at: datetime
+
+
+class PopulationRow(BaseModel):
+    """One person in the follow-up extract: pseudonymised downstream, never named."""
+
+    person_id: uuid.UUID
+    sex: str
+    birth_date: date
+    municipality_code: str | None
+    listing_unit_id: uuid.UUID | None
+    listed_since: date | None

@@ -29,6 +29,7 @@ from naravard.patients.schemas import (
     Listing,
     PatientHit,
     PatientOverview,
+    PopulationRow,
 )
 
 PROTECTED_NAME = "Skyddad identitet"
@@ -211,3 +212,32 @@ def access_log(session: Session, *, actor: Actor, person_id: uuid.UUID) -> list[
     audit_service.record(session, actor=audit_actor, action="patient:access-log:read",
                          outcome=consent_service.outcome_for(decision), patient_id=person.id)
     return entries
+
+
+def export_population(session: Session, *, actor: Actor) -> list[PopulationRow]:
+    """The population for the follow-up lake: no names, no identifiers, one audit row for the export.
+
+    Only the follow-up purpose (an analyst, or the system running the scheduled extract) may export.
+    Protected identities keep only what the statistics need: their municipality is replaced by their
+    listing unit's, so the export never narrows down where they live."""
+    if actor.role not in (Role.ANALYST, Role.SYSTEM):
+        audit_service.record(session, actor=actor, action="patient:population:export", outcome="denied",
+                             reason="role_not_permitted")
+        session.commit()
+        raise Forbidden("only the follow-up purpose may export the population")
+    persons = session.execute(
+        select(Person.id, Person.sex, Person.birth_date, Person.municipality_code, Person.protected_identity)
+    ).all()
+    listings = contacts_service.all_active_listings(session)
+    rows = []
+    for pid, sex, birth, municipality, protected in persons:
+        listing = listings.get(pid)
+        rows.append(PopulationRow(
+            person_id=pid, sex=sex, birth_date=birth,
+            municipality_code=None if protected else municipality,
+            listing_unit_id=listing[0] if listing else None,
+            listed_since=listing[1] if listing else None,
+        ))
+    audit_service.record(session, actor=actor, action="patient:population:export",
+                         detail={"persons": len(rows), "purpose": str(actor.purpose)})
+    return rows

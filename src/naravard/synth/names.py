@@ -7,41 +7,44 @@ but the full codes are synthetic.
 
 from __future__ import annotations
 
-FEMALE_GIVEN_NAMES: tuple[str, ...] = (
-    "Anna", "Eva", "Maria", "Karin", "Sara", "Kristina", "Lena", "Emma", "Kerstin", "Ingrid",
-    "Marie", "Malin", "Jenny", "Birgitta", "Hanna", "Linda", "Inger", "Sofia", "Annika", "Elin",
-    "Susanne", "Monica", "Ida", "Johanna", "Ulla", "Camilla", "Elsa", "Julia", "Maja", "Alice",
-    "Astrid", "Ebba", "Wilma", "Agnes", "Saga", "Vera", "Ella", "Alma", "Signe", "Margareta",
-    "Gunilla", "Elisabeth", "Helena", "Katarina", "Åsa", "Britt", "Siv", "Gun", "Linnea", "Frida",
+
+def _words(text: str) -> tuple[str, ...]:
+    """Comma-separated lists keep the tables compact (and stable under the formatter)."""
+    return tuple(word.strip() for word in text.split(","))
+
+
+FEMALE_GIVEN_NAMES: tuple[str, ...] = _words(
+    "Anna, Eva, Maria, Karin, Sara, Kristina, Lena, Emma, Kerstin, Ingrid, Marie, Malin, Jenny,"
+    "Birgitta, Hanna, Linda, Inger, Sofia, Annika, Elin, Susanne, Monica, Ida, Johanna, Ulla, Camilla,"
+    "Elsa, Julia, Maja, Alice, Astrid, Ebba, Wilma, Agnes, Saga, Vera, Ella, Alma, Signe, Margareta,"
+    "Gunilla, Elisabeth, Helena, Katarina, Åsa, Britt, Siv, Gun, Linnea, Frida"
 )
 
-MALE_GIVEN_NAMES: tuple[str, ...] = (
-    "Lars", "Mikael", "Anders", "Johan", "Per", "Erik", "Karl", "Peter", "Jan", "Thomas",
-    "Daniel", "Fredrik", "Hans", "Andreas", "Stefan", "Mats", "Magnus", "Mattias", "Bengt", "Sven",
-    "Björn", "Jonas", "Nils", "Bo", "Leif", "Oskar", "Lucas", "William", "Liam", "Elias",
-    "Hugo", "Alexander", "Noah", "Oliver", "Adam", "Axel", "Arvid", "Gustav", "Olle", "Viktor",
-    "Henrik", "Kjell", "Göran", "Rolf", "Ulf", "Stig", "Emil", "Filip", "Isak", "Ludvig",
+MALE_GIVEN_NAMES: tuple[str, ...] = _words(
+    "Lars, Mikael, Anders, Johan, Per, Erik, Karl, Peter, Jan, Thomas, Daniel, Fredrik, Hans, Andreas,"
+    "Stefan, Mats, Magnus, Mattias, Bengt, Sven, Björn, Jonas, Nils, Bo, Leif, Oskar, Lucas, William,"
+    "Liam, Elias, Hugo, Alexander, Noah, Oliver, Adam, Axel, Arvid, Gustav, Olle, Viktor, Henrik,"
+    "Kjell, Göran, Rolf, Ulf, Stig, Emil, Filip, Isak, Ludvig"
 )
 
-FAMILY_NAMES: tuple[str, ...] = (
-    "Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson",
-    "Svensson", "Gustafsson", "Pettersson", "Jonsson", "Jansson", "Hansson", "Bengtsson", "Jönsson",
-    "Lindberg", "Jakobsson", "Magnusson", "Lindström", "Olofsson", "Lindqvist", "Lindgren", "Berg",
-    "Axelsson", "Bergström", "Lundberg", "Lind", "Lundgren", "Lundqvist", "Mattsson", "Berglund",
-    "Fredriksson", "Sandberg", "Henriksson", "Forsberg", "Sjöberg", "Wallin", "Ali", "Engström",
-    "Mohammed", "Eklund", "Danielsson", "Lundin", "Håkansson", "Björk", "Bergman", "Gunnarsson",
-    "Holm", "Wikström", "Samuelsson", "Isaksson", "Fransson", "Bergqvist", "Nyström", "Holmberg",
-    "Arvidsson", "Löfgren", "Söderberg", "Nyberg", "Blomqvist", "Claesson", "Nordström", "Mårtensson",
-    "Hedlund", "Ström", "Norberg", "Sundberg", "Öberg", "Hedberg", "Hellström", "Sundström",
+FAMILY_NAMES: tuple[str, ...] = _words(
+    "Andersson, Johansson, Karlsson, Nilsson, Eriksson, Larsson, Olsson, Persson, Svensson,"
+    "Gustafsson, Pettersson, Jonsson, Jansson, Hansson, Bengtsson, Jönsson, Lindberg, Jakobsson,"
+    "Magnusson, Lindström, Olofsson, Lindqvist, Lindgren, Berg, Axelsson, Bergström, Lundberg, Lind,"
+    "Lundgren, Lundqvist, Mattsson, Berglund, Fredriksson, Sandberg, Henriksson, Forsberg, Sjöberg,"
+    "Wallin, Ali, Engström, Mohammed, Eklund, Danielsson, Lundin, Håkansson, Björk, Bergman,"
+    "Gunnarsson, Holm, Wikström, Samuelsson, Isaksson, Fransson, Bergqvist, Nyström, Holmberg,"
+    "Arvidsson, Löfgren, Söderberg, Nyberg, Blomqvist, Claesson, Nordström, Mårtensson, Hedlund,"
+    "Ström, Norberg, Sundberg, Öberg, Hedberg, Hellström, Sundström"
 )
 
-STREET_NAMES: tuple[str, ...] = (
-    "Storgatan", "Kungsgatan", "Drottninggatan", "Nygatan", "Södra vägen", "Norra vägen", "Skolgatan",
-    "Kyrkogatan", "Järnvägsgatan", "Parkvägen", "Björkvägen", "Tallvägen", "Granvägen", "Ekvägen",
-    "Lönnvägen", "Åkervägen", "Ängsvägen", "Sjövägen", "Strandvägen", "Bruksgatan", "Hamngatan",
-    "Fabriksgatan", "Industrigatan", "Skogsvägen", "Backvägen", "Villavägen", "Trädgårdsgatan",
-    "Köpmangatan", "Postgatan", "Stationsgatan", "Älvvägen", "Furuvägen", "Rönnvägen", "Lindvägen",
-    "Hagavägen", "Solvägen", "Kvarnvägen", "Smedsvägen", "Myrvägen", "Bergsgatan",
+STREET_NAMES: tuple[str, ...] = _words(
+    "Storgatan, Kungsgatan, Drottninggatan, Nygatan, Södra vägen, Norra vägen, Skolgatan, Kyrkogatan,"
+    "Järnvägsgatan, Parkvägen, Björkvägen, Tallvägen, Granvägen, Ekvägen, Lönnvägen, Åkervägen,"
+    "Ängsvägen, Sjövägen, Strandvägen, Bruksgatan, Hamngatan, Fabriksgatan, Industrigatan, Skogsvägen,"
+    "Backvägen, Villavägen, Trädgårdsgatan, Köpmangatan, Postgatan, Stationsgatan, Älvvägen,"
+    "Furuvägen, Rönnvägen, Lindvägen, Hagavägen, Solvägen, Kvarnvägen, Smedsvägen, Myrvägen,"
+    "Bergsgatan"
 )
 
 # Municipality code -> (main town, three-digit postal-code prefix). Plausible, not an official table.

@@ -8,6 +8,10 @@ Every random choice comes from `random.Random` streams seeded from `seed` and a 
 population, access facts, users), so one run equals the next, ids included, and a change in one part does
 not reshuffle the others. Nothing here is real: identity numbers come from the test series of
 `patients.identity.generate_identity`, phone numbers from PTS' series for fiction (070-174 06 05 to 99).
+
+Unit names and HSA-ids of hälsocentraler, hospitals and mobile teams come from reference.py, so the demo
+database and the event lake name the same units (private hälsocentraler keep their HSA-id under the
+region's prefix, as in reference.py, although a private provider owns them).
 """
 
 from __future__ import annotations
@@ -438,7 +442,9 @@ class _Builder:
         start = self.today - timedelta(days=rng.randint(1, max(1, min(age_days, 15 * 365))))
         source = "1177" if rng.random() < 0.8 else "blankett"
         if (start - person["birth_date"]).days >= 2 and rng.random() < 0.08:
-            previous = rng.choice([u for u in local if u is not unit] or self.health_centres)
+            previous = rng.choice(
+                [u for u in local if u is not unit] or [u for u in self.health_centres if u is not unit]
+            )
             old_start = person["birth_date"] + timedelta(
                 days=rng.randint(0, (start - person["birth_date"]).days - 2)
             )
@@ -536,7 +542,8 @@ class _Builder:
         consented = pick(home_care, 0.75)
         active: list[dict[str, Any]] = []  # municipality consent given and not withdrawn
         for person in consented:
-            if self._consent(rng, person, self.municipalities[person["municipality_code"]], _HOME_CARE_CONSENT):
+            municipality = self.municipalities[person["municipality_code"]]
+            if self._consent(rng, person, municipality, _HOME_CARE_CONSENT):
                 active.append(person)
             self._consent(rng, person, self.region, _HOME_CARE_CONSENT)
         chosen = {p["id"] for p in consented}

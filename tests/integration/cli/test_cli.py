@@ -1,0 +1,76 @@
+"""The CLI on a real SQLite demo data dir: demo preparation, db upgrade, audit verify."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from naravard.actor import system_actor
+from naravard.audit import service as audit_service
+from naravard.cli import app, prepare_demo
+from naravard.db import make_engine, make_session_factory, transaction
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("demo")
+    settings = prepare_demo(data, persons=200, seed=3)
+    engine = make_engine(settings.database_url)
+    factory = make_session_factory(engine)
+    factory.kw["info"] = {"audit_key": settings.audit_hmac_key.encode()}
+    with transaction(factory) as session:
+        for i in range(3):
+            audit_service.record(session, actor=system_actor("test"), action="test:row:write", detail={"i": i})
+    engine.dispose()
+    return data
+
+
+def test_prepare_demo_is_reused(demo_dir: Path) -> None:
+    before = sqlite3.connect(demo_dir / "naravard.db").execute("SELECT count(*) FROM person").fetchone()[0]
+    settings = prepare_demo(demo_dir, persons=999, seed=99)
+    after = sqlite3.connect(demo_dir / "naravard.db").execute("SELECT count(*) FROM person").fetchone()[0]
+    assert before == after == 200
+    assert settings.environment == "demo" and settings.demo_password and len(settings.audit_hmac_key) >= 32
+    assert (demo_dir / "demo-secrets.json").stat().st_mode & 0o077 == 0
+
+
+def test_db_upgrade_on_a_fresh_file(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["db", "upgrade", "--database", f"sqlite:///{tmp_path / 'x.db'}"])
+    assert result.exit_code == 0, result.output
+    tables = {r[0] for r in sqlite3.connect(tmp_path / "x.db").execute("SELECT name FROM sqlite_master")}
+    assert {"person", "audit_event", "listing", "consent"} <= tables
+
+
+def test_db_upgrade_bad_url_is_one_line(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["db", "upgrade", "--database", "postgresql+psycopg://nobody@127.0.0.1:1/x"])
+    assert result.exit_code == 2 and "migration failed" in result.output
+
+
+def test_audit_verify_intact_then_broken(demo_dir: Path, tmp_path: Path) -> None:
+    ok = runner.invoke(app, ["audit", "verify", "--data-dir", str(demo_dir)])
+    assert ok.exit_code == 0, ok.output
+    assert "intact" in ok.output
+    # Tamper with a copy: drop the append-only trigger as an attacker with file access could, edit row 2.
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for name in ("naravard.db", "demo-secrets.json"):
+        (copy / name).write_bytes((demo_dir / name).read_bytes())
+    con = sqlite3.connect(copy / "naravard.db")
+    con.execute("DROP TRIGGER audit_event_no_update")
+    con.execute("UPDATE audit_event SET username = 'someone-else' WHERE seq = 2")
+    con.commit()
+    con.close()
+    broken = runner.invoke(app, ["audit", "verify", "--data-dir", str(copy)])
+    assert broken.exit_code == 1
+    assert "row 2" in broken.output
+
+
+def test_audit_verify_without_key_fails_cleanly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NARAVARD_AUDIT_HMAC_KEY", raising=False)
+    result = runner.invoke(app, ["audit", "verify", "--database", f"sqlite:///{tmp_path / 'none.db'}"])
+    assert result.exit_code == 2 and "no audit key" in result.output
