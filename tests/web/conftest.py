@@ -96,6 +96,27 @@ def api_token(base: str, username: str, password: str) -> str:
     return token
 
 
+# Active listing, not protected, personnummer; `where` narrows it down.
+PATIENTS_SQL = """
+SELECT p.id, p.given_name || ' ' || p.family_name, p.identifier, cu.name
+FROM person p
+JOIN listing l ON l.person_id = p.id AND l.end_date IS NULL
+JOIN care_unit cu ON cu.id = l.unit_id
+WHERE p.protected_identity = 0 AND p.identifier_kind = 'personnummer' AND {where}
+ORDER BY p.identifier LIMIT 20
+"""
+# Listed at a health centre in another municipality, with no consent, care relationship, block or
+# emergency access that would touch the clinician's unit or organisation.
+UNRELATED_SQL = """
+cu.kind = 'health_centre'
+AND cu.municipality_code <> (SELECT municipality_code FROM care_unit WHERE id = :unit)
+AND NOT EXISTS (SELECT 1 FROM consent c WHERE c.person_id = p.id AND c.organization_id = :org)
+AND NOT EXISTS (SELECT 1 FROM care_relationship r WHERE r.person_id = p.id AND r.unit_id = :unit)
+AND NOT EXISTS (SELECT 1 FROM access_block b WHERE b.person_id = p.id)
+AND NOT EXISTS (SELECT 1 FROM emergency_access e WHERE e.person_id = p.id)
+"""
+
+
 def _format_identifier(raw: str) -> str:
     return f"{raw[:8]}-{raw[8:]}"
 
@@ -108,21 +129,9 @@ def demo_patients(live_server: str, demo_settings: Settings) -> DemoPatients:
         unit_id, org_id = db.execute(
             "SELECT m.unit_id, cu.organization_id FROM user_account u JOIN membership m ON m.user_id = u.id"
             " JOIN care_unit cu ON cu.id = m.unit_id WHERE u.username = ?", (CLINICIAN,)).fetchone()
-        base_query = (
-            "SELECT p.id, p.given_name || ' ' || p.family_name, p.identifier, cu.name FROM person p"
-            " JOIN listing l ON l.person_id = p.id AND l.end_date IS NULL JOIN care_unit cu ON cu.id = l.unit_id"
-            " WHERE p.protected_identity = 0 AND p.identifier_kind = 'personnummer' AND {where}"
-            " ORDER BY p.identifier LIMIT 20"
-        )
-        mine = db.execute(base_query.format(where="l.unit_id = ?"), (unit_id,)).fetchall()
-        unrelated = db.execute(base_query.format(
-            where="cu.kind = 'health_centre' AND cu.municipality_code <> ("
-                  "  SELECT municipality_code FROM care_unit WHERE id = ?)"
-                  " AND NOT EXISTS (SELECT 1 FROM consent c WHERE c.person_id = p.id AND c.organization_id = ?)"
-                  " AND NOT EXISTS (SELECT 1 FROM care_relationship r WHERE r.person_id = p.id AND r.unit_id = ?)"
-                  " AND NOT EXISTS (SELECT 1 FROM access_block b WHERE b.person_id = p.id)"
-                  " AND NOT EXISTS (SELECT 1 FROM emergency_access e WHERE e.person_id = p.id)"),
-            (unit_id, org_id, unit_id)).fetchall()
+        mine = db.execute(PATIENTS_SQL.format(where="l.unit_id = :unit"), {"unit": unit_id}).fetchall()
+        unrelated = db.execute(PATIENTS_SQL.format(where=UNRELATED_SQL),
+                               {"unit": unit_id, "org": org_id}).fetchall()
     finally:
         db.close()
 

@@ -141,7 +141,7 @@ def test_form_post_without_csrf_token_is_refused(
     log_in(page, CLINICIAN, demo_settings.demo_password)
     page.goto(f"/patients/{patient.id}")
     form = page.locator(f"form[action='/patients/{patient.id}/contact']")
-    fields = {name: form.locator(f"input[name='{name}']").input_value()
+    fields: dict[str, str | float | bool] = {name: form.locator(f"input[name='{name}']").input_value()
               for name in ("version", "phone", "email")}
 
     # The session cookie alone (what a forged cross-site form would carry) is not enough.

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from naravard.errors import NaravardError
 
 app = typer.Typer(help="Follow-up: indicators over the event lake, results and reports.", no_args_is_help=True)
-console = Console()
+console = Console(soft_wrap=True)
 
 
 def _settings():  # type: ignore[no-untyped-def]

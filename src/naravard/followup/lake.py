@@ -182,10 +182,10 @@ def _check_values(con: duckdb.DuckDBPyConnection, lake_dir: Path, table: str, to
     if table in ("listings", "fixed_contacts"):
         # attribution joins need at most one listing / fixed doctor per person and day
         kind = " WHERE kind = 'doctor'" if table == "fixed_contacts" else ""
-        checks.append(("prev_to IS NOT NULL AND prev_to >= valid_from", "valid_from",
+        checks.append(("rn > 1 AND (prev_to IS NULL OR prev_to >= valid_from)", "valid_from",
                        "overlaps an earlier period of the same person"))
-        src = (f"(SELECT *, lag(valid_to) OVER (PARTITION BY person_id ORDER BY valid_from) AS prev_to "
-               f"FROM {src}{kind})")
+        src = (f"(SELECT *, lag(valid_to) OVER w AS prev_to, row_number() OVER w AS rn "
+               f"FROM {src}{kind} WINDOW w AS (PARTITION BY person_id ORDER BY valid_from))")
         counts = con.execute(
             "SELECT " + ", ".join(f"count(*) FILTER (WHERE {c})" for c, _, _ in checks) + f" FROM {src}"
         ).fetchall()[0]
