@@ -30,7 +30,9 @@ def _worker() -> str:
 
 def _pg_reachable() -> str | None:
     try:
-        engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+        engine = create_engine(
+            PG_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
+        )
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
         engine.dispose()
@@ -80,7 +82,9 @@ def session_factory(engine: Engine) -> Iterator[sessionmaker[Session]]:
     connection = engine.connect()
     outer = connection.begin()
     factory = sessionmaker(
-        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint",
+        bind=connection,
+        expire_on_commit=False,
+        join_transaction_mode="create_savepoint",
         info={"audit_key": AUDIT_KEY},
     )
     yield factory

@@ -21,7 +21,9 @@ API_DESCRIPTION = """JSON API of naravard. Authenticate with `POST /api/auth/log
 as `Authorization: Bearer <token>`. Errors are problem JSON (RFC 9457) with a `detail` reason."""
 
 
-def create_app(settings: Settings | None = None, *, session_factory: sessionmaker[Session] | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, session_factory: sessionmaker[Session] | None = None
+) -> FastAPI:
     settings = settings or Settings()
     if session_factory is None:
         engine = make_engine(settings.database_url)
@@ -44,7 +46,9 @@ def create_app(settings: Settings | None = None, *, session_factory: sessionmake
     app.state.templates = build_environment()
 
     @app.middleware("http")
-    async def _request_context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    async def _request_context(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
         request.state.request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
         response = await call_next(request)
         response.headers["X-Request-Id"] = request.state.request_id

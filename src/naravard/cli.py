@@ -14,8 +14,11 @@ from rich.console import Console
 
 from naravard.config import Settings
 
-app = typer.Typer(help="naravard: coordination layer for God och nära vård.", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="naravard: coordination layer for God och nära vård.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -48,8 +51,15 @@ def serve(
     settings = _settings()
     if not settings.audit_hmac_key:
         raise fail("NARAVARD_AUDIT_HMAC_KEY is not set")
-    uvicorn.run("naravard.app:create_app", factory=True, host=host, port=port, workers=workers,
-                proxy_headers=True, log_level="info")
+    uvicorn.run(
+        "naravard.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_level="info",
+    )
 
 
 def _demo_secrets(data_dir: Path) -> dict[str, str]:
@@ -90,11 +100,21 @@ def prepare_demo(data_dir: Path, *, persons: int, seed: int, database_url: str |
             console.print(f"Reusing the demo region in {data_dir}")
         else:
             with console.status(f"Creating the demo region ({persons} persons, seed {seed}) ..."):
-                summary = region.create_demo_region(session, persons=persons, seed=seed,
-                                                    demo_password_hash=hash_password(values["demo_password"]))
-            audit_service.record(session, actor=system_actor("demo"), action="synth:region:create",
-                                 detail={"persons": summary.persons, "seed": seed})
-            console.print(f"Created the demo region: {summary.persons} persons, {len(summary.users)} demo users")
+                summary = region.create_demo_region(
+                    session,
+                    persons=persons,
+                    seed=seed,
+                    demo_password_hash=hash_password(values["demo_password"]),
+                )
+            audit_service.record(
+                session,
+                actor=system_actor("demo"),
+                action="synth:region:create",
+                detail={"persons": summary.persons, "seed": seed},
+            )
+            console.print(
+                f"Created the demo region: {summary.persons} persons, {len(summary.users)} demo users"
+            )
     engine.dispose()
     return settings
 
@@ -104,7 +124,8 @@ def demo(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     data_dir: Annotated[Path, typer.Option(help="Folder for the demo database and secrets.")] = Path(
-        "naravard-data"),
+        "naravard-data"
+    ),
     persons: Annotated[int, typer.Option(min=10, max=500_000, help="Synthetic persons.")] = 3000,
     seed: Annotated[int, typer.Option(help="Seed of the generator (same seed, same region).")] = 1,
 ) -> None:
@@ -120,7 +141,9 @@ def demo(
 
 @db_app.command("upgrade")
 def db_upgrade(
-    database: Annotated[str | None, typer.Option("--database", help="Database URL (default from settings).")] = None,
+    database: Annotated[
+        str | None, typer.Option("--database", help="Database URL (default from settings).")
+    ] = None,
     revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
 ) -> None:
     """Migrate the database schema to the newest revision."""
@@ -136,7 +159,9 @@ def db_upgrade(
 
 @audit_app.command("verify")
 def audit_verify(
-    database: Annotated[str | None, typer.Option("--database", help="Database URL (default from settings).")] = None,
+    database: Annotated[
+        str | None, typer.Option("--database", help="Database URL (default from settings).")
+    ] = None,
     data_dir: Annotated[Path | None, typer.Option(help="A demo data dir: read its key and database.")] = None,
 ) -> None:
     """Check the audit trail's hash chain; exit 0 when intact, 1 naming the first broken row."""
@@ -169,7 +194,9 @@ def audit_verify(
 
 def followup_extract(
     out: Annotated[Path, typer.Option("--out", help="Lake folder to write (replaced atomically).")],
-    database: Annotated[str | None, typer.Option("--database", help="Database URL (default from settings).")] = None,
+    database: Annotated[
+        str | None, typer.Option("--database", help="Database URL (default from settings).")
+    ] = None,
     data_dir: Annotated[Path | None, typer.Option(help="A demo data dir: read its key and database.")] = None,
 ) -> None:
     """Extract persons, listings and units from our own database into an event lake (pseudonymised)."""
@@ -178,8 +205,11 @@ def followup_extract(
     from naravard.errors import NaravardError
     from naravard.followup.extract import extract
 
-    key, audit_key, url = os.environ.get("NARAVARD_SECRET_KEY", ""), os.environ.get(
-        "NARAVARD_AUDIT_HMAC_KEY", ""), database
+    key, audit_key, url = (
+        os.environ.get("NARAVARD_SECRET_KEY", ""),
+        os.environ.get("NARAVARD_AUDIT_HMAC_KEY", ""),
+        database,
+    )
     if data_dir is not None and (data_dir / "demo-secrets.json").exists():
         values = _demo_secrets(data_dir)
         key, audit_key = key or values["secret_key"], audit_key or values["audit_hmac_key"]
@@ -198,8 +228,10 @@ def followup_extract(
         raise fail(exc.message) from exc
     finally:
         engine.dispose()
-    console.print(f"Extracted {summary.persons} persons, {summary.listings} listings, {summary.units} units "
-                  f"to {summary.out_dir}")
+    console.print(
+        f"Extracted {summary.persons} persons, {summary.listings} listings, {summary.units} units "
+        f"to {summary.out_dir}"
+    )
 
 
 def _register_followup() -> None:
@@ -212,7 +244,8 @@ def _register_followup() -> None:
 
     app.command("synth", help="Write a synthetic event lake (Parquet) at any scale.")(synth_cli.synth)
     app.command("import", help="Import a CSV file into the event lake, reporting bad rows.")(
-        followup_cli.import_csv)
+        followup_cli.import_csv
+    )
     followup_cli.app.command("extract")(followup_extract)
     app.add_typer(followup_cli.app, name="followup")
 

@@ -17,18 +17,36 @@ from naravard.actor import Role
 from naravard.audit.models import AuditEvent
 from tests import factories as f
 
-SCENARIOS = ["own_unit", "same_org_other_unit", "other_org_consent", "other_org_no_consent", "blocked",
-             "protected_identity"]
-ROLES = [Role.CLINICIAN, Role.UNIT_MANAGER, Role.MUNICIPAL_STAFF, Role.ANALYST, Role.ADMINISTRATOR,
-         Role.LOG_REVIEWER]
+SCENARIOS = [
+    "own_unit",
+    "same_org_other_unit",
+    "other_org_consent",
+    "other_org_no_consent",
+    "blocked",
+    "protected_identity",
+]
+ROLES = [
+    Role.CLINICIAN,
+    Role.UNIT_MANAGER,
+    Role.MUNICIPAL_STAFF,
+    Role.ANALYST,
+    Role.ADMINISTRATOR,
+    Role.LOG_REVIEWER,
+]
 
 CARE_EXPECTED = {
-    ("own_unit", "read"): True, ("own_unit", "write"): True,
-    ("same_org_other_unit", "read"): False, ("same_org_other_unit", "write"): False,
-    ("other_org_consent", "read"): True, ("other_org_consent", "write"): False,
-    ("other_org_no_consent", "read"): False, ("other_org_no_consent", "write"): False,
-    ("blocked", "read"): False, ("blocked", "write"): False,
-    ("protected_identity", "read"): False, ("protected_identity", "write"): False,
+    ("own_unit", "read"): True,
+    ("own_unit", "write"): True,
+    ("same_org_other_unit", "read"): False,
+    ("same_org_other_unit", "write"): False,
+    ("other_org_consent", "read"): True,
+    ("other_org_consent", "write"): False,
+    ("other_org_no_consent", "read"): False,
+    ("other_org_no_consent", "write"): False,
+    ("blocked", "read"): False,
+    ("blocked", "write"): False,
+    ("protected_identity", "read"): False,
+    ("protected_identity", "write"): False,
 }
 
 
@@ -88,7 +106,9 @@ def build(db: Session, role: Role, scenario: str) -> World:
 
 
 def audit_rows(db: Session, patient_id: uuid.UUID) -> list[AuditEvent]:
-    return list(db.scalars(select(AuditEvent).where(AuditEvent.patient_id == patient_id).order_by(AuditEvent.seq)))
+    return list(
+        db.scalars(select(AuditEvent).where(AuditEvent.patient_id == patient_id).order_by(AuditEvent.seq))
+    )
 
 
 @pytest.mark.parametrize("access", ["read", "write"])

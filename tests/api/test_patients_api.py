@@ -29,8 +29,15 @@ def _world(db: Session) -> dict[str, object]:
     reviewer = f.user(db, role=Role.LOG_REVIEWER, at=admin_unit, username="reviewer")
     patient_user = f.user(db, role=Role.PATIENT, at=None, person_id=mine.id, username="astrid")
     db.commit()
-    return dict(hc=hc, mine=mine, stranger=stranger, hidden=hidden, doctor=doctor, reviewer=reviewer,
-                patient=patient_user)
+    return dict(
+        hc=hc,
+        mine=mine,
+        stranger=stranger,
+        hidden=hidden,
+        doctor=doctor,
+        reviewer=reviewer,
+        patient=patient_user,
+    )
 
 
 def test_login_with_password_and_me(client: TestClient, db: Session) -> None:
@@ -56,16 +63,22 @@ def test_search_by_personnummer_and_name(client: TestClient, db: Session) -> Non
     h = w["doctor"].headers  # type: ignore[attr-defined]
     mine: Person = w["mine"]  # type: ignore[assignment]
     stranger: Person = w["stranger"]  # type: ignore[assignment]
-    by_number = client.get("/api/patients", params={"q": format_identifier(mine.identifier)}, headers=h).json()
+    by_number = client.get(
+        "/api/patients", params={"q": format_identifier(mine.identifier)}, headers=h
+    ).json()
     assert [hit["id"] for hit in by_number] == [str(mine.id)] and by_number[0]["accessible"]
     # A 10-digit form with the separator finds the same person.
     short = mine.identifier[2:8] + "-" + mine.identifier[8:]
     assert client.get("/api/patients", params={"q": short}, headers=h).json()[0]["id"] == str(mine.id)
     # By name only the patients the clinician may see; protected identities never by name.
-    names = {hit["id"] for hit in client.get("/api/patients", params={"q": "astrid lindgren"}, headers=h).json()}
+    names = {
+        hit["id"] for hit in client.get("/api/patients", params={"q": "astrid lindgren"}, headers=h).json()
+    }
     assert names == {str(mine.id)}
     # The identity lookup of someone else's patient shows the person, marked not accessible.
-    other = client.get("/api/patients", params={"q": format_identifier(stranger.identifier)}, headers=h).json()
+    other = client.get(
+        "/api/patients", params={"q": format_identifier(stranger.identifier)}, headers=h
+    ).json()
     assert other[0]["accessible"] is False
     searched = db.scalars(select(AuditEvent).where(AuditEvent.action == "patient:search")).all()
     assert {e.patient_id for e in searched} == {mine.id, stranger.id}
@@ -87,7 +100,9 @@ def test_overview_fields_and_etag(client: TestClient, db: Session) -> None:
     assert r.status_code == 200 and r.headers["ETag"] == 'W/"1"'
     assert body["identifier"] == format_identifier(mine.identifier)
     assert body["identifier_system"] == "http://electronichealth.se/identifier/personnummer"
-    assert body["listing"]["unit_name"] == "Strand hälsocentral" and body["access_basis"] == "care_relationship"
+    assert (
+        body["listing"]["unit_name"] == "Strand hälsocentral" and body["access_basis"] == "care_relationship"
+    )
     assert r.headers["Cache-Control"] == "no-store"
 
 
@@ -135,12 +150,16 @@ def test_emergency_access_flow_is_flagged_and_reviewed(client: TestClient, db: S
     assert client.get(url, headers=h).status_code == 403
     short = client.post(f"{url}/emergency-access", json={"reason": "akut"}, headers=h)
     assert short.status_code == 422
-    opened = client.post(f"{url}/emergency-access", json={"reason": "Medvetslös patient på akuten"}, headers=h)
+    opened = client.post(
+        f"{url}/emergency-access", json={"reason": "Medvetslös patient på akuten"}, headers=h
+    )
     assert opened.status_code == 201, opened.text
     read = client.get(url, headers=h)
     assert read.status_code == 200 and read.json()["access_basis"] == "emergency"
     assert client.patch(url, json={"phone": "070-1234567"}, headers=h).status_code == 403
-    rows = db.scalars(select(AuditEvent).where(AuditEvent.patient_id == stranger.id).order_by(AuditEvent.seq)).all()
+    rows = db.scalars(
+        select(AuditEvent).where(AuditEvent.patient_id == stranger.id).order_by(AuditEvent.seq)
+    ).all()
     assert [(r.action, r.outcome) for r in rows] == [
         ("patient:overview:read", "denied"),
         ("patient:emergency-access:open", "emergency"),

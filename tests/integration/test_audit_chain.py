@@ -33,7 +33,10 @@ def test_chain_verifies(db: Session) -> None:
 
 def test_update_and_delete_are_refused_by_the_database(db: Session) -> None:
     _write(db, 2)
-    for statement in ("UPDATE audit_event SET action = 'x' WHERE seq = 1", "DELETE FROM audit_event WHERE seq = 1"):
+    for statement in (
+        "UPDATE audit_event SET action = 'x' WHERE seq = 1",
+        "DELETE FROM audit_event WHERE seq = 1",
+    ):
         with pytest.raises(DBAPIError, match="append-only"), db.begin_nested():
             db.execute(text(statement))
 

@@ -15,10 +15,16 @@ router = APIRouter(prefix="/auth", tags=["accounts"])
 @router.post("/login", response_model=LoginResponse)
 def login(body: LoginRequest, request: Request, db: DbSession) -> LoginResponse:
     info = service.login(
-        db, username=body.username, password=body.password, membership_id=body.membership_id,
-        hours=request.app.state.settings.session_hours, request_id=request.state.request_id,
+        db,
+        username=body.username,
+        password=body.password,
+        membership_id=body.membership_id,
+        hours=request.app.state.settings.session_hours,
+        request_id=request.state.request_id,
     )
-    return LoginResponse(token=info.token, csrf_token=info.csrf_token, me=service.describe(db, actor=info.actor))
+    return LoginResponse(
+        token=info.token, csrf_token=info.csrf_token, me=service.describe(db, actor=info.actor)
+    )
 
 
 @router.post("/logout", status_code=204)

@@ -64,8 +64,13 @@ def _actor_for(session: Session, user: User, membership: Membership, request_id:
 
 
 def login(
-    session: Session, *, username: str, password: str, membership_id: uuid.UUID | None = None,
-    hours: int = 10, request_id: str | None = None,
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    membership_id: uuid.UUID | None = None,
+    hours: int = 10,
+    request_id: str | None = None,
 ) -> SessionInfo:
     """Check the password and open a session acting for one membership (the first by default)."""
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
@@ -89,8 +94,14 @@ def login(
         user.password_hash = hash_password(password)
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     session.add(
-        LoginSession(token_hash=_token_hash(token), user_id=user.id, membership_id=chosen.id, csrf_token=csrf,
-                     expires_at=utcnow() + timedelta(hours=hours), revoked_at=None)
+        LoginSession(
+            token_hash=_token_hash(token),
+            user_id=user.id,
+            membership_id=chosen.id,
+            csrf_token=csrf,
+            expires_at=utcnow() + timedelta(hours=hours),
+            revoked_at=None,
+        )
     )
     actor = _actor_for(session, user, chosen, request_id)
     audit_service.record(session, actor=actor, action="accounts:session:login")
@@ -139,28 +150,45 @@ def describe(session: Session, *, actor: Actor) -> Me:
     memberships = []
     for m in _memberships(session, actor.user_id):
         mu = org_service.get_unit(session, m.unit_id) if m.unit_id else None
-        memberships.append(MembershipOut(
-            id=m.id, role=m.role, unit_id=m.unit_id, unit_name=mu.name if mu else None,
-            organization_id=mu.organization_id if mu else None,
-            organization_name=mu.organization_name if mu else None,
-        ))
+        memberships.append(
+            MembershipOut(
+                id=m.id,
+                role=m.role,
+                unit_id=m.unit_id,
+                unit_name=mu.name if mu else None,
+                organization_id=mu.organization_id if mu else None,
+                organization_name=mu.organization_name if mu else None,
+            )
+        )
     return Me(
-        user_id=actor.user_id, username=actor.username, display_name=actor.display_name, role=str(actor.role),
-        purpose=str(actor.purpose), unit_id=actor.unit_id, unit_name=unit.name if unit else None,
-        organization_id=actor.organization_id, organization_name=unit.organization_name if unit else None,
+        user_id=actor.user_id,
+        username=actor.username,
+        display_name=actor.display_name,
+        role=str(actor.role),
+        purpose=str(actor.purpose),
+        unit_id=actor.unit_id,
+        unit_name=unit.name if unit else None,
+        organization_id=actor.organization_id,
+        organization_name=unit.organization_name if unit else None,
         memberships=memberships,
     )
 
 
 def list_demo_users(session: Session) -> list[DemoUserOut]:
     """The demo login page's list: one line per user and assignment, staff first."""
-    rows = list(session.execute(
-        select(User, Membership).join(Membership, Membership.user_id == User.id).order_by(User.username)
-    ))
+    rows = list(
+        session.execute(
+            select(User, Membership).join(Membership, Membership.user_id == User.id).order_by(User.username)
+        )
+    )
     units = org_service.get_units(session, {m.unit_id for _, m in rows if m.unit_id is not None})
     out = [
-        DemoUserOut(username=user.username, display_name=user.display_name, role=m.role,
-                    unit_name=units[m.unit_id].name if m.unit_id in units else None)
+        DemoUserOut(
+            username=user.username,
+            display_name=user.display_name,
+            role=m.role,
+            unit_name=units[m.unit_id].name if m.unit_id in units else None,
+        )
         for user, m in rows
     ]
     order = {r.value: i for i, r in enumerate(Role)}
@@ -168,8 +196,15 @@ def list_demo_users(session: Session) -> list[DemoUserOut]:
 
 
 def create_user(
-    session: Session, *, username: str, display_name: str, password: str, role: Role,
-    unit_id: uuid.UUID | None, person_id: uuid.UUID | None = None, practitioner_id: uuid.UUID | None = None,
+    session: Session,
+    *,
+    username: str,
+    display_name: str,
+    password: str,
+    role: Role,
+    unit_id: uuid.UUID | None,
+    person_id: uuid.UUID | None = None,
+    practitioner_id: uuid.UUID | None = None,
 ) -> User:
     """Create a local account with one assignment (used by the CLI and the demo)."""
     username = username.strip().lower()
@@ -179,8 +214,13 @@ def create_user(
         raise Invalid("password must be at least 8 characters", field="password")
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Invalid(f"user {username} already exists", field="username")
-    user = User(username=username, display_name=display_name, password_hash=hash_password(password),
-                person_id=person_id, practitioner_id=practitioner_id)
+    user = User(
+        username=username,
+        display_name=display_name,
+        password_hash=hash_password(password),
+        person_id=person_id,
+        practitioner_id=practitioner_id,
+    )
     session.add(user)
     session.flush()
     session.add(Membership(user_id=user.id, unit_id=unit_id, role=str(role)))

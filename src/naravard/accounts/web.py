@@ -50,18 +50,35 @@ def home(request: Request, actor: CurrentActor, db: DbSession) -> HTMLResponse:
     return render(request, "home.html", me=service.describe(db, actor=actor))
 
 
-def _login_page(request: Request, db: DbSession, *, message: str | None = None, next_path: str = "/",
-                status_code: int = 200) -> HTMLResponse:
+def _login_page(
+    request: Request,
+    db: DbSession,
+    *,
+    message: str | None = None,
+    next_path: str = "/",
+    status_code: int = 200,
+) -> HTMLResponse:
     settings = request.app.state.settings
     demo = settings.environment == "demo"
     login_csrf = secrets.token_urlsafe(24)
     response = render(
-        request, "login.html", status_code=status_code, message=message, next=_safe_next(next_path),
-        login_csrf=login_csrf, demo_users=service.list_demo_users(db) if demo else [],
+        request,
+        "login.html",
+        status_code=status_code,
+        message=message,
+        next=_safe_next(next_path),
+        login_csrf=login_csrf,
+        demo_users=service.list_demo_users(db) if demo else [],
         demo_password=settings.demo_password if demo else "",
     )
-    response.set_cookie(LOGIN_CSRF_COOKIE, login_csrf, httponly=True, samesite="strict",
-                        secure=settings.session_cookie_secure, max_age=3600)
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        login_csrf,
+        httponly=True,
+        samesite="strict",
+        secure=settings.session_cookie_secure,
+        max_age=3600,
+    )
     return response
 
 
@@ -72,25 +89,43 @@ def login_form(request: Request, db: DbSession, next: str = "/") -> HTMLResponse
 
 @router.post("/login", response_model=None)
 def login(
-    request: Request, db: DbSession,
-    username: Annotated[str, Form(max_length=64)], password: Annotated[str, Form(max_length=200)],
-    csrf_token: Annotated[str, Form(max_length=100)] = "", next: Annotated[str, Form(max_length=500)] = "/",
+    request: Request,
+    db: DbSession,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=200)],
+    csrf_token: Annotated[str, Form(max_length=100)] = "",
+    next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not cookie or not hmac.compare_digest(cookie, csrf_token):
-        return _login_page(request, db, message="The form has expired. Try again.", next_path=next, status_code=400)
+        return _login_page(
+            request, db, message="The form has expired. Try again.", next_path=next, status_code=400
+        )
     settings = request.app.state.settings
     try:
-        info = service.login(db, username=username, password=password, hours=settings.session_hours,
-                             request_id=request.state.request_id)
+        info = service.login(
+            db,
+            username=username,
+            password=password,
+            hours=settings.session_hours,
+            request_id=request.state.request_id,
+        )
     except (Unauthenticated, Invalid):
-        return _login_page(request, db, message="Wrong username or password.", next_path=next, status_code=401)
+        return _login_page(
+            request, db, message="Wrong username or password.", next_path=next, status_code=401
+        )
     target = _safe_next(next)
     if target == "/":
         target = START_PAGE.get(info.actor.role, "/home")
     response = RedirectResponse(target, status_code=303)
-    response.set_cookie(SESSION_COOKIE, info.token, httponly=True, samesite="lax",
-                        secure=settings.session_cookie_secure, max_age=settings.session_hours * 3600)
+    response.set_cookie(
+        SESSION_COOKIE,
+        info.token,
+        httponly=True,
+        samesite="lax",
+        secure=settings.session_cookie_secure,
+        max_age=settings.session_hours * 3600,
+    )
     response.delete_cookie(LOGIN_CSRF_COOKIE)
     return response
 

@@ -17,7 +17,8 @@ router = APIRouter(prefix="/audit", tags=["audit"])
 
 @router.get("/events", response_model=AuditPage)
 def events(
-    actor: CurrentActor, db: DbSession,
+    actor: CurrentActor,
+    db: DbSession,
     patient_id: uuid.UUID | None = None,
     username: Annotated[str | None, Query(max_length=64)] = None,
     unit_id: uuid.UUID | None = None,
@@ -27,7 +28,17 @@ def events(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> AuditPage:
-    flt = service.AuditFilter(patient_id=patient_id, username=username, unit_id=unit_id, since=since,
-                              until=until, outcome=outcome, limit=limit, offset=offset)
+    flt = service.AuditFilter(
+        patient_id=patient_id,
+        username=username,
+        unit_id=unit_id,
+        since=since,
+        until=until,
+        outcome=outcome,
+        limit=limit,
+        offset=offset,
+    )
     rows, total = service.search(db, actor=actor, flt=flt)
-    return AuditPage(total=total, events=[AuditEventOut.model_validate(r, from_attributes=True) for r in rows])
+    return AuditPage(
+        total=total, events=[AuditEventOut.model_validate(r, from_attributes=True) for r in rows]
+    )

@@ -67,7 +67,9 @@ def record(
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CHAIN_LOCK})
     # On SQLite every transaction began with BEGIN IMMEDIATE, so we already hold the write lock.
-    head = session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
+    head = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
     seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
     event = AuditEvent(
         seq=seq,
@@ -108,11 +110,17 @@ def verify(session: Session, *, batch: int = 5000) -> VerifyResult:
     stmt = select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch)
     for event in session.scalars(stmt):
         if event.seq != expected_seq:
-            return VerifyResult(False, checked, expected_seq, f"row {expected_seq} is missing (next is {event.seq})")
+            return VerifyResult(
+                False, checked, expected_seq, f"row {expected_seq} is missing (next is {event.seq})"
+            )
         if event.prev_hash != expected_prev:
-            return VerifyResult(False, checked, event.seq, f"row {event.seq} does not follow row {event.seq - 1}")
+            return VerifyResult(
+                False, checked, event.seq, f"row {event.seq} does not follow row {event.seq - 1}"
+            )
         if row_hash(key, event.prev_hash, _fields(event)) != event.hash:
-            return VerifyResult(False, checked, event.seq, f"row {event.seq} was changed after it was written")
+            return VerifyResult(
+                False, checked, event.seq, f"row {event.seq} was changed after it was written"
+            )
         expected_prev, expected_seq, checked = event.hash, event.seq + 1, checked + 1
     return VerifyResult(True, checked)
 
@@ -129,7 +137,7 @@ class AuditFilter:
     offset: int = 0
 
 
-def _filtered(flt: AuditFilter) -> Select[tuple[AuditEvent]]:
+def _filtered(flt: AuditFilter) -> Select[AuditEvent]:
     stmt = select(AuditEvent)
     if flt.patient_id is not None:
         stmt = stmt.where(AuditEvent.patient_id == flt.patient_id)
@@ -168,7 +176,9 @@ def search(session: Session, *, actor: Actor, flt: AuditFilter) -> tuple[list[Au
         raise Invalid("limit must be 1-1000 and offset non-negative", field="limit")
     stmt = _filtered(flt)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = list(session.scalars(stmt.order_by(AuditEvent.seq.desc()).limit(flt.limit).offset(flt.offset)))
+    rows: list[AuditEvent] = list(
+        session.scalars(stmt.order_by(AuditEvent.seq.desc()).limit(flt.limit).offset(flt.offset))
+    )
     record(
         session,
         actor=actor,

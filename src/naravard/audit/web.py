@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from naravard.audit import service
+from naravard.audit.models import AuditEvent
 from naravard.deps import CurrentActor, DbSession
 from naravard.errors import Invalid
 from naravard.web.templating import render
@@ -38,20 +39,46 @@ def _day_start(value: str, field: str) -> datetime | None:
 
 @router.get("/audit", response_class=HTMLResponse)
 def log_page(
-    request: Request, actor: CurrentActor, db: DbSession, patient_id: str = "", username: str = "",
-    unit_id: str = "", since: str = "", until: str = "", offset: int = 0,
+    request: Request,
+    actor: CurrentActor,
+    db: DbSession,
+    patient_id: str = "",
+    username: str = "",
+    unit_id: str = "",
+    since: str = "",
+    until: str = "",
+    offset: int = 0,
 ) -> HTMLResponse:
-    error, rows, total = None, [], 0
+    error: str | None = None
+    rows: list[AuditEvent] = []
+    total = 0
     try:
         until_dt = _day_start(until, "until")
         flt = service.AuditFilter(
-            patient_id=_uuid_or_none(patient_id, "patient_id"), username=username.strip().lower() or None,
-            unit_id=_uuid_or_none(unit_id, "unit_id"), since=_day_start(since, "since"),
-            until=until_dt + timedelta(days=1) if until_dt else None, limit=100, offset=max(offset, 0),
+            patient_id=_uuid_or_none(patient_id, "patient_id"),
+            username=username.strip().lower() or None,
+            unit_id=_uuid_or_none(unit_id, "unit_id"),
+            since=_day_start(since, "since"),
+            until=until_dt + timedelta(days=1) if until_dt else None,
+            limit=100,
+            offset=max(offset, 0),
         )
         rows, total = service.search(db, actor=actor, flt=flt)
     except Invalid as exc:
         error = exc.message
-    return render(request, "audit/log.html", rows=rows, total=total, error=error, stockholm=STOCKHOLM,
-                  f={"patient_id": patient_id, "username": username, "unit_id": unit_id, "since": since,
-                     "until": until}, offset=offset)
+    return render(
+        request,
+        "audit/log.html",
+        rows=rows,
+        total=total,
+        error=error,
+        stockholm=STOCKHOLM,
+        f={
+            "patient_id": patient_id,
+            "username": username,
+            "unit_id": unit_id,
+            "since": since,
+            "until": until,
+        },
+        offset=offset,
+    )

@@ -21,30 +21,45 @@ router = APIRouter(tags=["consent"])
 
 
 @router.get("/emergency-accesses", response_model=list[EmergencyAccessView])
-def emergency_accesses(actor: CurrentActor, db: DbSession, unreviewed_only: bool = True) -> list[EmergencyAccessView]:
+def emergency_accesses(
+    actor: CurrentActor, db: DbSession, unreviewed_only: bool = True
+) -> list[EmergencyAccessView]:
     rows = service.list_emergency_accesses(db, actor=actor, unreviewed_only=unreviewed_only)
     return [EmergencyAccessView.model_validate(r, from_attributes=True) for r in rows]
 
 
 @router.post("/emergency-accesses/{access_id}/review", response_model=EmergencyAccessView)
-def review(access_id: uuid.UUID, body: ReviewRequest, actor: CurrentActor, db: DbSession) -> EmergencyAccessView:
+def review(
+    access_id: uuid.UUID, body: ReviewRequest, actor: CurrentActor, db: DbSession
+) -> EmergencyAccessView:
     row = service.review_emergency_access(db, actor=actor, access_id=access_id, note=body.note)
     return EmergencyAccessView.model_validate(row, from_attributes=True)
 
 
 @router.post("/patients/{person_id}/consents", response_model=ConsentOut, status_code=201)
-def record_consent(person_id: uuid.UUID, body: ConsentRequest, actor: CurrentActor, db: DbSession) -> ConsentOut:
-    row = service.record_consent(db, actor=actor, person_id=person_id, valid_until=body.valid_until, note=body.note)
+def record_consent(
+    person_id: uuid.UUID, body: ConsentRequest, actor: CurrentActor, db: DbSession
+) -> ConsentOut:
+    row = service.record_consent(
+        db, actor=actor, person_id=person_id, valid_until=body.valid_until, note=body.note
+    )
     return ConsentOut.model_validate(row, from_attributes=True)
 
 
 @router.post("/patients/{person_id}/blocks", response_model=BlockOut, status_code=201)
 def add_block(person_id: uuid.UUID, body: BlockRequest, actor: CurrentActor, db: DbSession) -> BlockOut:
-    row = service.add_block(db, actor=actor, person_id=person_id,
-                            blocked_organization_id=body.blocked_organization_id, reason=body.reason)
+    row = service.add_block(
+        db,
+        actor=actor,
+        person_id=person_id,
+        blocked_organization_id=body.blocked_organization_id,
+        reason=body.reason,
+    )
     return BlockOut.model_validate(row, from_attributes=True)
 
 
 @router.post("/blocks/{block_id}/lift", response_model=BlockOut)
 def lift_block(block_id: uuid.UUID, actor: CurrentActor, db: DbSession) -> BlockOut:
-    return BlockOut.model_validate(service.lift_block(db, actor=actor, block_id=block_id), from_attributes=True)
+    return BlockOut.model_validate(
+        service.lift_block(db, actor=actor, block_id=block_id), from_attributes=True
+    )

@@ -7,9 +7,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import ColumnElement, CompoundSelect, Select, and_, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from naravard.actor import CARE_ROLES, Actor, Purpose, Role
 from naravard.audit import service as audit_service
@@ -23,7 +23,7 @@ EMERGENCY_HOURS = 4
 MIN_REASON_LENGTH = 10
 
 
-def _active_consent(org_id: uuid.UUID | None, now: datetime) -> Select[tuple[uuid.UUID]]:
+def _active_consent(org_id: uuid.UUID | None, now: datetime) -> Select[uuid.UUID]:
     return select(Consent.person_id).where(
         Consent.organization_id == org_id,
         Consent.withdrawn_at.is_(None),
@@ -31,14 +31,14 @@ def _active_consent(org_id: uuid.UUID | None, now: datetime) -> Select[tuple[uui
     )
 
 
-def _blocking(org_id: uuid.UUID | None) -> Select[tuple[uuid.UUID]]:
+def _blocking(org_id: uuid.UUID | None) -> Select[uuid.UUID]:
     return select(Block.person_id).where(
         Block.lifted_at.is_(None),
         or_(Block.blocked_organization_id.is_(None), Block.blocked_organization_id == org_id),
     )
 
 
-def _related(unit_id: uuid.UUID) -> Select[tuple[uuid.UUID]]:
+def _related(unit_id: uuid.UUID) -> Select[uuid.UUID]:
     return select(CareRelationship.person_id).where(
         CareRelationship.unit_id == unit_id, CareRelationship.ended_at.is_(None)
     )
@@ -48,9 +48,9 @@ def _related(unit_id: uuid.UUID) -> Select[tuple[uuid.UUID]]:
 class Visibility:
     """Subqueries of person ids: `direct` always visible; `consented` visible unless protected."""
 
-    direct: Select[tuple[uuid.UUID]] | None
-    consented: Select[tuple[uuid.UUID]] | None
-    blocked: Select[tuple[uuid.UUID]] | None
+    direct: Select[uuid.UUID] | CompoundSelect[uuid.UUID] | None
+    consented: Select[uuid.UUID] | None
+    blocked: Select[uuid.UUID] | None
 
 
 def visible_person_ids(actor: Actor) -> Visibility:
@@ -63,7 +63,9 @@ def visible_person_ids(actor: Actor) -> Visibility:
     if actor.role not in CARE_ROLES:
         return Visibility(None, None, None)
     direct = contacts_service.listed_person_ids(actor.unit_id).union(_related(actor.unit_id))
-    return Visibility(direct, _active_consent(actor.organization_id, utcnow()), _blocking(actor.organization_id))
+    return Visibility(
+        direct, _active_consent(actor.organization_id, utcnow()), _blocking(actor.organization_id)
+    )
 
 
 def gather_facts(
@@ -87,9 +89,13 @@ def gather_facts(
             )
         )
     )
-    blocks = list(session.scalars(select(Block.blocked_organization_id).where(
-        Block.person_id == person_id, Block.lifted_at.is_(None)
-    )))
+    blocks = list(
+        session.scalars(
+            select(Block.blocked_organization_id).where(
+                Block.person_id == person_id, Block.lifted_at.is_(None)
+            )
+        )
+    )
     emergency = False
     if actor.user_id is not None and actor.unit_id is not None:
         emergency = (
@@ -132,7 +138,12 @@ def authorize(
     decision = decide(actor, facts, access)
     if not decision.allowed:
         audit_service.record(
-            session, actor=actor, action=action, outcome="denied", patient_id=person_id, reason=decision.reason
+            session,
+            actor=actor,
+            action=action,
+            outcome="denied",
+            patient_id=person_id,
+            reason=decision.reason,
         )
         session.commit()
         raise Forbidden(REASON_TEXT.get(decision.reason, decision.reason), field=decision.reason)
@@ -150,15 +161,22 @@ def open_emergency_access(
 ) -> EmergencyAccess:
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON_LENGTH:
-        raise Invalid(f"state the reason for emergency access (at least {MIN_REASON_LENGTH} characters)",
-                      field="reason")
+        raise Invalid(
+            f"state the reason for emergency access (at least {MIN_REASON_LENGTH} characters)", field="reason"
+        )
     if len(reason) > 1000:
         raise Invalid("the reason may be at most 1000 characters", field="reason")
     facts = gather_facts(session, actor=actor, person_id=person_id, protected_identity=protected_identity)
     decision = may_open_emergency(actor, facts)
     if not decision.allowed or actor.user_id is None or actor.unit_id is None:
-        audit_service.record(session, actor=actor, action="patient:emergency-access:open", outcome="denied",
-                             patient_id=person_id, reason=decision.reason)
+        audit_service.record(
+            session,
+            actor=actor,
+            action="patient:emergency-access:open",
+            outcome="denied",
+            patient_id=person_id,
+            reason=decision.reason,
+        )
         session.commit()
         raise Forbidden(REASON_TEXT.get(decision.reason, decision.reason), field=decision.reason)
     grant = EmergencyAccess(
@@ -192,11 +210,18 @@ def _add_or_not_found(session: Session, row: object, what: str) -> None:
         raise NotFound(f"unknown {what}") from exc
 
 
-def _require_role(session: Session, actor: Actor, roles: set[Role], action: str,
-                  person_id: uuid.UUID | None = None) -> None:
+def _require_role(
+    session: Session, actor: Actor, roles: set[Role], action: str, person_id: uuid.UUID | None = None
+) -> None:
     if actor.role not in roles:
-        audit_service.record(session, actor=actor, action=action, outcome="denied", patient_id=person_id,
-                             reason="role_not_permitted")
+        audit_service.record(
+            session,
+            actor=actor,
+            action=action,
+            outcome="denied",
+            patient_id=person_id,
+            reason="role_not_permitted",
+        )
         session.commit()
         raise Forbidden(REASON_TEXT["role_not_permitted"])
 
@@ -209,12 +234,18 @@ def list_emergency_accesses(
     if unreviewed_only:
         stmt = stmt.where(EmergencyAccess.reviewed_at.is_(None))
     rows = list(session.scalars(stmt))
-    audit_service.record(session, actor=actor, action="consent:emergency-access:list",
-                         detail={"returned": len(rows), "unreviewed_only": unreviewed_only})
+    audit_service.record(
+        session,
+        actor=actor,
+        action="consent:emergency-access:list",
+        detail={"returned": len(rows), "unreviewed_only": unreviewed_only},
+    )
     return rows
 
 
-def review_emergency_access(session: Session, *, actor: Actor, access_id: uuid.UUID, note: str) -> EmergencyAccess:
+def review_emergency_access(
+    session: Session, *, actor: Actor, access_id: uuid.UUID, note: str
+) -> EmergencyAccess:
     _require_role(session, actor, {Role.LOG_REVIEWER}, "consent:emergency-access:review")
     grant = session.get(EmergencyAccess, access_id)
     if grant is None:
@@ -224,35 +255,77 @@ def review_emergency_access(session: Session, *, actor: Actor, access_id: uuid.U
     if len(note) > 1000:
         raise Invalid("the note may be at most 1000 characters", field="note")
     grant.reviewed_at, grant.reviewed_by, grant.review_note = utcnow(), actor.username, note.strip() or None
-    audit_service.record(session, actor=actor, action="consent:emergency-access:review",
-                         patient_id=grant.person_id, detail={"emergency_access_id": str(grant.id), "note": note})
+    audit_service.record(
+        session,
+        actor=actor,
+        action="consent:emergency-access:review",
+        patient_id=grant.person_id,
+        detail={"emergency_access_id": str(grant.id), "note": note},
+    )
     return grant
 
 
-def record_consent(session: Session, *, actor: Actor, person_id: uuid.UUID, valid_until: datetime | None = None,
-                   note: str | None = None) -> Consent:
+def record_consent(
+    session: Session,
+    *,
+    actor: Actor,
+    person_id: uuid.UUID,
+    valid_until: datetime | None = None,
+    note: str | None = None,
+) -> Consent:
     """The patient consents, in contact with the actor's unit, that the actor's organisation may read
     data held by other providers."""
-    _require_role(session, actor, {Role.CLINICIAN, Role.MUNICIPAL_STAFF, Role.UNIT_MANAGER, Role.SYSTEM},
-                  "consent:consent:record", person_id)
+    _require_role(
+        session,
+        actor,
+        {Role.CLINICIAN, Role.MUNICIPAL_STAFF, Role.UNIT_MANAGER, Role.SYSTEM},
+        "consent:consent:record",
+        person_id,
+    )
     if actor.organization_id is None:
         raise Invalid("the actor acts for no organisation")
-    consent = Consent(person_id=person_id, organization_id=actor.organization_id, given_at=utcnow(),
-                      valid_until=valid_until, recorded_by=actor.username, note=note)
+    consent = Consent(
+        person_id=person_id,
+        organization_id=actor.organization_id,
+        given_at=utcnow(),
+        valid_until=valid_until,
+        recorded_by=actor.username,
+        note=note,
+    )
     _add_or_not_found(session, consent, "patient")
-    audit_service.record(session, actor=actor, action="consent:consent:record", patient_id=person_id,
-                         detail={"consent_id": str(consent.id), "organization_id": str(actor.organization_id)})
+    audit_service.record(
+        session,
+        actor=actor,
+        action="consent:consent:record",
+        patient_id=person_id,
+        detail={"consent_id": str(consent.id), "organization_id": str(actor.organization_id)},
+    )
     return consent
 
 
-def add_block(session: Session, *, actor: Actor, person_id: uuid.UUID,
-              blocked_organization_id: uuid.UUID | None, reason: str | None = None) -> Block:
+def add_block(
+    session: Session,
+    *,
+    actor: Actor,
+    person_id: uuid.UUID,
+    blocked_organization_id: uuid.UUID | None,
+    reason: str | None = None,
+) -> Block:
     _require_role(session, actor, {Role.ADMINISTRATOR, Role.SYSTEM}, "consent:block:add", person_id)
-    block = Block(person_id=person_id, blocked_organization_id=blocked_organization_id, reason=reason,
-                  recorded_by=actor.username)
+    block = Block(
+        person_id=person_id,
+        blocked_organization_id=blocked_organization_id,
+        reason=reason,
+        recorded_by=actor.username,
+    )
     _add_or_not_found(session, block, "patient or organisation")
-    audit_service.record(session, actor=actor, action="consent:block:add", patient_id=person_id,
-                         detail={"block_id": str(block.id), "blocked_organization_id": str(blocked_organization_id)})
+    audit_service.record(
+        session,
+        actor=actor,
+        action="consent:block:add",
+        patient_id=person_id,
+        detail={"block_id": str(block.id), "blocked_organization_id": str(blocked_organization_id)},
+    )
     return block
 
 
@@ -262,33 +335,50 @@ def lift_block(session: Session, *, actor: Actor, block_id: uuid.UUID) -> Block:
     if block is None or block.lifted_at is not None:
         raise NotFound(f"no active block {block_id}")
     block.lifted_at = utcnow()
-    audit_service.record(session, actor=actor, action="consent:block:lift", patient_id=block.person_id,
-                         detail={"block_id": str(block.id)})
+    audit_service.record(
+        session,
+        actor=actor,
+        action="consent:block:lift",
+        patient_id=block.person_id,
+        detail={"block_id": str(block.id)},
+    )
     return block
 
 
-def record_care_relationship(session: Session, *, actor: Actor, person_id: uuid.UUID, unit_id: uuid.UUID,
-                             reason: str) -> CareRelationship:
+def record_care_relationship(
+    session: Session, *, actor: Actor, person_id: uuid.UUID, unit_id: uuid.UUID, reason: str
+) -> CareRelationship:
     """Used by the platform's own flows (referral accepted, plan participation, home care enrolment)."""
-    _require_role(session, actor, {Role.UNIT_MANAGER, Role.SYSTEM}, "consent:care-relationship:record",
-                  person_id)
+    _require_role(
+        session, actor, {Role.UNIT_MANAGER, Role.SYSTEM}, "consent:care-relationship:record", person_id
+    )
     if actor.role is Role.UNIT_MANAGER and actor.unit_id != unit_id:
         raise Forbidden("a unit manager records care relationships for their own unit only")
-    rel = CareRelationship(person_id=person_id, unit_id=unit_id, reason=reason, started_at=utcnow(),
-                           recorded_by=actor.username)
+    rel = CareRelationship(
+        person_id=person_id, unit_id=unit_id, reason=reason, started_at=utcnow(), recorded_by=actor.username
+    )
     _add_or_not_found(session, rel, "patient or unit")
-    audit_service.record(session, actor=actor, action="consent:care-relationship:record", patient_id=person_id,
-                         detail={"unit_id": str(unit_id), "reason": reason})
+    audit_service.record(
+        session,
+        actor=actor,
+        action="consent:care-relationship:record",
+        patient_id=person_id,
+        detail={"unit_id": str(unit_id), "reason": reason},
+    )
     return rel
 
 
-def restriction_clause(visibility: Visibility, person_id_col, protected_col):  # type: ignore[no-untyped-def]
+def restriction_clause(
+    visibility: Visibility,
+    person_id_col: InstrumentedAttribute[uuid.UUID],
+    protected_col: InstrumentedAttribute[bool],
+) -> ColumnElement[bool]:
     """Build the WHERE clause for a person query (used by patients.service)."""
-    if visibility.direct is None:
+    if visibility.direct is None or visibility.consented is None or visibility.blocked is None:
         return person_id_col.is_(None)  # matches nothing
     consent_branch = and_(
-        person_id_col.in_(visibility.consented),  # type: ignore[arg-type]
+        person_id_col.in_(visibility.consented),
         protected_col.is_(False),
-        person_id_col.not_in(visibility.blocked),  # type: ignore[arg-type]
+        person_id_col.not_in(visibility.blocked),
     )
     return or_(person_id_col.in_(visibility.direct), consent_branch)

@@ -22,7 +22,8 @@ def emergency_page(request: Request, actor: CurrentActor, db: DbSession) -> HTML
 
 
 @router.post("/audit/emergency/{access_id}/review")
-def review(access_id: uuid.UUID, actor: CurrentActor, db: DbSession,
-           note: Annotated[str, Form(max_length=1000)] = "") -> RedirectResponse:
+def review(
+    access_id: uuid.UUID, actor: CurrentActor, db: DbSession, note: Annotated[str, Form(max_length=1000)] = ""
+) -> RedirectResponse:
     service.review_emergency_access(db, actor=actor, access_id=access_id, note=note)
     return RedirectResponse("/audit/emergency", status_code=303)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from naravard.contacts.models import Listing
 
 
-def listed_person_ids(unit_id: uuid.UUID) -> Select[tuple[uuid.UUID]]:
+def listed_person_ids(unit_id: uuid.UUID) -> Select[uuid.UUID]:
     """A subquery for the access policy: persons with an active listing at the unit."""
     return select(Listing.person_id).where(Listing.unit_id == unit_id, Listing.end_date.is_(None))
 

@@ -38,7 +38,8 @@ def _parse_if_match(value: str | None) -> int | None:
 
 @router.get("", response_model=list[PatientHit])
 def search(
-    actor: CurrentActor, db: DbSession,
+    actor: CurrentActor,
+    db: DbSession,
     q: Annotated[str, Query(min_length=1, max_length=100, description="personnummer or name")],
     limit: Annotated[int, Query(ge=1, le=50)] = 20,
 ) -> list[PatientHit]:
@@ -54,7 +55,11 @@ def overview(person_id: uuid.UUID, actor: CurrentActor, db: DbSession, response:
 
 @router.patch("/{person_id}", response_model=PatientOverview)
 def update_contact(
-    person_id: uuid.UUID, body: ContactUpdate, actor: CurrentActor, db: DbSession, response: Response,
+    person_id: uuid.UUID,
+    body: ContactUpdate,
+    actor: CurrentActor,
+    db: DbSession,
+    response: Response,
     if_match: Annotated[str | None, Header()] = None,
 ) -> PatientOverview:
     result = service.update_contact_details(

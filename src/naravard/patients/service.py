@@ -53,8 +53,9 @@ def search_patients(session: Session, *, actor: Actor, query: str, limit: int = 
     emergency access can be asked for) or by name (only patients the actor may see)."""
     query = (query or "").strip()
     if actor.role not in CARE_ROLES:
-        audit_service.record(session, actor=actor, action="patient:search", outcome="denied",
-                             reason="role_not_permitted")
+        audit_service.record(
+            session, actor=actor, action="patient:search", outcome="denied", reason="role_not_permitted"
+        )
         session.commit()
         raise Forbidden("your role does not give access to patient records")
     if len(query) > MAX_QUERY:
@@ -91,8 +92,13 @@ def search_patients(session: Session, *, actor: Actor, query: str, limit: int = 
                 listed_unit=None if masked or unit is None else unit.name,
             )
         )
-        audit_service.record(session, actor=actor, action="patient:search", patient_id=person.id,
-                             detail={"query_kind": "identifier" if _IDENTIFIER_LIKE.match(compact) else "name"})
+        audit_service.record(
+            session,
+            actor=actor,
+            action="patient:search",
+            patient_id=person.id,
+            detail={"query_kind": "identifier" if _IDENTIFIER_LIKE.match(compact) else "name"},
+        )
     return hits
 
 
@@ -113,25 +119,42 @@ def _search_by_name(session: Session, *, actor: Actor, query: str, limit: int) -
 def get_overview(session: Session, *, actor: Actor, person_id: uuid.UUID) -> PatientOverview:
     person = _get_person(session, person_id)
     audit_actor, decision = consent_service.authorize(
-        session, actor=actor, person_id=person.id, protected_identity=person.protected_identity,
-        access=Access.READ, action="patient:overview:read",
+        session,
+        actor=actor,
+        person_id=person.id,
+        protected_identity=person.protected_identity,
+        access=Access.READ,
+        action="patient:overview:read",
     )
     overview = _build_overview(session, person=person, basis=decision.basis)
-    audit_service.record(session, actor=audit_actor, action="patient:overview:read",
-                         outcome=consent_service.outcome_for(decision), patient_id=person.id,
-                         reason=decision.reason)
+    audit_service.record(
+        session,
+        actor=audit_actor,
+        action="patient:overview:read",
+        outcome=consent_service.outcome_for(decision),
+        patient_id=person.id,
+        reason=decision.reason,
+    )
     return overview
 
 
 def update_contact_details(
-    session: Session, *, actor: Actor, person_id: uuid.UUID, changes: ContactUpdate,
+    session: Session,
+    *,
+    actor: Actor,
+    person_id: uuid.UUID,
+    changes: ContactUpdate,
     expected_version: int | None,
 ) -> PatientOverview:
     """Versioned edit: a write based on an old version is refused, never merged."""
     person = _get_person(session, person_id)
     audit_actor, decision = consent_service.authorize(
-        session, actor=actor, person_id=person.id, protected_identity=person.protected_identity,
-        access=Access.WRITE, action="patient:contact:update",
+        session,
+        actor=actor,
+        person_id=person.id,
+        protected_identity=person.protected_identity,
+        access=Access.WRITE,
+        action="patient:contact:update",
     )
     if expected_version is not None and expected_version != person.version:
         raise PreconditionFailed(
@@ -146,9 +169,14 @@ def update_contact_details(
         session.flush()
     except StaleDataError as exc:  # a concurrent writer committed between our read and our write
         raise PreconditionFailed("the patient was changed by someone else; reload and try again") from exc
-    audit_service.record(session, actor=audit_actor, action="patient:contact:update",
-                         outcome=consent_service.outcome_for(decision), patient_id=person.id,
-                         detail={"before": before, "after": {k: getattr(person, k) for k in fields}})
+    audit_service.record(
+        session,
+        actor=audit_actor,
+        action="patient:contact:update",
+        outcome=consent_service.outcome_for(decision),
+        patient_id=person.id,
+        detail={"before": before, "after": {k: getattr(person, k) for k in fields}},
+    )
     return _build_overview(session, person=person, basis=decision.basis)
 
 
@@ -158,23 +186,41 @@ def _build_overview(session: Session, *, person: Person, basis: str) -> PatientO
     listing = None
     if active is not None:
         unit = org_service.get_unit(session, active[0])
-        listing = Listing(unit_id=unit.id, unit_name=unit.name, unit_hsa_id=unit.hsa_id,
-                          organization_name=unit.organization_name, since=active[1])
+        listing = Listing(
+            unit_id=unit.id,
+            unit_name=unit.name,
+            unit_hsa_id=unit.hsa_id,
+            organization_name=unit.organization_name,
+            since=active[1],
+        )
     protected = person.protected_identity
     return PatientOverview(
-        id=person.id, identifier=format_identifier(person.identifier), identifier_kind=person.identifier_kind,
-        identifier_system=parse_identifier(person.identifier).system, given_name=person.given_name,
-        family_name=person.family_name, birth_date=person.birth_date,
-        age=_age(person.birth_date, utcnow().date()), sex=person.sex, protected_identity=protected,
+        id=person.id,
+        identifier=format_identifier(person.identifier),
+        identifier_kind=person.identifier_kind,
+        identifier_system=parse_identifier(person.identifier).system,
+        given_name=person.given_name,
+        family_name=person.family_name,
+        birth_date=person.birth_date,
+        age=_age(person.birth_date, utcnow().date()),
+        sex=person.sex,
+        protected_identity=protected,
         municipality_code=None if protected else person.municipality_code,
         municipality=None if protected else municipality_name(person.municipality_code),
-        address=None if protected else person.address, postal_code=None if protected else person.postal_code,
-        city=None if protected else person.city, phone=person.phone, email=person.email, listing=listing,
-        access_basis=basis, version=person.version,
+        address=None if protected else person.address,
+        postal_code=None if protected else person.postal_code,
+        city=None if protected else person.city,
+        phone=person.phone,
+        email=person.email,
+        listing=listing,
+        access_basis=basis,
+        version=person.version,
     )
 
 
-def open_emergency_access(session: Session, *, actor: Actor, person_id: uuid.UUID, reason: str) -> EmergencyAccessOut:
+def open_emergency_access(
+    session: Session, *, actor: Actor, person_id: uuid.UUID, reason: str
+) -> EmergencyAccessOut:
     person = _get_person(session, person_id)
     grant = consent_service.open_emergency_access(
         session, actor=actor, person_id=person.id, protected_identity=person.protected_identity, reason=reason
@@ -183,16 +229,26 @@ def open_emergency_access(session: Session, *, actor: Actor, person_id: uuid.UUI
 
 
 def access_log(session: Session, *, actor: Actor, person_id: uuid.UUID) -> list[AccessLogEntry]:
-    """"Who has read my data": for the patient themself (and staff showing it to them)."""
+    """ "Who has read my data": for the patient themself (and staff showing it to them)."""
     person = _get_person(session, person_id)
     if actor.role is not Role.PATIENT and actor.role not in CARE_ROLES:
-        audit_service.record(session, actor=actor, action="patient:access-log:read", outcome="denied",
-                             patient_id=person.id, reason="role_not_permitted")
+        audit_service.record(
+            session,
+            actor=actor,
+            action="patient:access-log:read",
+            outcome="denied",
+            patient_id=person.id,
+            reason="role_not_permitted",
+        )
         session.commit()
         raise Forbidden("your role does not give access to patient records")
     audit_actor, decision = consent_service.authorize(
-        session, actor=actor, person_id=person.id, protected_identity=person.protected_identity,
-        access=Access.READ, action="patient:access-log:read",
+        session,
+        actor=actor,
+        person_id=person.id,
+        protected_identity=person.protected_identity,
+        access=Access.READ,
+        action="patient:access-log:read",
     )
     events = audit_service.patient_reads(session, patient_id=person.id)
     units = org_service.get_units(session, {e.unit_id for e in events if e.unit_id is not None})
@@ -209,8 +265,13 @@ def access_log(session: Session, *, actor: Actor, person_id: uuid.UUID) -> list[
         )
         for e in events
     ]
-    audit_service.record(session, actor=audit_actor, action="patient:access-log:read",
-                         outcome=consent_service.outcome_for(decision), patient_id=person.id)
+    audit_service.record(
+        session,
+        actor=audit_actor,
+        action="patient:access-log:read",
+        outcome=consent_service.outcome_for(decision),
+        patient_id=person.id,
+    )
     return entries
 
 
@@ -221,8 +282,13 @@ def export_population(session: Session, *, actor: Actor) -> list[PopulationRow]:
     Protected identities keep only what the statistics need: their municipality is replaced by their
     listing unit's, so the export never narrows down where they live."""
     if actor.role not in (Role.ANALYST, Role.SYSTEM):
-        audit_service.record(session, actor=actor, action="patient:population:export", outcome="denied",
-                             reason="role_not_permitted")
+        audit_service.record(
+            session,
+            actor=actor,
+            action="patient:population:export",
+            outcome="denied",
+            reason="role_not_permitted",
+        )
         session.commit()
         raise Forbidden("only the follow-up purpose may export the population")
     persons = session.execute(
@@ -232,12 +298,20 @@ def export_population(session: Session, *, actor: Actor) -> list[PopulationRow]:
     rows = []
     for pid, sex, birth, municipality, protected in persons:
         listing = listings.get(pid)
-        rows.append(PopulationRow(
-            person_id=pid, sex=sex, birth_date=birth,
-            municipality_code=None if protected else municipality,
-            listing_unit_id=listing[0] if listing else None,
-            listed_since=listing[1] if listing else None,
-        ))
-    audit_service.record(session, actor=actor, action="patient:population:export",
-                         detail={"persons": len(rows), "purpose": str(actor.purpose)})
+        rows.append(
+            PopulationRow(
+                person_id=pid,
+                sex=sex,
+                birth_date=birth,
+                municipality_code=None if protected else municipality,
+                listing_unit_id=listing[0] if listing else None,
+                listed_since=listing[1] if listing else None,
+            )
+        )
+    audit_service.record(
+        session,
+        actor=actor,
+        action="patient:population:export",
+        detail={"persons": len(rows), "purpose": str(actor.purpose)},
+    )
     return rows

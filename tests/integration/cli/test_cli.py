@@ -25,7 +25,9 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     factory.kw["info"] = {"audit_key": settings.audit_hmac_key.encode()}
     with transaction(factory) as session:
         for i in range(3):
-            audit_service.record(session, actor=system_actor("test"), action="test:row:write", detail={"i": i})
+            audit_service.record(
+                session, actor=system_actor("test"), action="test:row:write", detail={"i": i}
+            )
     engine.dispose()
     return data
 

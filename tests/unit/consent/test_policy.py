@@ -15,14 +15,27 @@ PERSON = uuid.uuid4()
 
 
 def actor(role: Role = Role.CLINICIAN, *, person_id: uuid.UUID | None = None) -> Actor:
-    return Actor(user_id=uuid.uuid4(), username="u", role=role, unit_id=UNIT, organization_id=ORG,
-                 purpose=DEFAULT_PURPOSE[role], person_id=person_id)
+    return Actor(
+        user_id=uuid.uuid4(),
+        username="u",
+        role=role,
+        unit_id=UNIT,
+        organization_id=ORG,
+        purpose=DEFAULT_PURPOSE[role],
+        person_id=person_id,
+    )
 
 
 def facts(**kw: object) -> AccessFacts:
-    base: dict[str, object] = dict(person_id=PERSON, protected_identity=False, direct_unit_ids=frozenset(),
-                                   consent_organization_ids=frozenset(), blocked_organization_ids=frozenset(),
-                                   blocked_for_all=False, emergency_active=False)
+    base: dict[str, object] = dict(
+        person_id=PERSON,
+        protected_identity=False,
+        direct_unit_ids=frozenset(),
+        consent_organization_ids=frozenset(),
+        blocked_organization_ids=frozenset(),
+        blocked_for_all=False,
+        emergency_active=False,
+    )
     base.update(kw)
     return AccessFacts(**base)  # type: ignore[arg-type]
 
@@ -53,7 +66,9 @@ def test_consent_for_another_organisation_does_not_count() -> None:
     assert not decide(actor(), facts(consent_organization_ids=frozenset({OTHER_ORG})), Access.READ).allowed
 
 
-@pytest.mark.parametrize("blocked", [{"blocked_organization_ids": frozenset({ORG})}, {"blocked_for_all": True}])
+@pytest.mark.parametrize(
+    "blocked", [{"blocked_organization_ids": frozenset({ORG})}, {"blocked_for_all": True}]
+)
 def test_block_overrides_consent_and_emergency(blocked: dict[str, object]) -> None:
     f = facts(consent_organization_ids=frozenset({ORG}), emergency_active=True, **blocked)
     d = decide(actor(), f, Access.READ)
@@ -85,7 +100,9 @@ def test_only_clinicians_and_municipal_staff_open_emergency_access(role: Role) -
 
 @pytest.mark.parametrize("role", [Role.ANALYST, Role.ADMINISTRATOR, Role.LOG_REVIEWER, Role.SYSTEM])
 def test_roles_without_care_mission_never_read(role: Role) -> None:
-    f = facts(direct_unit_ids=frozenset({UNIT}), consent_organization_ids=frozenset({ORG}), emergency_active=True)
+    f = facts(
+        direct_unit_ids=frozenset({UNIT}), consent_organization_ids=frozenset({ORG}), emergency_active=True
+    )
     assert decide(actor(role), f, Access.READ).reason == "role_not_permitted"
 
 
