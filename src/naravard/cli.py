@@ -236,11 +236,8 @@ def followup_extract(
 
 def _register_followup() -> None:
     """The follow-up read side's commands (synth of a lake, import, followup run/report)."""
-    try:  # TEMP until the follow-up CLI lands
-        from naravard.followup import cli as followup_cli
-        from naravard.synth import cli as synth_cli
-    except ImportError:
-        return
+    from naravard.followup import cli as followup_cli
+    from naravard.synth import cli as synth_cli
 
     app.command("synth", help="Write a synthetic event lake (Parquet) at any scale.")(synth_cli.synth)
     app.command("import", help="Import a CSV file into the event lake, reporting bad rows.")(
