@@ -47,34 +47,43 @@ def extract(session: Session, *, actor: Actor, out_dir: Path, key: bytes) -> Ext
     units = org_service.list_units(session)
     unit_municipality = {u.id: u.municipality_code for u in units}
     tables: dict[str, pa.Table] = {
-        "units": pa.table({
-            "unit_id": [pseudonym(key, u.id) for u in units],
-            "name": [u.name for u in units],
-            "kind": [u.kind for u in units],
-            "region_code": [REGION_CODE] * len(units),
-            "municipality_code": [u.municipality_code for u in units],
-            "private": [u.organization_kind == "private_provider" for u in units],
-        }, schema=arrow_schema("units")),
-        "persons": pa.table({
-            "person_id": [pseudonym(key, p.person_id) for p in population],
-            "sex": [p.sex for p in population],
-            "birth_date": [p.birth_date for p in population],
-            "region_code": [REGION_CODE] * len(population),
-            "municipality_code": [
-                p.municipality_code or unit_municipality.get(p.listing_unit_id) or "0000"  # type: ignore[arg-type]
-                for p in population
-            ],
-            "in_date": [p.birth_date for p in population],
-            "out_date": [None] * len(population),
-        }, schema=arrow_schema("persons")),
+        "units": pa.table(
+            {
+                "unit_id": [pseudonym(key, u.id) for u in units],
+                "name": [u.name for u in units],
+                "kind": [u.kind for u in units],
+                "region_code": [REGION_CODE] * len(units),
+                "municipality_code": [u.municipality_code for u in units],
+                "private": [u.organization_kind == "private_provider" for u in units],
+            },
+            schema=arrow_schema("units"),
+        ),
+        "persons": pa.table(
+            {
+                "person_id": [pseudonym(key, p.person_id) for p in population],
+                "sex": [p.sex for p in population],
+                "birth_date": [p.birth_date for p in population],
+                "region_code": [REGION_CODE] * len(population),
+                "municipality_code": [
+                    p.municipality_code or unit_municipality.get(p.listing_unit_id) or "0000"  # type: ignore[arg-type]
+                    for p in population
+                ],
+                "in_date": [p.birth_date for p in population],
+                "out_date": [None] * len(population),
+            },
+            schema=arrow_schema("persons"),
+        ),
     }
     listed = [p for p in population if p.listing_unit_id is not None]
-    tables["listings"] = pa.table({
-        "person_id": [pseudonym(key, p.person_id) for p in listed],
-        "unit_id": [pseudonym(key, p.listing_unit_id) for p in listed],  # type: ignore[arg-type]
-        "valid_from": [p.listed_since for p in listed],
-        "valid_to": [None] * len(listed),
-    }, schema=arrow_schema("listings"))
+    tables["listings"] = pa.table(
+        {
+            "person_id": [pseudonym(key, p.person_id) for p in listed],
+            "unit_id": [pseudonym(key, p.listing_unit_id) for p in listed],  # type: ignore[arg-type]
+            "valid_from": [p.listed_since for p in listed],
+            "valid_to": [None] * len(listed),
+        },
+        schema=arrow_schema("listings"),
+    )
     for name in TABLES:
         tables.setdefault(name, arrow_schema(name).empty_table())
 
