@@ -20,9 +20,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+users_app = typer.Typer(help="Local accounts.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
+app.add_typer(users_app, name="users")
 console = Console(stderr=True)
 
 
@@ -232,6 +234,54 @@ def followup_extract(
         f"Extracted {summary.persons} persons, {summary.listings} listings, {summary.units} units "
         f"to {summary.out_dir}"
     )
+
+
+@users_app.command("create")
+def users_create(
+    username: Annotated[str, typer.Option(help="Login name.")],
+    display_name: Annotated[str, typer.Option(help="Name shown in the UI and the audit log.")],
+    role: Annotated[
+        str,
+        typer.Option(help="clinician, municipal_staff, unit_manager, analyst, administrator, log_reviewer"),
+    ],
+    unit_hsa_id: Annotated[str, typer.Option(help="HSA-id of the unit the user acts for.")],
+    database: Annotated[
+        str | None, typer.Option("--database", help="Database URL (default from settings).")
+    ] = None,
+) -> None:
+    """Create a local account; the password is read from NARAVARD_NEW_PASSWORD or asked for."""
+    from naravard.accounts import service as accounts_service
+    from naravard.actor import Role
+    from naravard.db import make_engine, make_session_factory, transaction
+    from naravard.errors import NaravardError
+
+    try:
+        parsed_role = Role(role)
+    except ValueError as exc:
+        raise fail(f"unknown role {role!r}") from exc
+    password = os.environ.get("NARAVARD_NEW_PASSWORD") or typer.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
+    settings = _settings()
+    engine = make_engine(database or settings.database_url)
+    factory = make_session_factory(engine)
+    factory.kw["info"] = {"audit_key": settings.audit_hmac_key.encode()}
+    try:
+        with transaction(factory) as session:
+            unit_id = accounts_service.find_unit_id_by_hsa(session, unit_hsa_id)
+            accounts_service.create_user(
+                session,
+                username=username,
+                display_name=display_name,
+                password=password,
+                role=parsed_role,
+                unit_id=unit_id,
+            )
+    except NaravardError as exc:
+        raise fail(exc.message) from exc
+    finally:
+        engine.dispose()
+    console.print(f"Created {username} ({parsed_role.value}).")
 
 
 def _register_followup() -> None:

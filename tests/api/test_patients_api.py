@@ -224,3 +224,27 @@ def test_openapi_document(client: TestClient) -> None:
     doc = client.get("/api/openapi.json").json()
     assert "/api/patients/{person_id}" in doc["paths"] and "/api/auth/login" in doc["paths"]
     assert "/api/audit/events" in doc["paths"]
+
+
+def test_switch_assignment(client: TestClient, db: Session) -> None:
+    from naravard.accounts.models import Membership
+
+    w = _world(db)
+    doc = w["doctor"]
+    other_unit = f.unit(
+        db,
+        f.organization(db, name="Hudiksvall kommun", kind="municipality"),
+        name="Hemsjukvård Hudiksvall",
+        kind="home_health_care",
+    )
+    second = Membership(user_id=doc.user.id, unit_id=other_unit.id, role="municipal_staff")  # type: ignore[attr-defined]
+    db.add(second)
+    db.commit()
+    me = client.post("/api/auth/switch", json={"membership_id": str(second.id)}, headers=doc.headers)  # type: ignore[attr-defined]
+    assert me.status_code == 200 and me.json()["unit_name"] == "Hemsjukvård Hudiksvall"
+    assert me.json()["role"] == "municipal_staff"
+    # Now acting for the home care unit, the health centre's patient is out of reach.
+    mine = w["mine"]
+    assert client.get(f"/api/patients/{mine.id}", headers=doc.headers).status_code == 403  # type: ignore[attr-defined]
+    bad = client.post("/api/auth/switch", json={"membership_id": str(uuid.uuid4())}, headers=doc.headers)  # type: ignore[attr-defined]
+    assert bad.status_code == 422

@@ -16,8 +16,11 @@ def _login(client: TestClient, username: str) -> None:
     page = client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert token
-    r = client.post("/login", data={"username": username, "password": f.password(), "csrf_token": token.group(1)},
-                    follow_redirects=False)
+    r = client.post(
+        "/login",
+        data={"username": username, "password": f.password(), "csrf_token": token.group(1)},
+        follow_redirects=False,
+    )
     assert r.status_code == 303, r.text
 
 
@@ -42,7 +45,9 @@ def test_login_form_needs_its_csrf_token_and_the_right_password(client: TestClie
     forged = client.post("/login", data={"username": "doc", "password": f.password(), "csrf_token": "x"})
     assert forged.status_code == 400 and "Formuläret har gått ut" in forged.text
     page = client.get("/login")
-    wrong = client.post("/login", data={"username": "doc", "password": "nope", "csrf_token": _csrf(page.text)})
+    wrong = client.post(
+        "/login", data={"username": "doc", "password": "nope", "csrf_token": _csrf(page.text)}
+    )
     assert wrong.status_code == 401 and "Fel användarnamn eller lösenord" in wrong.text
 
 
@@ -60,11 +65,15 @@ def test_clinician_searches_opens_and_edits(client: TestClient, db: Session) -> 
     assert "Vårdrelation på din enhet" in overview.text
     no_token = client.post(f"/patients/{p.id}/contact", data={"version": "1", "phone": "070-1234567"})
     assert no_token.status_code == 403
-    saved = client.post(f"/patients/{p.id}/contact",
-                        data={"version": "1", "phone": "070-1234567", "csrf_token": _csrf(overview.text)})
+    saved = client.post(
+        f"/patients/{p.id}/contact",
+        data={"version": "1", "phone": "070-1234567", "csrf_token": _csrf(overview.text)},
+    )
     assert saved.status_code == 200 and "Sparat." in saved.text and "070-1234567" in saved.text
-    stale = client.post(f"/patients/{p.id}/contact",
-                        data={"version": "1", "phone": "070-7654321", "csrf_token": _csrf(overview.text)})
+    stale = client.post(
+        f"/patients/{p.id}/contact",
+        data={"version": "1", "phone": "070-7654321", "csrf_token": _csrf(overview.text)},
+    )
     assert "ändrad av någon annan" in stale.text or "changed by someone else" in stale.text
 
 
@@ -78,11 +87,19 @@ def test_refusal_offers_emergency_access_which_the_reviewer_sees(client: TestCli
     db.commit()
     _login(client, "doc")
     refused = client.get(f"/patients/{p.id}")
-    assert refused.status_code == 403 and "Åtkomst nekad" in refused.text and "Öppna med nödåtkomst" in refused.text
-    short = client.post(f"/patients/{p.id}/emergency-access", data={"reason": "kort", "csrf_token": _csrf(refused.text)})
+    assert (
+        refused.status_code == 403
+        and "Åtkomst nekad" in refused.text
+        and "Öppna med nödåtkomst" in refused.text
+    )
+    short = client.post(
+        f"/patients/{p.id}/emergency-access", data={"reason": "kort", "csrf_token": _csrf(refused.text)}
+    )
     assert short.status_code == 422 and "at least 10" in short.text
-    opened = client.post(f"/patients/{p.id}/emergency-access",
-                         data={"reason": "Akut bröstsmärta, medvetslös", "csrf_token": _csrf(refused.text)})
+    opened = client.post(
+        f"/patients/{p.id}/emergency-access",
+        data={"reason": "Akut bröstsmärta, medvetslös", "csrf_token": _csrf(refused.text)},
+    )
     assert opened.status_code == 200 and "Du läser med nödåtkomst" in opened.text
     client.cookies.clear()
     _login(client, "rev")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from naravard.accounts import service
-from naravard.accounts.schemas import DemoUserOut, LoginRequest, LoginResponse, Me
+from naravard.accounts.schemas import DemoUserOut, LoginRequest, LoginResponse, Me, SwitchRequest
 from naravard.deps import CurrentActor, DbSession
 from naravard.errors import NotFound
 
@@ -30,6 +30,15 @@ def login(body: LoginRequest, request: Request, db: DbSession) -> LoginResponse:
 @router.post("/logout", status_code=204)
 def logout(request: Request, actor: CurrentActor, db: DbSession) -> None:
     service.logout(db, token=request.state.session_token)
+
+
+@router.post("/switch", response_model=Me)
+def switch(body: SwitchRequest, request: Request, actor: CurrentActor, db: DbSession) -> Me:
+    """Act for another of the user's assignments (medarbetaruppdrag) in this session."""
+    new_actor = service.switch_membership(
+        db, token=request.state.session_token, membership_id=body.membership_id
+    )
+    return service.describe(db, actor=new_actor)
 
 
 @router.get("/me", response_model=Me)

@@ -48,3 +48,9 @@ class DemoUserOut(BaseModel):
     display_name: str
     role: str
     unit_name: str | None
+
+
+class SwitchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    membership_id: uuid.UUID

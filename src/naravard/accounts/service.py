@@ -139,8 +139,16 @@ def switch_membership(session: Session, *, token: str, membership_id: uuid.UUID)
         raise Invalid("no such assignment for this user", field="membership_id")
     login_session.membership_id = membership_id
     user = session.get(User, login_session.user_id)
-    assert user is not None
-    return _actor_for(session, user, match[0], actor.request_id)
+    if user is None:
+        raise Unauthenticated("the account no longer exists")
+    new_actor = _actor_for(session, user, match[0], actor.request_id)
+    audit_service.record(
+        session,
+        actor=new_actor,
+        action="accounts:session:switch",
+        detail={"from_unit": str(actor.unit_id), "from_role": str(actor.role)},
+    )
+    return new_actor
 
 
 def describe(session: Session, *, actor: Actor) -> Me:
@@ -193,6 +201,13 @@ def list_demo_users(session: Session) -> list[DemoUserOut]:
     ]
     order = {r.value: i for i, r in enumerate(Role)}
     return sorted(out, key=lambda u: (order.get(u.role, 99), u.username))
+
+
+def find_unit_id_by_hsa(session: Session, hsa_id: str) -> uuid.UUID:
+    for unit in org_service.list_units(session):
+        if unit.hsa_id == hsa_id:
+            return unit.id
+    raise NotFound(f"no care unit with HSA-id {hsa_id}")
 
 
 def create_user(

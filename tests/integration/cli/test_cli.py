@@ -76,3 +76,32 @@ def test_audit_verify_without_key_fails_cleanly(tmp_path: Path, monkeypatch: pyt
     monkeypatch.delenv("NARAVARD_AUDIT_HMAC_KEY", raising=False)
     result = runner.invoke(app, ["audit", "verify", "--database", f"sqlite:///{tmp_path / 'none.db'}"])
     assert result.exit_code == 2 and "no audit key" in result.output
+
+
+def test_users_create(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite:///{demo_dir / 'naravard.db'}"
+    hsa = (
+        sqlite3.connect(demo_dir / "naravard.db")
+        .execute("SELECT hsa_id FROM care_unit LIMIT 1")
+        .fetchone()[0]
+    )
+    monkeypatch.setenv("NARAVARD_NEW_PASSWORD", "a long enough password")
+    args = [
+        "users",
+        "create",
+        "--username",
+        "ny.anvandare",
+        "--display-name",
+        "Ny Användare",
+        "--role",
+        "clinician",
+        "--unit-hsa-id",
+        hsa,
+        "--database",
+        url,
+    ]
+    assert runner.invoke(app, args).exit_code == 0
+    again = runner.invoke(app, args)
+    assert again.exit_code == 2 and "already exists" in again.output
+    bad_role = runner.invoke(app, [*args[:7], "wizard", *args[8:]])
+    assert bad_role.exit_code == 2 and "unknown role" in bad_role.output
