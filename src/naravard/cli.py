@@ -81,8 +81,11 @@ def _demo_secrets(data_dir: Path) -> dict[str, str]:
     return values
 
 
-def prepare_demo(data_dir: Path, *, persons: int, seed: int, database_url: str | None = None) -> Settings:
-    """Create (or reuse) the demo region in `data_dir` and return the settings to serve it with."""
+def prepare_demo(
+    data_dir: Path, *, persons: int, seed: int, database_url: str | None = None, followup: bool = True
+) -> Settings:
+    """Create (or reuse) the demo region in `data_dir` (and, with `followup`, a synthetic event lake with
+    its indicator results for the dashboards) and return the settings to serve it with."""
     from naravard import migrate
     from naravard.accounts.passwords import hash_password
     from naravard.actor import system_actor
@@ -118,6 +121,11 @@ def prepare_demo(data_dir: Path, *, persons: int, seed: int, database_url: str |
                 f"Created the demo region: {summary.persons} persons, {len(summary.users)} demo users"
             )
     engine.dispose()
+    if followup:
+        from naravard.followup.demo import ensure_demo_results
+
+        with console.status("Computing the follow-up indicators for the dashboards ..."):
+            ensure_demo_results(settings, persons=persons, seed=seed)
     return settings
 
 

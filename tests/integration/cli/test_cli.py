@@ -19,7 +19,7 @@ runner = CliRunner()
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("demo")
-    settings = prepare_demo(data, persons=200, seed=3)
+    settings = prepare_demo(data, persons=200, seed=3, followup=False)
     engine = make_engine(settings.database_url)
     factory = make_session_factory(engine)
     factory.kw["info"] = {"audit_key": settings.audit_hmac_key.encode()}
@@ -34,7 +34,7 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_prepare_demo_is_reused(demo_dir: Path) -> None:
     before = sqlite3.connect(demo_dir / "naravard.db").execute("SELECT count(*) FROM person").fetchone()[0]
-    settings = prepare_demo(demo_dir, persons=999, seed=99)
+    settings = prepare_demo(demo_dir, persons=999, seed=99, followup=False)
     after = sqlite3.connect(demo_dir / "naravard.db").execute("SELECT count(*) FROM person").fetchone()[0]
     assert before == after == 200
     assert settings.environment == "demo" and settings.demo_password and len(settings.audit_hmac_key) >= 32

@@ -1,0 +1,86 @@
+"""Follow-up routes of the JSON API: indicator definitions, result rows with targets, dashboard series.
+
+Results are aggregates with small cells already suppressed when they were written, so reading them touches
+no patient and writes no per-patient audit row; access is limited to the roles that do follow-up.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from naravard.actor import Actor, Role
+from naravard.deps import CurrentActor
+from naravard.errors import Forbidden, Invalid
+from naravard.followup import service
+
+router = APIRouter(prefix="/followup", tags=["followup"])
+
+FOLLOWUP_ROLES = frozenset({Role.ANALYST, Role.UNIT_MANAGER, Role.ADMINISTRATOR})
+
+
+def followup_actor(actor: CurrentActor) -> Actor:
+    """The current actor, if their role may read follow-up results."""
+    if actor.role not in FOLLOWUP_ROLES:
+        raise Forbidden("follow-up results are for analysts, unit managers and administrators", field="role")
+    return actor
+
+
+FollowupActor = Annotated[Actor, Depends(followup_actor)]
+
+
+def results_dir(request: Request) -> Path:
+    return Path(request.app.state.settings.effective_results_dir)
+
+
+def split_codes(raw: str, field: str) -> list[str]:
+    """``"A,B"`` -> ``["A", "B"]``; an empty list is an error, not "everything"."""
+    codes = [c.strip() for c in raw.split(",") if c.strip()]
+    if not codes:
+        raise Invalid(f"{field} must name at least one value", field=field)
+    return codes
+
+
+@router.get("/indicators")
+def indicators(_actor: FollowupActor) -> list[dict[str, Any]]:
+    """Every indicator: code, Swedish and English name, domain, definition, numerator, denominator, source."""
+    return service.list_indicators()
+
+
+@router.get("/results")
+def results(
+    request: Request, _actor: FollowupActor,
+    indicator: Annotated[str, Query(description="Indicator code; several separated by commas")],
+    period_type: Annotated[str, Query(description="month, quarter or year")] = "year",
+    scope_type: Annotated[str, Query(description="total, region, municipality, unit or doctor")] = "total",
+    scope_id: Annotated[str | None, Query(description="Scope id; several separated by commas")] = None,
+    stratum_type: Annotated[str, Query(description="all, age_band or sex")] = "all",
+    stratum: Annotated[str | None, Query(description="e.g. F or 65-79")] = None,
+    period_from: Annotated[str | None, Query(description="First period, e.g. 2025-01 or 2025")] = None,
+    period_to: Annotated[str | None, Query(description="Last period (inclusive)")] = None,
+) -> list[dict[str, Any]]:
+    """Result rows, each with ``target`` and ``meets_target``; suppressed cells have no numbers."""
+    return service.query_results(
+        results_dir(request), split_codes(indicator, "indicator"), period_type, scope_type,
+        None if scope_id is None else split_codes(scope_id, "scope_id"), stratum_type=stratum_type,
+        stratum=stratum, period_from=period_from, period_to=period_to,
+    )
+
+
+@router.get("/dashboard")
+def dashboard(
+    request: Request, _actor: FollowupActor,
+    indicators: Annotated[str, Query(description="Indicator codes separated by commas, e.g. C_FLK,A3")],
+    period_type: Annotated[str, Query(description="month, quarter or year")] = "month",
+    scope_type: Annotated[str, Query(description="total, region, municipality, unit or doctor")] = "total",
+    scope_id: Annotated[str | None, Query(description="Scope id (one)")] = None,
+) -> dict[str, list[dict[str, Any]]]:
+    """One time series per indicator for one scope: period, value, numerator, denominator, target."""
+    if scope_type != "total" and not scope_id:
+        raise Invalid(f"scope_id is required for scope_type {scope_type!r} (one series per scope)", field="scope_id")
+    return service.dashboard_series(
+        results_dir(request), indicators=split_codes(indicators, "indicators"), period_type=period_type,
+        scope_type=scope_type, scope_id=scope_id,
+    )
