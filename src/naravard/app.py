@@ -3,7 +3,9 @@ templates and every context's routes. Nothing is read at import time."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+import weakref
 from collections.abc import Awaitable, Callable
 from importlib import resources
 
@@ -12,13 +14,30 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 
 from naravard import __version__
+from naravard.accounts import api as accounts_api
+from naravard.accounts import web as accounts_web
+from naravard.audit import api as audit_api
+from naravard.audit import web as audit_web
 from naravard.config import Settings
+from naravard.consent import api as consent_api
+from naravard.consent import web as consent_web
 from naravard.db import make_engine
+from naravard.followup import api as followup_api
+from naravard.followup import web as followup_web
+from naravard.patients import api as patients_api
+from naravard.patients import web as patients_web
 from naravard.web import errors as web_errors
 from naravard.web.templating import build_environment
 
 API_DESCRIPTION = """JSON API of naravard. Authenticate with `POST /api/auth/login`; send the returned token
 as `Authorization: Bearer <token>`. Errors are problem JSON (RFC 9457) with a `detail` reason."""
+
+# Requests in flight per worker process. Sync routes and dependencies run on AnyIO's thread pool (40
+# threads), one step at a time, and a request keeps its transaction (SQLite's write lock from BEGIN
+# IMMEDIATE, or a pooled PostgreSQL connection) while it waits for a thread for its next step. Without a
+# gate, 40 requests waiting for that lock can occupy every thread, so the holder never gets one: a stall
+# until busy_timeout (30 s) fails them all. Below 40 the holder always finds a thread.
+MAX_REQUESTS_IN_FLIGHT = 32
 
 
 def create_app(
@@ -45,12 +64,20 @@ def create_app(
     app.state.session_factory = session_factory
     app.state.templates = build_environment()
 
+    # One gate per event loop (an app may be served by several loops in tests).
+    gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+        weakref.WeakKeyDictionary()
+    )
+
     @app.middleware("http")
     async def _request_context(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         request.state.request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
-        response = await call_next(request)
+        loop = asyncio.get_running_loop()
+        gate = gates.get(loop) or gates.setdefault(loop, asyncio.Semaphore(MAX_REQUESTS_IN_FLIGHT))
+        async with gate:
+            response = await call_next(request)
         response.headers["X-Request-Id"] = request.state.request_id
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
@@ -68,30 +95,23 @@ def create_app(
     static_dir = resources.files("naravard.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
 
-    from naravard.accounts import api as accounts_api
-    from naravard.accounts import web as accounts_web
-    from naravard.audit import api as audit_api
-    from naravard.audit import web as audit_web
-    from naravard.consent import api as consent_api
-    from naravard.patients import api as patients_api
-    from naravard.patients import web as patients_web
-
-    for router in (accounts_api.router, patients_api.router, consent_api.router, audit_api.router):
+    api_routers = (
+        accounts_api.router,
+        patients_api.router,
+        consent_api.router,
+        audit_api.router,
+        followup_api.router,
+    )
+    for router in api_routers:
         app.include_router(router, prefix="/api")
-    from naravard.consent import web as consent_web
 
-    for router in (accounts_web.router, patients_web.router, consent_web.router, audit_web.router):
+    web_routers = (
+        accounts_web.router,
+        patients_web.router,
+        consent_web.router,
+        audit_web.router,
+        followup_web.router,
+    )
+    for router in web_routers:
         app.include_router(router)
-    _include_optional(app)
     return app
-
-
-def _include_optional(app: FastAPI) -> None:
-    """Contexts that add routes of their own (follow-up) register here once they exist."""
-    try:
-        from naravard.followup import api as followup_api
-        from naravard.followup import web as followup_web
-    except ImportError:
-        return
-    app.include_router(followup_api.router, prefix="/api")
-    app.include_router(followup_web.router)
