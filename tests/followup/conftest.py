@@ -16,12 +16,30 @@ from naravard.followup.lake import TABLES, arrow_schema
 D = dt.date
 
 UNITS = [
-    {"unit_id": 1, "name": "HC Ett", "kind": "primary", "region_code": "21", "municipality_code": "2180",
-     "private": False},
-    {"unit_id": 2, "name": "HC Två", "kind": "primary", "region_code": "21", "municipality_code": "2181",
-     "private": True},
-    {"unit_id": 901, "name": "Sjukhuset", "kind": "hospital", "region_code": "21", "municipality_code": "2180",
-     "private": False},
+    {
+        "unit_id": 1,
+        "name": "HC Ett",
+        "kind": "primary",
+        "region_code": "21",
+        "municipality_code": "2180",
+        "private": False,
+    },
+    {
+        "unit_id": 2,
+        "name": "HC Två",
+        "kind": "primary",
+        "region_code": "21",
+        "municipality_code": "2181",
+        "private": True,
+    },
+    {
+        "unit_id": 901,
+        "name": "Sjukhuset",
+        "kind": "hospital",
+        "region_code": "21",
+        "municipality_code": "2180",
+        "private": False,
+    },
 ]
 
 
@@ -35,15 +53,33 @@ def write_lake(root: Path, **tables: list[dict[str, Any]]) -> Path:
     return root
 
 
-def person(pid: int, sex: str = "F", born: dt.date = D(1950, 6, 1), mun: str = "2180",
-           out: dt.date | None = None) -> dict[str, Any]:
-    return {"person_id": pid, "sex": sex, "birth_date": born, "region_code": "21", "municipality_code": mun,
-            "in_date": D(2020, 1, 1), "out_date": out}
+def person(
+    pid: int, sex: str = "F", born: dt.date = D(1950, 6, 1), mun: str = "2180", out: dt.date | None = None
+) -> dict[str, Any]:
+    return {
+        "person_id": pid,
+        "sex": sex,
+        "birth_date": born,
+        "region_code": "21",
+        "municipality_code": mun,
+        "in_date": D(2020, 1, 1),
+        "out_date": out,
+    }
 
 
-def visit(eid: int, pid: int, doctor: int, when: dt.datetime, unit: int = 1, prof: str = "LK") -> dict[str, Any]:
-    return {"encounter_id": eid, "person_id": pid, "unit_id": unit, "practitioner_id": doctor,
-            "profession": prof, "start": when, "mode": "physical", "planned": True}
+def visit(
+    eid: int, pid: int, doctor: int, when: dt.datetime, unit: int = 1, prof: str = "LK"
+) -> dict[str, Any]:
+    return {
+        "encounter_id": eid,
+        "person_id": pid,
+        "unit_id": unit,
+        "practitioner_id": doctor,
+        "profession": prof,
+        "start": when,
+        "mode": "physical",
+        "planned": True,
+    }
 
 
 @pytest.fixture
@@ -65,15 +101,24 @@ def generated_lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def spark() -> Iterator[Any]:
-    """One local Spark session per xdist worker (each worker is its own process and JVM)."""
+    """One local Spark session per xdist worker (each worker is its own process and JVM). Two cores: only the
+    parity test uses Spark, and the other worker is idle for most of it."""
     pytest.importorskip("pyspark")
     from pyspark.sql import SparkSession
 
-    s = (SparkSession.builder.master("local[1]").appName("naravard-tests")
-         .config("spark.ui.enabled", "false").config("spark.driver.bindAddress", "127.0.0.1")
-         .config("spark.driver.host", "127.0.0.1").config("spark.sql.shuffle.partitions", "1")
-         .config("spark.default.parallelism", "1").config("spark.sql.session.timeZone", "UTC")
-         .config("spark.sql.adaptive.enabled", "false").getOrCreate())
+    s = (
+        SparkSession.builder.master("local[2]")
+        .appName("naravard-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.default.parallelism", "2")
+        .config("spark.driver.memory", "2g")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.adaptive.enabled", "false")
+        .getOrCreate()
+    )
     s.sparkContext.setLogLevel("ERROR")
     yield s
     s.stop()

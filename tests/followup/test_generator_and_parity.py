@@ -38,21 +38,28 @@ def test_generated_lake_is_valid_and_plausible(generated_lake: Path) -> None:
     con = duckdb.connect()
     per_person = con.execute(
         f"SELECT count(*) / (SELECT count(*) FROM '{generated_lake}/persons/*.parquet') "
-        f"FROM '{generated_lake}/encounters/*.parquet'").fetchall()[0][0]
+        f"FROM '{generated_lake}/encounters/*.parquet'"
+    ).fetchall()[0][0]
     assert 4 < per_person < 10  # about three contacts a year, two years
     old, young = con.execute(
         f"SELECT avg(n) FILTER (WHERE age >= 80), avg(n) FILTER (WHERE age BETWEEN 20 AND 40) FROM ("
         f"SELECT p.person_id, 2025 - year(p.birth_date) AS age, count(e.person_id) AS n "
         f"FROM '{generated_lake}/persons/*.parquet' p LEFT JOIN '{generated_lake}/encounters/*.parquet' e "
-        f"USING (person_id) GROUP BY ALL)").fetchall()[0]
+        f"USING (person_id) GROUP BY ALL)"
+    ).fetchall()[0]
     assert old > 2 * young  # visits rise with age
 
 
 @pytest.mark.spark
 def test_duckdb_and_spark_agree(generated_lake: Path, tmp_path: Path, spark) -> None:  # type: ignore[no-untyped-def]
     d = run(generated_lake, tmp_path / "duck", periods=("quarter", "year"), threshold=5)
-    s = run(generated_lake, tmp_path / "spark", periods=("quarter", "year"), threshold=5,
-            con=engine.connect("spark", spark=spark))
+    s = run(
+        generated_lake,
+        tmp_path / "spark",
+        periods=("quarter", "year"),
+        threshold=5,
+        con=engine.connect("spark", spark=spark),
+    )
     keys = "indicator, period_type, period, scope_type, scope_id, stratum_type, stratum"
     diff = duckdb.sql(f"""
         SELECT count(*) AS n, count(a.indicator) AS a, count(b.indicator) AS b,

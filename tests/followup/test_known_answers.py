@@ -14,28 +14,61 @@ T = dt.datetime
 
 @pytest.fixture
 def continuity_lake(make_lake):  # type: ignore[no-untyped-def]
-    persons = [person(1), person(2), person(3, sex="M", born=D(2000, 1, 1)), person(4),
-               person(5, out=D(2025, 3, 15))]
-    listings = [{"person_id": p, "unit_id": 1, "valid_from": D(2020, 1, 1),
-                 "valid_to": D(2025, 3, 15) if p == 5 else None} for p in range(1, 6)]
+    persons = [
+        person(1),
+        person(2),
+        person(3, sex="M", born=D(2000, 1, 1)),
+        person(4),
+        person(5, out=D(2025, 3, 15)),
+    ]
+    listings = [
+        {
+            "person_id": p,
+            "unit_id": 1,
+            "valid_from": D(2020, 1, 1),
+            "valid_to": D(2025, 3, 15) if p == 5 else None,
+        }
+        for p in range(1, 6)
+    ]
     fixed = [
-        {"person_id": 1, "practitioner_id": 11, "profession": "LK", "kind": "doctor", "valid_from": D(2020, 1, 1),
-         "valid_to": None, "informed_date": D(2020, 2, 1)},
-        {"person_id": 4, "practitioner_id": 12, "profession": "LK", "kind": "doctor", "valid_from": D(2025, 6, 1),
-         "valid_to": None, "informed_date": None},
+        {
+            "person_id": 1,
+            "practitioner_id": 11,
+            "profession": "LK",
+            "kind": "doctor",
+            "valid_from": D(2020, 1, 1),
+            "valid_to": None,
+            "informed_date": D(2020, 2, 1),
+        },
+        {
+            "person_id": 4,
+            "practitioner_id": 12,
+            "profession": "LK",
+            "kind": "doctor",
+            "valid_from": D(2025, 6, 1),
+            "valid_to": None,
+            "informed_date": None,
+        },
     ]
     enc = [
         # A (1): d11, d11, d12
-        visit(1, 1, 11, T(2025, 1, 10, 9)), visit(2, 1, 11, T(2025, 2, 10, 9)), visit(3, 1, 12, T(2025, 3, 10, 9)),
+        visit(1, 1, 11, T(2025, 1, 10, 9)),
+        visit(2, 1, 11, T(2025, 2, 10, 9)),
+        visit(3, 1, 12, T(2025, 3, 10, 9)),
         visit(4, 1, 501, T(2025, 3, 11, 9), prof="DSK"),  # a nurse visit: not a doctor visit
         # B (2): one visit only -> below the minimum of two visits
         visit(5, 2, 11, T(2025, 4, 1, 9)),
         # C (3): the same doctor twice on one day counts once, then again on another day -> N = 2
-        visit(6, 3, 11, T(2025, 5, 5, 9)), visit(7, 3, 11, T(2025, 5, 5, 11)), visit(8, 3, 11, T(2025, 6, 1, 9)),
+        visit(6, 3, 11, T(2025, 5, 5, 9)),
+        visit(7, 3, 11, T(2025, 5, 5, 11)),
+        visit(8, 3, 11, T(2025, 6, 1, 9)),
         # D (4): two doctors on one day (ordered by start time), then d12 again: d11, d12, d12
-        visit(9, 4, 12, T(2025, 7, 1, 10)), visit(10, 4, 11, T(2025, 7, 1, 9)), visit(11, 4, 12, T(2025, 7, 2, 9)),
+        visit(9, 4, 12, T(2025, 7, 1, 10)),
+        visit(10, 4, 11, T(2025, 7, 1, 9)),
+        visit(11, 4, 12, T(2025, 7, 2, 9)),
         # E (5): leaves the region on 15 March after two visits with different doctors
-        visit(12, 5, 11, T(2025, 1, 20, 9)), visit(13, 5, 12, T(2025, 2, 20, 9)),
+        visit(12, 5, 11, T(2025, 1, 20, 9)),
+        visit(13, 5, 12, T(2025, 2, 20, 9)),
     ]
     return make_lake(persons=persons, listings=listings, fixed_contacts=fixed, encounters=enc)
 
@@ -68,8 +101,12 @@ def test_continuity_scopes_and_strata(continuity_lake: Path, tmp_path: Path) -> 
     assert value(res, "C_UPC", stratum_type="sex", stratum="M")["value"] == pytest.approx(1.0)
     assert value(res, "C_UPC", stratum_type="age_band", stratum="18-64")["denominator"] == 1
     # per month no patient has two visit days with doctors except C? no: C has 5 May and 1 June -> none
-    months = [r for r in __import__("naravard.followup.service", fromlist=["x"]).query_results(
-        run(continuity_lake, tmp_path / "m", periods=("month",)), "C_UPC", "month")]
+    months = [
+        r
+        for r in __import__("naravard.followup.service", fromlist=["x"]).query_results(
+            run(continuity_lake, tmp_path / "m", periods=("month",)), "C_UPC", "month"
+        )
+    ]
     assert [(r["period"], r["denominator"]) for r in months] == [("2025-07", 1.0)]  # D: 1 and 2 July
 
 
@@ -87,18 +124,28 @@ def test_fixed_doctor_and_own_doctor(continuity_lake: Path, tmp_path: Path) -> N
 
 def test_vardgaranti_three_days(make_lake, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     def a(i: int, start: dt.date, end: dt.date | None, chosen: bool = False) -> dict[str, object]:
-        return {"assessment_id": i, "person_id": 1, "unit_id": 1, "contact_date": start, "assessment_date": end,
-                "profession": "LK", "mode": "physical", "patient_chosen": chosen}
+        return {
+            "assessment_id": i,
+            "person_id": 1,
+            "unit_id": 1,
+            "contact_date": start,
+            "assessment_date": end,
+            "profession": "LK",
+            "mode": "physical",
+            "patient_chosen": chosen,
+        }
 
     lake = make_lake(
-        persons=[person(1)], encounters=[visit(1, 1, 11, T(2025, 3, 1, 9)), visit(2, 1, 11, T(2025, 3, 31, 9))],
+        persons=[person(1)],
+        encounters=[visit(1, 1, 11, T(2025, 3, 1, 9)), visit(2, 1, 11, T(2025, 3, 31, 9))],
         medical_assessments=[
             a(1, D(2025, 3, 5), D(2025, 3, 8)),  # 5 -> 8 March = 3 days: within (contact day = day 0)
             a(2, D(2025, 3, 5), D(2025, 3, 9)),  # 4 days: not within
             a(3, D(2025, 3, 6), D(2025, 3, 6)),  # same day: 0 days
             a(4, D(2025, 3, 1), D(2025, 3, 30), chosen=True),  # patient-chosen wait: excluded
             a(5, D(2025, 3, 7), None),  # never assessed: counts as not within, no wait for the quantiles
-        ])
+        ],
+    )
     res = run(lake, tmp_path / "res", periods=("month",))
     share = value(res, "A3", "month")
     assert (share["numerator"], share["denominator"]) == (2, 4)
@@ -110,16 +157,26 @@ def test_vardgaranti_three_days(make_lake, tmp_path: Path) -> None:  # type: ign
 
 def test_discharge_and_readmission(make_lake, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     def adm(i: int, a: dt.date, u: dt.date | None, d: dt.date) -> dict[str, object]:
-        return {"admission_id": i, "person_id": 1, "unit_id": 901, "admit_date": a, "utskrivningsklar_date": u,
-                "discharge_date": d}
+        return {
+            "admission_id": i,
+            "person_id": 1,
+            "unit_id": 901,
+            "admit_date": a,
+            "utskrivningsklar_date": u,
+            "discharge_date": d,
+        }
 
     lake = make_lake(
-        persons=[person(1)], encounters=[visit(1, 1, 11, T(2025, 1, 1, 9)), visit(2, 1, 11, T(2025, 7, 2, 9))],
+        persons=[person(1)],
+        encounters=[visit(1, 1, 11, T(2025, 1, 1, 9)), visit(2, 1, 11, T(2025, 7, 2, 9))],
         admissions=[
             adm(1, D(2025, 1, 1), D(2025, 1, 5), D(2025, 1, 8)),  # ready 5 Jan, discharged 8 Jan: 3 days
             adm(2, D(2025, 1, 20), None, D(2025, 1, 25)),  # readmission 12 days after adm 1 -> adm 1 counts
-            adm(3, D(2025, 1, 25), None, D(2025, 2, 1)),  # same day as adm 2's discharge: a transfer, not counted
-        ])
+            adm(
+                3, D(2025, 1, 25), None, D(2025, 2, 1)
+            ),  # same day as adm 2's discharge: a transfer, not counted
+        ],
+    )
     res = run(lake, tmp_path / "res")
     # discharges: adm 1 (readmitted), adm 2 (next admission 0 days later: no), adm 3 (none) -> 1/3
     re = value(res, "K_READM30")

@@ -45,31 +45,62 @@ def test_wrong_type_is_named(make_lake) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_discharge_before_admission_names_rows(make_lake) -> None:  # type: ignore[no-untyped-def]
-    adm = [{"admission_id": i, "person_id": 1, "unit_id": 901, "admit_date": D(2025, 1, 10),
-            "utskrivningsklar_date": None, "discharge_date": D(2025, 1, 12 if i != 2 else 5)} for i in range(1, 4)]
+    adm = [
+        {
+            "admission_id": i,
+            "person_id": 1,
+            "unit_id": 901,
+            "admit_date": D(2025, 1, 10),
+            "utskrivningsklar_date": None,
+            "discharge_date": D(2025, 1, 12 if i != 2 else 5),
+        }
+        for i in range(1, 4)
+    ]
     lake = make_lake(**_base(), admissions=adm)
-    with pytest.raises(Invalid, match=r"admissions/part-0.parquet: column 'discharge_date' is before "
-                                      r"'admit_date' in rows 2$"):
+    with pytest.raises(
+        Invalid,
+        match=r"admissions/part-0.parquet: column 'discharge_date' is before "
+        r"'admit_date' in rows 2$",
+    ):
         validate_lake(lake, today=TODAY)
 
 
 def test_future_dates_are_refused(make_lake) -> None:  # type: ignore[no-untyped-def]
-    lake = make_lake(persons=[person(1)], encounters=[visit(1, 1, 11, T(2025, 1, 1, 9)),
-                                                       visit(2, 1, 11, T(2027, 1, 1, 9))])
+    lake = make_lake(
+        persons=[person(1)], encounters=[visit(1, 1, 11, T(2025, 1, 1, 9)), visit(2, 1, 11, T(2027, 1, 1, 9))]
+    )
     with pytest.raises(Invalid, match=r"column 'start' has dates after today .* in rows 2"):
         validate_lake(lake, today=TODAY)
 
 
 def test_overlapping_fixed_doctors_are_refused(make_lake) -> None:  # type: ignore[no-untyped-def]
-    fc = [{"person_id": 1, "practitioner_id": d, "profession": "LK", "kind": "doctor",
-           "valid_from": D(2024, 1, 1 + d), "valid_to": None, "informed_date": None} for d in (1, 2)]
+    fc = [
+        {
+            "person_id": 1,
+            "practitioner_id": d,
+            "profession": "LK",
+            "kind": "doctor",
+            "valid_from": D(2024, 1, 1 + d),
+            "valid_to": None,
+            "informed_date": None,
+        }
+        for d in (1, 2)
+    ]
     with pytest.raises(Invalid, match="overlaps"):
         validate_lake(make_lake(**_base(), fixed_contacts=fc), today=TODAY)
 
 
 def test_run_refuses_bad_lake_and_keeps_old_results(make_lake, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    adm = [{"admission_id": 1, "person_id": 1, "unit_id": 901, "admit_date": D(2025, 1, 10),
-            "utskrivningsklar_date": None, "discharge_date": D(2025, 1, 5)}]
+    adm = [
+        {
+            "admission_id": 1,
+            "person_id": 1,
+            "unit_id": 901,
+            "admit_date": D(2025, 1, 10),
+            "utskrivningsklar_date": None,
+            "discharge_date": D(2025, 1, 5),
+        }
+    ]
     lake = make_lake(**_base(), admissions=adm)
     out = tmp_path / "results"
     out.mkdir()

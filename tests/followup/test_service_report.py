@@ -39,7 +39,14 @@ def test_query_and_dashboard(results: Path) -> None:
 
 def test_reports(results: Path, tmp_path: Path) -> None:
     for fmt in ("pdf", "xlsx"):
-        out = write_report(results_dir=results, indicators=["C_FLK", "C_COC", "A3_P90"], period="month",
-                           scope_type="municipality", scope_id="2180", fmt=fmt, out=tmp_path / f"r.{fmt}")
+        out = write_report(
+            results_dir=results,
+            indicators=["C_FLK", "C_COC", "A3_P90"],
+            period="month",
+            scope_type="municipality",
+            scope_id="2180",
+            fmt=fmt,
+            out=tmp_path / f"r.{fmt}",
+        )
         head = out.read_bytes()[:4]
         assert head == (b"%PDF" if fmt == "pdf" else b"PK\x03\x04")

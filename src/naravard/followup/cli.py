@@ -12,7 +12,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from naravard.errors import NaravardError
 
-app = typer.Typer(help="Follow-up: indicators over the event lake, results and reports.", no_args_is_help=True)
+app = typer.Typer(
+    help="Follow-up: indicators over the event lake, results and reports.", no_args_is_help=True
+)
 console = Console(soft_wrap=True)
 
 
@@ -59,12 +61,22 @@ def run(
         validate_lake(lake)
         con = connect(engine, memory_limit=memory_limit, spark_master=spark_master, spark_remote=spark_remote)
         lk = open_lake(con, lake)
-        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=console) as bar:
-            task = bar.add_task("indicators", total=len(FAMILIES) * len(pts))
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+        ) as bar:
+            task = bar.add_task("indicators", total=len(FAMILIES))
             long = compute_long(lk, pts, on_step=lambda s: bar.update(task, advance=1, description=s))
-        write_results(long, out, threshold=threshold, meta={"engine": engine, "lake": str(lake), "periods": pts},
-                      memory_limit=memory_limit)
+        write_results(
+            long,
+            out,
+            threshold=threshold,
+            meta={"engine": engine, "lake": str(lake), "periods": pts},
+            memory_limit=memory_limit,
+        )
     except NaravardError as exc:
         _fail(exc)
     console.print(f"results written to {out} in {time.perf_counter() - t0:.1f} s")
@@ -76,8 +88,9 @@ def report(
     indicators: Annotated[str, typer.Option(help="Comma-separated indicator codes, e.g. C_FLK,C_COC")],
     out: Annotated[Path, typer.Option(help="Output file.")],
     period: Annotated[str, typer.Option(help="month, quarter or year")] = "month",
-    scope: Annotated[str, typer.Option(help="total, region, municipality, unit or doctor; 'unit:1011' "
-                                            "names one")] = "total",
+    scope: Annotated[
+        str, typer.Option(help="total, region, municipality, unit or doctor; 'unit:1011' names one")
+    ] = "total",
     format: Annotated[str, typer.Option("--format", help="pdf or xlsx")] = "pdf",
 ) -> None:
     """A steering-group report (PDF or Excel) for some indicators and one scope."""
@@ -85,8 +98,15 @@ def report(
 
     scope_type, _, scope_id = scope.partition(":")
     try:
-        write_report(results_dir=results, indicators=[c.strip() for c in indicators.split(",") if c.strip()],
-                     period=period, scope_type=scope_type, scope_id=scope_id or None, fmt=format, out=out)
+        write_report(
+            results_dir=results,
+            indicators=[c.strip() for c in indicators.split(",") if c.strip()],
+            period=period,
+            scope_type=scope_type,
+            scope_id=scope_id or None,
+            fmt=format,
+            out=out,
+        )
     except NaravardError as exc:
         _fail(exc)
     console.print(f"report written to {out}")
@@ -102,8 +122,9 @@ def import_csv(
     from naravard.followup.importer import import_csv as do_import
 
     try:
-        rep = do_import(table=table, file=file, lake_dir=lake or _settings().effective_lake_dir,
-                        skip_bad=skip_bad)
+        rep = do_import(
+            table=table, file=file, lake_dir=lake or _settings().effective_lake_dir, skip_bad=skip_bad
+        )
     except NaravardError as exc:
         _fail(exc)
     for b in rep.bad[:200]:

@@ -2,92 +2,207 @@
 
 The engine does the heavy part (scanning events, per-patient indices) and returns one small table per
 family at the finest grain (period x municipality x unit x doctor x age band x sex [x wait days]), with
-additive numerators and denominators. The roll-up to scopes and strata, quantiles from the wait-days
+additive numerators and denominators. Each family runs once: event families per month (quarters and years
+are sums of months), snapshot families at month ends (a quarter or year takes its last month), person
+families for every period type in the same query. The roll-up to scopes and strata, quantiles from the wait-days
 histogram and small-cell suppression are then done by one DuckDB query over those tables, the same code
 whichever engine computed them, so both engines give identical results.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import duckdb
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from naravard.followup.indicators import FAMILIES, Family, Lake
+from naravard.followup.indicators.base import valid_on
 
 AGE_BANDS = ("0-17", "18-64", "65-79", "80+")
-KEYS = ("period_start", "region_code", "municipality_code", "unit_id", "doctor_id", "age_band", "sex")
+KEYS = (
+    "period_type",
+    "period_start",
+    "region_code",
+    "municipality_code",
+    "unit_id",
+    "doctor_id",
+    "age_band",
+    "sex",
+)
 
-LONG_SCHEMA = pa.schema([
-    ("indicator", pa.string()), ("period_type", pa.string()), ("period_start", pa.date32()),
-    ("region_code", pa.string()), ("municipality_code", pa.string()), ("unit_id", pa.int64()),
-    ("doctor_id", pa.int64()), ("age_band", pa.string()), ("sex", pa.string()), ("days", pa.int64()),
-    ("num", pa.float64()), ("den", pa.float64()),
-])
+LONG_SCHEMA = pa.schema(
+    [
+        ("indicator", pa.string()),
+        ("period_type", pa.string()),
+        ("period_start", pa.date32()),
+        ("region_code", pa.string()),
+        ("municipality_code", pa.string()),
+        ("unit_id", pa.int64()),
+        ("doctor_id", pa.int64()),
+        ("age_band", pa.string()),
+        ("sex", pa.string()),
+        ("days", pa.int64()),
+        ("num", pa.float64()),
+        ("den", pa.float64()),
+    ]
+)
 
 
-def attribute(lake: Lake, rows: ir.Table, has_unit: bool) -> ir.Table:
-    """Add sex, age band (age attained in the calendar year of ``att_date``), residence municipality, and the
-    listed unit and named fixed doctor valid on ``att_date`` (listings and fixed doctors may not overlap)."""
-    p = lake.persons.select("person_id", "sex", "region_code", "municipality_code",
-                            birth_year=lake.persons.birth_date.year())
-    j = rows.join(p, "person_id")
+def attribute(lake: Lake, rows: ir.Table, family: Family) -> ir.Table:
+    """Add sex, age band (age attained in the calendar year of ``att_date``), residence municipality, the
+    listed unit valid on ``att_date`` (unless the row has its own unit), and for families where the doctor
+    scope makes sense the named fixed doctor valid on ``att_date``. Listings and fixed doctors do not
+    overlap per person (validated), so every join adds at most one row. Columns the builder already gives
+    (e.g. a snapshot that attached them before expanding to months) are not joined again."""
+    cols = set(rows.columns)
+    j = rows
+    if "sex" not in cols:
+        p = lake.persons.select(
+            "person_id", "sex", "region_code", "municipality_code", birth_year=lake.persons.birth_date.year()
+        )
+        j = j.join(p, "person_id")
     age = j.att_date.year() - j.birth_year
-    j = j.mutate(age_band=ibis.cases((age < 18, AGE_BANDS[0]), (age < 65, AGE_BANDS[1]), (age < 80, AGE_BANDS[2]),
-                                     else_=AGE_BANDS[3])).drop("birth_year")
-    if not has_unit:
+    j = j.mutate(
+        age_band=ibis.cases(
+            (age < 18, AGE_BANDS[0]), (age < 65, AGE_BANDS[1]), (age < 80, AGE_BANDS[2]), else_=AGE_BANDS[3]
+        )
+    ).drop("birth_year")
+    if "unit_id" not in cols:
         li = lake.listings.select("person_id", "unit_id", l_from="valid_from", l_to="valid_to")
-        j = j.left_join(li, [j.person_id == li.person_id, li.l_from <= j.att_date,
-                             li.l_to.isnull() | (li.l_to >= j.att_date)])
+        j = j.left_join(li, [j.person_id == li.person_id, valid_on(li.l_from, li.l_to, j.att_date)])
         j = j.drop("person_id_right", "l_from", "l_to")
+    if "doctor_id" in cols:
+        return j
+    if not family.by_doctor:
+        return j.mutate(doctor_id=ibis.null("int64"))
     fc = lake.fixed_contacts
-    fc = fc.filter(fc.kind == "doctor").select("person_id", doctor_id="practitioner_id", f_from="valid_from",
-                                                f_to="valid_to")
-    j = j.left_join(fc, [j.person_id == fc.person_id, fc.f_from <= j.att_date,
-                         fc.f_to.isnull() | (fc.f_to >= j.att_date)])
+    fc = fc.filter(fc.kind == "doctor").select(
+        "person_id", doctor_id="practitioner_id", f_from="valid_from", f_to="valid_to"
+    )
+    j = j.left_join(fc, [j.person_id == fc.person_id, valid_on(fc.f_from, fc.f_to, j.att_date)])
     return j.drop("person_id_right", "f_from", "f_to")
 
 
-def finest(lake: Lake, family: Family, period_type: str) -> ir.Table:
-    rows = attribute(lake, family.build(lake, period_type), family.has_unit)
+def engine_periods(family: Family, period_types: Iterable[str]) -> tuple[str, ...]:
+    """The period types the engine computes: months only for event and snapshot families."""
+    return tuple(period_types) if family.grain == "person" else ("month",)
+
+
+def finest(lake: Lake, family: Family, period_types: Iterable[str]) -> ir.Table:
+    rows = attribute(lake, family.build(lake, engine_periods(family, period_types)), family)
     keys = list(KEYS) + (["days"] if family.has_days else [])
-    cols = [f"{x}_{i.code}" for i in family.indicators if i.quantile is None for x in ("n", "d")]
-    return rows.group_by(keys).aggregate(**{c: rows[c].sum().cast("float64") for c in cols})
+    return rows.group_by(keys).aggregate(**{c: rows[c].sum().cast("float64") for c in value_columns(family)})
 
 
-def to_long(family: Family, period_type: str, t: pa.Table) -> pa.Table:
-    """One row per indicator at the finest grain; quantile indicators reuse the share's denominators."""
+def value_columns(family: Family) -> list[str]:
+    return [f"{x}_{i.code}" for i in family.indicators if i.quantile is None for x in ("n", "d")]
+
+
+def derive_periods(family: Family, t: pa.Table, period_types: Iterable[str], last: dt.date) -> pa.Table:
+    """Quarters and years from the engine's months (already aggregated, so a small table): sums of their
+    months for event families, the last month's snapshot for snapshot families."""
+    pts = tuple(period_types)
+    if family.grain == "person" or pts == ("month",):
+        return t
+    keys = [k for k in KEYS if k not in ("period_type", "period_start")] + (
+        ["days"] if family.has_days else []
+    )
+    vals = value_columns(family)
+    last_month = dt.date(last.year, last.month, 1)
+    parts = ["SELECT * FROM t"] if "month" in pts else []
+    for pt, last_of in (("quarter", "month(period_start) % 3 = 0"), ("year", "month(period_start) = 12")):
+        if pt not in pts:
+            continue
+        if family.grain == "snapshot":
+            parts.append(
+                f"SELECT '{pt}' AS period_type, CAST(date_trunc('{pt}', period_start) AS DATE) "
+                f"AS period_start, {', '.join(keys + vals)} FROM t "
+                f"WHERE {last_of} OR period_start = DATE '{last_month}'"
+            )
+        else:
+            parts.append(
+                f"SELECT '{pt}' AS period_type, CAST(date_trunc('{pt}', period_start) AS DATE) "
+                f"AS period_start, {', '.join(keys)}, {', '.join(f'sum({c}) AS {c}' for c in vals)} "
+                f"FROM t GROUP BY ALL"
+            )
+    con = duckdb.connect(config={"threads": 2, "preserve_insertion_order": False})
+    try:
+        con.register("t", t)
+        cols = ", ".join(t.column_names)
+        return con.sql(" UNION ALL ".join(f"SELECT {cols} FROM ({q})" for q in parts)).to_arrow_table()
+    finally:
+        con.close()
+
+
+def to_long(family: Family, t: pa.Table) -> pa.Table:
+    """One row per ratio indicator at the finest grain (``days`` null), and for a family with waits one
+    histogram row per finest cell and wait (``indicator`` = the share's code, ``days`` set, ``den`` = the
+    number of waits): the roll-up takes every quantile indicator of the family from that one histogram."""
+    keys = list(KEYS)
+    ratio = t
+    if family.has_days:
+        vals = value_columns(family)
+        ratio = t.group_by(keys, use_threads=False).aggregate([(c, "sum") for c in vals])
+        ratio = ratio.rename_columns([f"{c}_sum" if c in vals else c for c in ratio.column_names])
+        ratio = ratio.rename_columns([c.removesuffix("_sum") for c in ratio.column_names])
     parts = []
-    n = t.num_rows
-    days = t.column("days") if family.has_days else pa.nulls(n, pa.int64())
+    n = ratio.num_rows
     for ind in family.indicators:
-        base = family.indicators[0].code if ind.quantile is not None else ind.code
-        num = t.column(f"n_{base}") if ind.quantile is None else pa.nulls(n, pa.float64())
+        if ind.quantile is not None:
+            continue
         cols = {
-            "indicator": pa.array([ind.code] * n, pa.string()), "period_type": pa.array([period_type] * n),
-            **{k: t.column(k) for k in KEYS}, "days": days, "num": num, "den": t.column(f"d_{base}"),
+            "indicator": pa.array([ind.code] * n, pa.string()),
+            **{k: ratio.column(k) for k in keys},
+            "days": pa.nulls(n, pa.int64()),
+            "num": ratio.column(f"n_{ind.code}"),
+            "den": ratio.column(f"d_{ind.code}"),
         }
-        parts.append(pa.table(cols).cast(LONG_SCHEMA))
+        parts.append(pa.table(cols).select(LONG_SCHEMA.names).cast(LONG_SCHEMA))
+    if family.has_days and any(i.quantile is not None for i in family.indicators):
+        base = family.indicators[0].code
+        h = t.filter(pc.is_valid(t.column("days")))
+        m = h.num_rows
+        cols = {
+            "indicator": pa.array([base] * m, pa.string()),
+            **{k: h.column(k) for k in keys},
+            "days": h.column("days"),
+            "num": pa.nulls(m, pa.float64()),
+            "den": h.column(f"d_{base}"),
+        }
+        parts.append(pa.table(cols).select(LONG_SCHEMA.names).cast(LONG_SCHEMA))
     return pa.concat_tables(parts) if parts else LONG_SCHEMA.empty_table()
 
 
-def compute_long(lake: Lake, period_types: Iterable[str], *, families: Iterable[Family] = FAMILIES,
-                 codes: set[str] | None = None, on_step: Callable[[str], None] | None = None,
-                 execute: Callable[[ir.Table], pa.Table] | None = None) -> pa.Table:
-    """Execute every family for every period type; return the finest-grain long table."""
+def compute_long(
+    lake: Lake,
+    period_types: Iterable[str],
+    *,
+    families: Iterable[Family] = FAMILIES,
+    codes: set[str] | None = None,
+    on_step: Callable[[str], None] | None = None,
+    execute: Callable[[ir.Table], pa.Table] | None = None,
+) -> pa.Table:
+    """Execute every family (once, for every period type it needs); return the finest-grain long table."""
     out: list[pa.Table] = []
+    pts = tuple(period_types)
     run: Callable[[ir.Table], Any] = execute or (lambda e: e.to_pyarrow())
-    for fam in families:
-        if codes is not None and not any(i.code in codes for i in fam.indicators):
-            continue
-        for pt in period_types:
-            long = to_long(fam, pt, run(finest(lake, fam, pt)))
-            if codes is not None:
-                long = long.filter(pa.compute.is_in(long.column("indicator"), pa.array(sorted(codes))))
+    try:
+        for fam in families:
+            if codes is not None and not any(i.code in codes for i in fam.indicators):
+                continue
+            t = derive_periods(fam, run(finest(lake, fam, pts)), pts, lake.last)
+            long = to_long(fam, t)
+            if codes is not None:  # (a wait family's histogram rows carry the share's code)
+                long = long.filter(pc.is_in(long.column("indicator"), pa.array(sorted(codes))))
             out.append(long)
             if on_step:
-                on_step(f"{fam.name} {pt}")
+                on_step(fam.name)
+    finally:
+        lake.release()
     return pa.concat_tables(out) if out else LONG_SCHEMA.empty_table()

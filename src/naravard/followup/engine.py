@@ -4,6 +4,8 @@ URL, or Spark Connect). Only this module knows which engine runs; the definition
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -26,23 +28,38 @@ def spark_session(master: str | None = None, remote: str | None = None) -> Any:
     if remote:
         b = b.remote(remote)
     else:
-        b = (b.master(master or "local[2]").config("spark.ui.enabled", "false")
-             .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
-             .config("spark.sql.shuffle.partitions", "8").config("spark.sql.session.timeZone", "UTC")
-             .config("spark.driver.memory", "6g"))
+        b = (
+            b.master(master or "local[2]")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.sql.shuffle.partitions", "8")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.driver.memory", "6g")
+        )
     session = b.getOrCreate()
     session.sparkContext.setLogLevel("ERROR") if not remote else None
     return session
 
 
-def connect(engine: str = "duckdb", *, memory_limit: str | None = DEFAULT_DUCKDB_MEMORY, threads: int | None = None,
-            spark: Any = None, spark_master: str | None = None, spark_remote: str | None = None) -> Any:
+def connect(
+    engine: str = "duckdb",
+    *,
+    memory_limit: str | None = DEFAULT_DUCKDB_MEMORY,
+    threads: int | None = None,
+    spark: Any = None,
+    spark_master: str | None = None,
+    spark_remote: str | None = None,
+) -> Any:
     if engine == "duckdb":
-        cfg: dict[str, Any] = {}
+        # insertion order is never relied on (every result is grouped or sorted), and keeping it costs memory
+        cfg: dict[str, Any] = {
+            "preserve_insertion_order": False,
+            "threads": threads or os.cpu_count() or 1,
+            "temp_directory": str(Path(tempfile.gettempdir()) / "naravard-duckdb"),
+        }
         if memory_limit:
             cfg["memory_limit"] = memory_limit
-        if threads:
-            cfg["threads"] = threads
         return ibis.duckdb.connect(**cfg)
     if engine == "spark":
         return ibis.pyspark.connect(spark or spark_session(spark_master, spark_remote))

@@ -54,8 +54,9 @@ def _parse(typ: str, raw: str) -> Any:
     return raw
 
 
-def import_csv(*, table: str, file: Path, lake_dir: Path, skip_bad: bool = False,
-               today: dt.date | None = None) -> ImportReport:
+def import_csv(
+    *, table: str, file: Path, lake_dir: Path, skip_bad: bool = False, today: dt.date | None = None
+) -> ImportReport:
     if table not in TABLES:
         raise Invalid(f"unknown lake table {table!r}; one of {', '.join(TABLES)}", field="table")
     today = today or dt.date.today()
@@ -67,7 +68,9 @@ def import_csv(*, table: str, file: Path, lake_dir: Path, skip_bad: bool = False
         reader = csv.DictReader(fh)
         missing = [c.name for c in cols if c.name not in (reader.fieldnames or [])]
         if missing:
-            raise Invalid(f"{file}: missing column(s) {', '.join(missing)} for table {table}", field=missing[0])
+            raise Invalid(
+                f"{file}: missing column(s) {', '.join(missing)} for table {table}", field=missing[0]
+            )
         for line, raw in enumerate(reader, start=2):
             row: dict[str, Any] = {}
             problem: BadRow | None = None

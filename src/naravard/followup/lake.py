@@ -47,35 +47,100 @@ def _cols(*specs: str) -> tuple[Column, ...]:
 
 
 TABLES: dict[str, tuple[Column, ...]] = {
-    "units": _cols("unit_id:int", "name:str", "kind:str", "region_code:str", "municipality_code:str",
-                   "private:bool"),
-    "persons": _cols("person_id:int", "sex:str", "birth_date:date", "region_code:str",
-                     "municipality_code:str", "in_date:date", "out_date:date?"),
+    "units": _cols(
+        "unit_id:int", "name:str", "kind:str", "region_code:str", "municipality_code:str", "private:bool"
+    ),
+    "persons": _cols(
+        "person_id:int",
+        "sex:str",
+        "birth_date:date",
+        "region_code:str",
+        "municipality_code:str",
+        "in_date:date",
+        "out_date:date?",
+    ),
     "listings": _cols("person_id:int", "unit_id:int", "valid_from:date", "valid_to:date?"),
-    "fixed_contacts": _cols("person_id:int", "practitioner_id:int", "profession:str", "kind:str",
-                            "valid_from:date", "valid_to:date?", "informed_date:date?"),
-    "encounters": _cols("encounter_id:int", "person_id:int", "unit_id:int", "practitioner_id:int",
-                        "profession:str", "start:timestamp", "mode:str", "planned:bool"),
-    "contact_requests": _cols("request_id:int", "person_id:int", "unit_id:int", "request_date:date",
-                              "contact_date:date?", "patient_chosen:bool"),
-    "medical_assessments": _cols("assessment_id:int", "person_id:int", "unit_id:int", "contact_date:date",
-                                 "assessment_date:date?", "profession:str?", "mode:str?",
-                                 "patient_chosen:bool"),
-    "referrals": _cols("referral_id:int", "person_id:int", "unit_id:int", "referral_date:date",
-                       "first_visit_date:date?", "patient_chosen:bool"),
-    "treatments": _cols("decision_id:int", "person_id:int", "unit_id:int", "decision_date:date",
-                        "treatment_date:date?", "patient_chosen:bool"),
-    "admissions": _cols("admission_id:int", "person_id:int", "unit_id:int", "admit_date:date",
-                        "utskrivningsklar_date:date?", "discharge_date:date?"),
-    "emergency_visits": _cols("visit_id:int", "person_id:int", "unit_id:int", "visit_date:date",
-                              "admitted:bool"),
-    "contracts": _cols("contract_id:int", "person_id:int", "unit_id:int", "created_date:date",
-                       "agreed_date:date?", "closed_date:date?", "patient_goals:int", "total_goals:int"),
+    "fixed_contacts": _cols(
+        "person_id:int",
+        "practitioner_id:int",
+        "profession:str",
+        "kind:str",
+        "valid_from:date",
+        "valid_to:date?",
+        "informed_date:date?",
+    ),
+    "encounters": _cols(
+        "encounter_id:int",
+        "person_id:int",
+        "unit_id:int",
+        "practitioner_id:int",
+        "profession:str",
+        "start:timestamp",
+        "mode:str",
+        "planned:bool",
+    ),
+    "contact_requests": _cols(
+        "request_id:int",
+        "person_id:int",
+        "unit_id:int",
+        "request_date:date",
+        "contact_date:date?",
+        "patient_chosen:bool",
+    ),
+    "medical_assessments": _cols(
+        "assessment_id:int",
+        "person_id:int",
+        "unit_id:int",
+        "contact_date:date",
+        "assessment_date:date?",
+        "profession:str?",
+        "mode:str?",
+        "patient_chosen:bool",
+    ),
+    "referrals": _cols(
+        "referral_id:int",
+        "person_id:int",
+        "unit_id:int",
+        "referral_date:date",
+        "first_visit_date:date?",
+        "patient_chosen:bool",
+    ),
+    "treatments": _cols(
+        "decision_id:int",
+        "person_id:int",
+        "unit_id:int",
+        "decision_date:date",
+        "treatment_date:date?",
+        "patient_chosen:bool",
+    ),
+    "admissions": _cols(
+        "admission_id:int",
+        "person_id:int",
+        "unit_id:int",
+        "admit_date:date",
+        "utskrivningsklar_date:date?",
+        "discharge_date:date?",
+    ),
+    "emergency_visits": _cols(
+        "visit_id:int", "person_id:int", "unit_id:int", "visit_date:date", "admitted:bool"
+    ),
+    "contracts": _cols(
+        "contract_id:int",
+        "person_id:int",
+        "unit_id:int",
+        "created_date:date",
+        "agreed_date:date?",
+        "closed_date:date?",
+        "patient_goals:int",
+        "total_goals:int",
+    ),
     "sip_meetings": _cols("meeting_id:int", "person_id:int", "meeting_date:date", "patient_attended:bool"),
-    "questionnaire_responses": _cols("response_id:int", "person_id:int", "unit_id:int", "response_date:date",
-                                     "item:str", "value:int"),
-    "mobile_team_visits": _cols("visit_id:int", "person_id:int", "team_id:int", "visit_date:date",
-                                "planned:bool"),
+    "questionnaire_responses": _cols(
+        "response_id:int", "person_id:int", "unit_id:int", "response_date:date", "item:str", "value:int"
+    ),
+    "mobile_team_visits": _cols(
+        "visit_id:int", "person_id:int", "team_id:int", "visit_date:date", "planned:bool"
+    ),
 }
 
 ENCOUNTER_MODES = ("physical", "home", "video", "phone")
@@ -127,7 +192,9 @@ def check_schema(table: str, schema: pa.Schema, source: str) -> None:
             raise Invalid(f"{source}: column {col.name!r} is missing (table {table})", field=col.name)
         found = schema.field(idx).type
         if not _type_ok(col.type, found):
-            raise Invalid(f"{source}: column {col.name!r} has type {found}, expected {col.type}", field=col.name)
+            raise Invalid(
+                f"{source}: column {col.name!r} has type {found}, expected {col.type}", field=col.name
+            )
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[str, int]]:
@@ -142,7 +209,9 @@ def _refuse(rows: list[tuple[str, int]], column: str, reason: str) -> None:
     raise Invalid(f"{file}: column {column!r} {reason} in rows {nums}", field=column)
 
 
-def validate_lake(lake_dir: Path, *, today: dt.date | None = None, tables: tuple[str, ...] | None = None) -> None:
+def validate_lake(
+    lake_dir: Path, *, today: dt.date | None = None, tables: tuple[str, ...] | None = None
+) -> None:
     """Check every table of the lake; raise ``Invalid`` naming file, column and rows at the first problem."""
     today = today or dt.date.today()
     lake_dir = Path(lake_dir)
@@ -170,8 +239,9 @@ def _check_values(con: duckdb.DuckDBPyConnection, lake_dir: Path, table: str, to
         if not col.nullable:
             checks.append((f"{col.name} IS NULL", col.name, "is empty"))
         if col.type in (DATE, TS):
-            checks.append((f"CAST({col.name} AS DATE) > DATE '{today}'", col.name,
-                           f"has dates after today ({today})"))
+            checks.append(
+                (f"CAST({col.name} AS DATE) > DATE '{today}'", col.name, f"has dates after today ({today})")
+            )
     for t, early, late in ORDER_RULES:
         if t == table:
             checks.append((f"{late} < {early}", late, f"is before {early!r}"))
@@ -182,15 +252,24 @@ def _check_values(con: duckdb.DuckDBPyConnection, lake_dir: Path, table: str, to
     if table in ("listings", "fixed_contacts"):
         # attribution joins need at most one listing / fixed doctor per person and day
         kind = " WHERE kind = 'doctor'" if table == "fixed_contacts" else ""
-        checks.append(("rn > 1 AND (prev_to IS NULL OR prev_to >= valid_from)", "valid_from",
-                       "overlaps an earlier period of the same person"))
-        src = (f"(SELECT *, lag(valid_to) OVER w AS prev_to, row_number() OVER w AS rn "
-               f"FROM {src}{kind} WINDOW w AS (PARTITION BY person_id ORDER BY valid_from))")
+        checks.append(
+            (
+                "rn > 1 AND (prev_to IS NULL OR prev_to >= valid_from)",
+                "valid_from",
+                "overlaps an earlier period of the same person",
+            )
+        )
+        src = (
+            f"(SELECT *, lag(valid_to) OVER w AS prev_to, row_number() OVER w AS rn "
+            f"FROM {src}{kind} WINDOW w AS (PARTITION BY person_id ORDER BY valid_from))"
+        )
         counts = con.execute(
             "SELECT " + ", ".join(f"count(*) FILTER (WHERE {c})" for c, _, _ in checks) + f" FROM {src}"
         ).fetchall()[0]
     for (cond, column, reason), n in zip(checks, counts, strict=True):
         if n:
-            sql = (f"SELECT filename, file_row_number FROM {src} WHERE {cond} "
-                   f"ORDER BY filename, file_row_number LIMIT {MAX_ROWS_NAMED}")
+            sql = (
+                f"SELECT filename, file_row_number FROM {src} WHERE {cond} "
+                f"ORDER BY filename, file_row_number LIMIT {MAX_ROWS_NAMED}"
+            )
             _refuse(_rows(con, sql), column, reason)

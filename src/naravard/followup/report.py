@@ -22,8 +22,10 @@ def svg_bars(rows: list[dict[str, Any]], target: float | None) -> str:
     top = max([*vals, target or 0.0, 1e-9]) * 1.1
     n = max(len(rows), 1)
     step = BAR_W / n
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{BAR_W}" height="{BAR_H + 30}" '
-             f'viewBox="0 0 {BAR_W} {BAR_H + 30}" role="img">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{BAR_W}" height="{BAR_H + 30}" '
+        f'viewBox="0 0 {BAR_W} {BAR_H + 30}" role="img">'
+    ]
     for i, r in enumerate(rows):
         x = i * step + step * 0.15
         if r["value"] is None:
@@ -31,13 +33,17 @@ def svg_bars(rows: list[dict[str, Any]], target: float | None) -> str:
         else:
             h = BAR_H * r["value"] / top
             colour = "#b23b3b" if r.get("meets_target") is False else "#2f6f9f"
-            parts.append(f'<rect x="{x:.1f}" y="{BAR_H - h:.1f}" width="{step * 0.7:.1f}" height="{h:.1f}" '
-                         f'fill="{colour}"/>')
+            parts.append(
+                f'<rect x="{x:.1f}" y="{BAR_H - h:.1f}" width="{step * 0.7:.1f}" height="{h:.1f}" '
+                f'fill="{colour}"/>'
+            )
         if n <= 16 or i % max(1, n // 12) == 0:
             parts.append(f'<text x="{x:.1f}" y="{BAR_H + 14}" font-size="8">{r["period"]}</text>')
     if target is not None:
         y = BAR_H - BAR_H * target / top
-        parts.append(f'<line x1="0" x2="{BAR_W}" y1="{y:.1f}" y2="{y:.1f}" stroke="#333" stroke-dasharray="4 3"/>')
+        parts.append(
+            f'<line x1="0" x2="{BAR_W}" y1="{y:.1f}" y2="{y:.1f}" stroke="#333" stroke-dasharray="4 3"/>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -45,12 +51,18 @@ def svg_bars(rows: list[dict[str, Any]], target: float | None) -> str:
 def _fmt(value: float | None, unit: str) -> str:
     if value is None:
         return "–"
-    return f"{value * 100:.1f} %" if unit == "share" else f"{value:.2f}" if unit in ("index", "rate") \
+    return (
+        f"{value * 100:.1f} %"
+        if unit == "share"
+        else f"{value:.2f}"
+        if unit in ("index", "rate")
         else f"{value:.1f}"
+    )
 
 
-def collect(results_dir: Path, indicators: list[str], period: str, scope_type: str,
-            scope_id: str | None) -> list[dict[str, Any]]:
+def collect(
+    results_dir: Path, indicators: list[str], period: str, scope_type: str, scope_id: str | None
+) -> list[dict[str, Any]]:
     sections = []
     for code in indicators:
         if code not in INDICATORS:
@@ -60,20 +72,41 @@ def collect(results_dir: Path, indicators: list[str], period: str, scope_type: s
         target = next((r["target"] for r in rows if r["target"] is not None), None)
         for r in rows:
             r["shown"] = _fmt(r["value"], ind.unit)
-        sections.append({"ind": ind, "rows": rows, "target": target, "svg": svg_bars(rows, target),
-                         "target_shown": _fmt(target, ind.unit) if target is not None else "–"})
+        sections.append(
+            {
+                "ind": ind,
+                "rows": rows,
+                "target": target,
+                "svg": svg_bars(rows, target),
+                "target_shown": _fmt(target, ind.unit) if target is not None else "–",
+            }
+        )
     return sections
 
 
-def write_report(*, results_dir: Path, indicators: list[str], period: str, scope_type: str,
-                 scope_id: str | None, fmt: str, out: Path) -> Path:
+def write_report(
+    *,
+    results_dir: Path,
+    indicators: list[str],
+    period: str,
+    scope_type: str,
+    scope_id: str | None,
+    fmt: str,
+    out: Path,
+) -> Path:
     sections = collect(results_dir, indicators, period, scope_type, scope_id)
     if fmt == "pdf":
-        env = Environment(loader=PackageLoader("naravard.followup", "templates"), autoescape=select_autoescape())
+        env = Environment(
+            loader=PackageLoader("naravard.followup", "templates"), autoescape=select_autoescape()
+        )
         html = env.get_template("followup/report.html").render(
-            sections=sections, period=period, scope_type=scope_type, scope_id=scope_id or "all",
-            created=dt.date.today().isoformat())
-        from weasyprint import HTML  # type: ignore[import-untyped]
+            sections=sections,
+            period=period,
+            scope_type=scope_type,
+            scope_id=scope_id or "all",
+            created=dt.date.today().isoformat(),
+        )
+        from weasyprint import HTML
 
         HTML(string=html).write_pdf(out)
     elif fmt == "xlsx":
@@ -88,7 +121,7 @@ def _xlsx(sections: list[dict[str, Any]], out: Path, title: str) -> None:
     from openpyxl.chart import BarChart, Reference
 
     wb = Workbook()
-    wb.remove(wb.active)  # type: ignore[arg-type]
+    wb.remove(wb.active)
     for s in sections:
         ind = s["ind"]
         ws = wb.create_sheet(ind.code[:31])
@@ -96,8 +129,16 @@ def _xlsx(sections: list[dict[str, Any]], out: Path, title: str) -> None:
         ws.append([title, "target", s["target"]])
         ws.append(["period", "value", "numerator", "denominator", "suppressed", "meets target"])
         for r in s["rows"]:
-            ws.append([r["period"], r["value"], r["numerator"], r["denominator"], r["suppressed"],
-                       r["meets_target"]])
+            ws.append(
+                [
+                    r["period"],
+                    r["value"],
+                    r["numerator"],
+                    r["denominator"],
+                    r["suppressed"],
+                    r["meets_target"],
+                ]
+            )
         if s["rows"]:
             chart = BarChart()
             chart.title = ind.name_en

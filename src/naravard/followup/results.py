@@ -7,82 +7,134 @@ import datetime as dt
 import json
 import shutil
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-from naravard.followup.indicators import INDICATORS
+from naravard.followup.indicators import FAMILIES, INDICATORS
 
 RESULTS_FILE = "results.parquet"
 META_FILE = "meta.json"
 DEFAULT_THRESHOLD = 5
 
 # scope type -> column giving the scope id ("total" is the whole lake)
-SCOPES = {"total": None, "region": "region_code", "municipality": "municipality_code", "unit": "unit_id",
-          "doctor": "doctor_id"}
+SCOPES = {
+    "total": None,
+    "region": "region_code",
+    "municipality": "municipality_code",
+    "unit": "unit_id",
+    "doctor": "doctor_id",
+}
 STRATA = {"all": None, "age_band": "age_band", "sex": "sex"}
 
-RESULT_COLUMNS = ("indicator", "period_type", "period", "period_start", "scope_type", "scope_id",
-                  "stratum_type", "stratum", "numerator", "denominator", "value", "suppressed")
+RESULT_COLUMNS = (
+    "indicator",
+    "period_type",
+    "period",
+    "period_start",
+    "scope_type",
+    "scope_id",
+    "stratum_type",
+    "stratum",
+    "numerator",
+    "denominator",
+    "value",
+    "suppressed",
+)
 
 
-def _sets(extra: str) -> tuple[str, str]:
-    """GROUPING SETS for every scope x stratum, and the SQL naming each row's scope and stratum."""
+def _sets(extra: str, doctor: bool = True) -> tuple[str, str]:
+    """GROUPING SETS for every scope x stratum (the doctor scope only if ``doctor``), and the SQL naming
+    each row's scope and stratum."""
     base = "indicator, period_type, period_start" + extra
     sets = []
-    for sc in SCOPES.values():
+    for name, sc in SCOPES.items():
+        if name == "doctor" and not doctor:
+            continue
         for st in STRATA.values():
             cols = [c for c in (sc, st) if c]
             sets.append("(" + ", ".join([base, *cols]) + ")")
-    scope = ("CASE WHEN grouping(doctor_id) = 0 THEN 'doctor' WHEN grouping(unit_id) = 0 THEN 'unit' "
-             "WHEN grouping(municipality_code) = 0 THEN 'municipality' WHEN grouping(region_code) = 0 "
-             "THEN 'region' ELSE 'total' END AS scope_type, "
-             "COALESCE(CAST(doctor_id AS VARCHAR), CAST(unit_id AS VARCHAR), municipality_code, region_code, "
-             "'all') AS scope_id, "
-             "CASE WHEN grouping(age_band) = 0 THEN 'age_band' WHEN grouping(sex) = 0 THEN 'sex' ELSE 'all' END "
-             "AS stratum_type, COALESCE(age_band, sex, 'all') AS stratum, "
-             "grouping(region_code, municipality_code, unit_id, doctor_id) AS g_scope, "
-             "(grouping(age_band) = 0 AND age_band IS NULL) OR (grouping(sex) = 0 AND sex IS NULL) AS null_stratum")
+    doc_case = "WHEN grouping(doctor_id) = 0 THEN 'doctor' " if doctor else ""
+    doc_id = "CAST(doctor_id AS VARCHAR), " if doctor else ""
+    scope = (
+        f"CASE {doc_case}WHEN grouping(unit_id) = 0 THEN 'unit' "
+        "WHEN grouping(municipality_code) = 0 THEN 'municipality' WHEN grouping(region_code) = 0 "
+        "THEN 'region' ELSE 'total' END AS scope_type, "
+        f"COALESCE({doc_id}CAST(unit_id AS VARCHAR), municipality_code, region_code, 'all') AS scope_id, "
+        "CASE WHEN grouping(age_band) = 0 THEN 'age_band' WHEN grouping(sex) = 0 THEN 'sex' ELSE 'all' END "
+        "AS stratum_type, COALESCE(age_band, sex, 'all') AS stratum, "
+        "(grouping(age_band) = 0 AND age_band IS NULL) OR (grouping(sex) = 0 AND sex IS NULL) AS null_stratum"
+    )
     return "GROUPING SETS (" + ", ".join(sets) + ")", scope
 
 
 def _label(col: str) -> str:
-    return (f"CASE period_type WHEN 'month' THEN strftime({col}, '%Y-%m') WHEN 'quarter' THEN "
-            f"strftime({col}, '%Y') || '-Q' || CAST(quarter({col}) AS VARCHAR) ELSE strftime({col}, '%Y') END")
+    return (
+        f"CASE period_type WHEN 'month' THEN strftime({col}, '%Y-%m') WHEN 'quarter' THEN "
+        f"strftime({col}, '%Y') || '-Q' || CAST(quarter({col}) AS VARCHAR) ELSE strftime({col}, '%Y') END"
+    )
+
+
+def _in(codes: Iterable[str]) -> str:
+    return ", ".join(f"'{c}'" for c in codes) or "''"
 
 
 def rollup_sql(threshold: int) -> str:
-    q = {c: i.quantile for c, i in INDICATORS.items() if i.quantile is not None}
-    qcase = "CASE indicator " + " ".join(f"WHEN '{c}' THEN {v}" for c, v in q.items()) + " END"
-    sets, names = _sets("")
-    hsets, hnames = _sets(", days")
+    """The roll-up of the finest-grain long table (see ``compute.to_long``) to every scope and stratum."""
+    by_doctor = [i.code for f in FAMILIES if f.by_doctor for i in f.indicators if i.quantile is None]
+    other = [c for c, i in INDICATORS.items() if i.quantile is None and c not in by_doctor]
+    # quantile indicators of each wait family, read from the histogram stored under the share's code
+    quants = [
+        (f.indicators[0].code, i.code, i.quantile)
+        for f in FAMILIES
+        for i in f.indicators
+        if i.quantile is not None
+    ]
+    qs = sorted({q for _, _, q in quants})
+    qcols = ", ".join(
+        f"CAST(min(days) FILTER (WHERE running >= ceil({q} * n)) AS DOUBLE) AS q{k}" for k, q in enumerate(qs)
+    )
+    qsel = " UNION ALL ".join(
+        f"SELECT '{code}', period_type, period_start, scope_type, scope_id, stratum_type, stratum, "
+        f"NULL::DOUBLE, n, q{qs.index(q)} FROM quant WHERE indicator = '{base}'"
+        for base, code, q in quants
+    )
+    dsets, dnames = _sets("")
+    sets, names = _sets("", doctor=False)
+    # quantiles only for the wait indicators, which have no doctor scope
+    hsets, hnames = _sets(", days", doctor=False)
     # a scope id is null when the person had no listing / fixed doctor then: such rows stay in wider scopes
-    valid = ("(scope_type = 'total' OR scope_id IS NOT NULL) AND NOT null_stratum "
-             "AND (scope_type <> 'unit' OR unit_id IS NOT NULL) AND (scope_type <> 'doctor' OR doctor_id IS NOT NULL)")
+    valid = (
+        "(scope_type = 'total' OR scope_id IS NOT NULL) AND NOT null_stratum "
+        "AND (scope_type <> 'unit' OR unit_id IS NOT NULL) AND (scope_type <> 'doctor' OR doctor_id IS NOT NULL)"
+    )
+    hvalid = valid.replace(" AND (scope_type <> 'doctor' OR doctor_id IS NOT NULL)", "")
     return f"""
     WITH ratio AS (
-      SELECT indicator, period_type, period_start, {names}, unit_id, doctor_id, sum(num) AS num, sum(den) AS den
-      FROM long WHERE indicator NOT IN ({", ".join(f"'{c}'" for c in q) or "''"}) GROUP BY {sets}
+      SELECT indicator, period_type, period_start, {dnames}, unit_id, doctor_id, sum(num) AS num, sum(den) AS den
+      FROM long WHERE days IS NULL AND indicator IN ({_in(by_doctor)}) GROUP BY {dsets}
+      UNION ALL
+      SELECT indicator, period_type, period_start, {names}, unit_id, NULL AS doctor_id, sum(num) AS num,
+        sum(den) AS den
+      FROM long WHERE days IS NULL AND indicator IN ({_in(other)}) GROUP BY {sets}
     ), hist AS (
-      SELECT indicator, period_type, period_start, {hnames}, unit_id, doctor_id, days, sum(den) AS c
-      FROM long WHERE indicator IN ({", ".join(f"'{c}'" for c in q) or "''"}) AND days IS NOT NULL
-      GROUP BY {hsets}
+      SELECT indicator, period_type, period_start, {hnames}, unit_id, days, sum(den) AS c
+      FROM long WHERE days IS NOT NULL GROUP BY {hsets}
     ), cum AS (
       SELECT *, sum(c) OVER w AS running, sum(c) OVER (PARTITION BY indicator, period_type, period_start,
         scope_type, scope_id, stratum_type, stratum) AS n
-      FROM hist WINDOW w AS (PARTITION BY indicator, period_type, period_start, scope_type, scope_id,
-        stratum_type, stratum ORDER BY days ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+      FROM hist WHERE {hvalid} WINDOW w AS (PARTITION BY indicator, period_type, period_start, scope_type,
+        scope_id, stratum_type, stratum ORDER BY days ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
     ), quant AS (
       SELECT indicator, period_type, period_start, scope_type, scope_id, stratum_type, stratum,
-        NULL::DOUBLE AS num, any_value(n) AS den,
-        CAST(min(days) FILTER (WHERE running >= ceil({qcase} * n)) AS DOUBLE) AS value
-      FROM cum WHERE {valid}
-      GROUP BY ALL
+        any_value(n) AS n, {qcols}
+      FROM cum GROUP BY indicator, period_type, period_start, scope_type, scope_id, stratum_type, stratum
     ), both_ AS (
       SELECT indicator, period_type, period_start, scope_type, scope_id, stratum_type, stratum, num, den,
         CASE WHEN den > 0 THEN num / den END AS value FROM ratio WHERE {valid}
-      UNION ALL SELECT * FROM quant
+      {"UNION ALL " + qsel if quants else ""}
     )
     SELECT indicator, period_type, {_label("period_start")} AS period, period_start, scope_type, scope_id,
       stratum_type, stratum,
@@ -91,25 +143,40 @@ def rollup_sql(threshold: int) -> str:
       CASE WHEN den < {threshold} THEN NULL ELSE value END AS value,
       den < {threshold} AS suppressed
     FROM both_
-    ORDER BY indicator, period_type, period_start, scope_type, scope_id, stratum_type, stratum
+    ORDER BY indicator, period_type, scope_type, scope_id, period_start, stratum_type, stratum
     """
 
 
-def write_results(long: pa.Table, out_dir: Path, *, threshold: int = DEFAULT_THRESHOLD,
-                  meta: dict[str, object] | None = None, memory_limit: str = "8GB") -> Path:
+def write_results(
+    long: pa.Table,
+    out_dir: Path,
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    meta: dict[str, object] | None = None,
+    memory_limit: str = "8GB",
+    threads: int = 2,
+) -> Path:
     """Roll up ``long`` and replace ``out_dir`` with the new results in one rename."""
     out_dir = Path(out_dir).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_dir.parent / f".{out_dir.name}.tmp-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()
     try:
-        con = duckdb.connect(config={"memory_limit": memory_limit})
+        con = duckdb.connect(
+            config={"memory_limit": memory_limit, "preserve_insertion_order": False, "threads": threads}
+        )
         con.register("long", long)
-        con.execute(f"COPY ({rollup_sql(threshold)}) TO '{tmp / RESULTS_FILE}' (FORMAT parquet, COMPRESSION zstd)")
+        con.execute(
+            f"COPY ({rollup_sql(threshold)}) TO '{tmp / RESULTS_FILE}' (FORMAT parquet, COMPRESSION zstd)"
+        )
         rows = con.execute(f"SELECT count(*) FROM '{tmp / RESULTS_FILE}'").fetchall()[0][0]
         con.close()
-        info = {"created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "rows": rows,
-                "small_cell_threshold": threshold, **(meta or {})}
+        info = {
+            "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "rows": rows,
+            "small_cell_threshold": threshold,
+            **(meta or {}),
+        }
         (tmp / META_FILE).write_text(json.dumps(info, indent=2, default=str))
         old = out_dir.parent / f".{out_dir.name}.old-{uuid.uuid4().hex[:8]}"
         if out_dir.exists():

@@ -27,11 +27,20 @@ def _file(results_dir: Path) -> Path:
     return f
 
 
-def query_results(results_dir: Path, indicator: str | list[str], period_type: str = "year",
-                  scope_type: str = "total", scope_id: str | list[str] | None = None, *,
-                  stratum_type: str = "all", stratum: str | None = None, period_from: str | None = None,
-                  period_to: str | None = None, targets: list[Target] | None = None,
-                  targets_file: Path | None = None) -> list[dict[str, Any]]:
+def query_results(
+    results_dir: Path,
+    indicator: str | list[str],
+    period_type: str = "year",
+    scope_type: str = "total",
+    scope_id: str | list[str] | None = None,
+    *,
+    stratum_type: str = "all",
+    stratum: str | None = None,
+    period_from: str | None = None,
+    period_to: str | None = None,
+    targets: list[Target] | None = None,
+    targets_file: Path | None = None,
+) -> list[dict[str, Any]]:
     """Result rows, each with ``target`` and ``meets_target`` (None when no target or suppressed)."""
     codes = [indicator] if isinstance(indicator, str) else list(indicator)
     for c in codes:
@@ -43,8 +52,12 @@ def query_results(results_dir: Path, indicator: str | list[str], period_type: st
         raise Invalid(f"unknown scope type {scope_type!r}", field="scope_type")
     if stratum_type not in STRATA:
         raise Invalid(f"unknown stratum type {stratum_type!r}", field="stratum_type")
-    where = ["indicator IN (SELECT unnest($codes))", "period_type = $pt", "scope_type = $st",
-             "stratum_type = $sty"]
+    where = [
+        "indicator IN (SELECT unnest($codes))",
+        "period_type = $pt",
+        "scope_type = $st",
+        "stratum_type = $sty",
+    ]
     params: dict[str, Any] = {"codes": codes, "pt": period_type, "st": scope_type, "sty": stratum_type}
     if scope_id is not None:
         where.append("scope_id IN (SELECT unnest($ids))")
@@ -58,8 +71,10 @@ def query_results(results_dir: Path, indicator: str | list[str], period_type: st
     if period_to:
         where.append("period <= $pto")
         params["pto"] = period_to
-    sql = (f"SELECT {', '.join(RESULT_COLUMNS)} FROM read_parquet('{_file(results_dir)}') "
-           f"WHERE {' AND '.join(where)} ORDER BY indicator, period_start, scope_id, stratum")
+    sql = (
+        f"SELECT {', '.join(RESULT_COLUMNS)} FROM read_parquet('{_file(results_dir)}') "
+        f"WHERE {' AND '.join(where)} ORDER BY indicator, period_start, scope_id, stratum"
+    )
     con = duckdb.connect()
     try:
         cur = con.execute(sql, params)
@@ -75,13 +90,33 @@ def query_results(results_dir: Path, indicator: str | list[str], period_type: st
     return rows
 
 
-def dashboard_series(results_dir: Path, *, indicators: list[str], period_type: str = "month",
-                     scope_type: str = "total", scope_id: str | None = None,
-                     targets_file: Path | None = None) -> dict[str, list[dict[str, Any]]]:
+def dashboard_series(
+    results_dir: Path,
+    *,
+    indicators: list[str],
+    period_type: str = "month",
+    scope_type: str = "total",
+    scope_id: str | None = None,
+    targets_file: Path | None = None,
+) -> dict[str, list[dict[str, Any]]]:
     """The dashboard's query: one time series per indicator for one scope (stratum 'all')."""
-    rows = query_results(results_dir, indicators, period_type, scope_type, scope_id, targets_file=targets_file)
+    rows = query_results(
+        results_dir, indicators, period_type, scope_type, scope_id, targets_file=targets_file
+    )
     out: dict[str, list[dict[str, Any]]] = {c: [] for c in indicators}
     for r in rows:
-        out[r["indicator"]].append({k: r[k] for k in ("period", "value", "numerator", "denominator",
-                                                      "suppressed", "target", "meets_target")})
+        out[r["indicator"]].append(
+            {
+                k: r[k]
+                for k in (
+                    "period",
+                    "value",
+                    "numerator",
+                    "denominator",
+                    "suppressed",
+                    "target",
+                    "meets_target",
+                )
+            }
+        )
     return out

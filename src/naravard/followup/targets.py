@@ -52,9 +52,15 @@ def load_targets(path: Path | None = None) -> list[Target]:
         code = item.get("indicator")
         if code not in INDICATORS:
             raise Invalid(f"{path}: entry {i + 1} names unknown indicator {code!r}", field="indicator")
-        targets.append(Target(code, float(item["value"]), item.get("scope_type"),
-                              None if item.get("scope_id") is None else str(item["scope_id"]),
-                              item.get("source", str(path))))
+        targets.append(
+            Target(
+                code,
+                float(item["value"]),
+                item.get("scope_type"),
+                None if item.get("scope_id") is None else str(item["scope_id"]),
+                item.get("source", str(path)),
+            )
+        )
     return targets
 
 

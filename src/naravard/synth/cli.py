@@ -16,18 +16,32 @@ from naravard.synth.lake import generate_lake
 def synth(
     persons: Annotated[int, typer.Option(help="Number of persons (Gävleborg is about 285,000).")] = 10_000,
     years: Annotated[int, typer.Option(help="Calendar years of events.")] = 3,
-    out: Annotated[Path, typer.Option(help="Lake folder to write (table folders are replaced).")] = Path("lake"),
+    out: Annotated[Path, typer.Option(help="Lake folder to write (table folders are replaced).")] = Path(
+        "lake"
+    ),
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same lake.")] = 1,
     start_year: Annotated[int | None, typer.Option(help="First year; default: the last full years.")] = None,
 ) -> None:
     """Write a synthetic event lake (Parquet) shaped like Region Gävleborg, cloned at national size."""
     console = Console()
     t0 = time.perf_counter()
-    with Progress(TextColumn("[bold]synth"), BarColumn(), MofNCompleteColumn(), TextColumn("persons"),
-                  TimeElapsedColumn(), console=console) as bar:
+    with Progress(
+        TextColumn("[bold]synth"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("persons"),
+        TimeElapsedColumn(),
+        console=console,
+    ) as bar:
         task = bar.add_task("persons", total=persons)
-        rows = generate_lake(persons=persons, years=years, out=out, seed=seed, start_year=start_year,
-                             progress=lambda n: bar.advance(task, n))
+        rows = generate_lake(
+            persons=persons,
+            years=years,
+            out=out,
+            seed=seed,
+            start_year=start_year,
+            progress=lambda n: bar.advance(task, n),
+        )
     console.print(f"wrote {rows:,} rows for {persons:,} persons to {out} in {time.perf_counter() - t0:.1f} s")
 
 

@@ -34,8 +34,9 @@ def window(start_year: int, years: int, today: dt.date | None = None) -> Window:
 
 def _write(out: Path, table: str, chunk: int, data: pa.Table) -> None:
     data = data.select([c.name for c in TABLES[table]])
-    pq.write_table(data, out / table / f"part-{chunk:05d}.parquet", compression="zstd",
-                   row_group_size=1_000_000)
+    pq.write_table(
+        data, out / table / f"part-{chunk:05d}.parquet", compression="zstd", row_group_size=1_000_000
+    )
 
 
 def _one_chunk(args: tuple[int, int, int, int, int, int, int, str]) -> int:
@@ -44,10 +45,15 @@ def _one_chunk(args: tuple[int, int, int, int, int, int, int, str]) -> int:
     c = Chunk(CountyModel.build(n_persons), Window(w_start, w_end), seed, chunk, first, n)
     rows = 0
     tables: list[tuple[str, Callable[[], pa.Table]]] = [
-        ("persons", c.persons), ("listings", c.listings), ("fixed_contacts", c.fixed_contacts),
-        ("encounters", lambda: ev.encounters(c)), ("contact_requests", lambda: ev.contact_requests(c)),
-        ("medical_assessments", lambda: ev.medical_assessments(c)), ("referrals", lambda: ev.referrals(c)),
-        ("treatments", lambda: ev.treatments(c)), ("admissions", lambda: ev.admissions(c)),
+        ("persons", c.persons),
+        ("listings", c.listings),
+        ("fixed_contacts", c.fixed_contacts),
+        ("encounters", lambda: ev.encounters(c)),
+        ("contact_requests", lambda: ev.contact_requests(c)),
+        ("medical_assessments", lambda: ev.medical_assessments(c)),
+        ("referrals", lambda: ev.referrals(c)),
+        ("treatments", lambda: ev.treatments(c)),
+        ("admissions", lambda: ev.admissions(c)),
         ("emergency_visits", lambda: ev.emergency_visits(c)),
         ("mobile_team_visits", lambda: ev.mobile_team_visits(c)),
         ("questionnaire_responses", lambda: ev.questionnaire_responses(c)),
@@ -62,9 +68,17 @@ def _one_chunk(args: tuple[int, int, int, int, int, int, int, str]) -> int:
     return rows
 
 
-def generate_lake(*, persons: int, years: int, out: Path, seed: int = 1, start_year: int | None = None,
-                  workers: int | None = None, today: dt.date | None = None,
-                  progress: Callable[[int], None] | None = None) -> int:
+def generate_lake(
+    *,
+    persons: int,
+    years: int,
+    out: Path,
+    seed: int = 1,
+    start_year: int | None = None,
+    workers: int | None = None,
+    today: dt.date | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """Generate the lake into ``out`` (table folders are replaced). Returns the number of rows written.
 
     ``progress`` is called with the number of persons finished after each chunk."""
@@ -79,8 +93,10 @@ def generate_lake(*, persons: int, years: int, out: Path, seed: int = 1, start_y
             old.unlink()
     model = CountyModel.build(persons)
     pq.write_table(model.units_table(), out / "units" / "part-00000.parquet")
-    jobs = [(persons, w.start, w.end, seed, i, first, min(CHUNK_PERSONS, persons - first), str(out))
-            for i, first in enumerate(range(0, persons, CHUNK_PERSONS))]
+    jobs = [
+        (persons, w.start, w.end, seed, i, first, min(CHUNK_PERSONS, persons - first), str(out))
+        for i, first in enumerate(range(0, persons, CHUNK_PERSONS))
+    ]
     sizes = {j[4]: j[6] for j in jobs}
     workers = workers or min(2, os.cpu_count() or 1)
     total = 0

@@ -36,14 +36,22 @@ def encounters(c: Chunk) -> pa.Table:
     practitioner = np.select([prof == 0, prof <= 2], [doctor, nurse], other)
     old = c.age_mid[p] >= 80
     u = rng.random(n)
-    mode = np.where(old, np.searchsorted(np.cumsum(MODE_P_OLD), u), np.searchsorted(np.cumsum(MODE_P_YOUNG), u))
+    mode = np.where(
+        old, np.searchsorted(np.cumsum(MODE_P_OLD), u), np.searchsorted(np.cumsum(MODE_P_YOUNG), u)
+    )
     start_us = (day * 86_400 + 8 * 3600 + rng.integers(0, 9 * 60, n) * 60) * 1_000_000
-    return pa.table({
-        "encounter_id": _ids(c.chunk, n), "person_id": c._pid(p), "unit_id": pa.array(unit, pa.int64()),
-        "practitioner_id": pa.array(practitioner, pa.int64()), "profession": pa.array(PROF_CODES[prof]),
-        "start": pa.array(start_us, pa.timestamp("us")), "mode": pa.array(MODES[np.minimum(mode, 3)]),
-        "planned": pa.array(rng.random(n) < 0.6),
-    })
+    return pa.table(
+        {
+            "encounter_id": _ids(c.chunk, n),
+            "person_id": c._pid(p),
+            "unit_id": pa.array(unit, pa.int64()),
+            "practitioner_id": pa.array(practitioner, pa.int64()),
+            "profession": pa.array(PROF_CODES[prof]),
+            "start": pa.array(start_us, pa.timestamp("us")),
+            "mode": pa.array(MODES[np.minimum(mode, 3)]),
+            "planned": pa.array(rng.random(n) < 0.6),
+        }
+    )
 
 
 def _short_wait(rng: np.random.Generator, n: int, p0: float) -> np.ndarray:
@@ -61,8 +69,9 @@ def contact_requests(c: Chunk) -> pa.Table:
     wait = _short_wait(c.rng, p.size, 0.88)
     chosen = c.rng.random(p.size) < 0.03
     wait = wait + np.where(chosen, c.rng.integers(1, 7, p.size), 0)
-    return c._wait_table("contact_requests", ("request_id", "request_date", "contact_date"), p, day, wait,
-                         chosen, c.unit[p])
+    return c._wait_table(
+        "contact_requests", ("request_id", "request_date", "contact_date"), p, day, wait, chosen, c.unit[p]
+    )
 
 
 def medical_assessments(c: Chunk) -> pa.Table:
@@ -71,8 +80,15 @@ def medical_assessments(c: Chunk) -> pa.Table:
     wait = np.where(rng.random(p.size) < 0.82, rng.integers(0, 4, p.size), 3 + rng.geometric(0.12, p.size))
     chosen = rng.random(p.size) < 0.06
     wait = wait + np.where(chosen, rng.integers(3, 30, p.size), 0)
-    t = c._wait_table("medical_assessments", ("assessment_id", "contact_date", "assessment_date"), p, day,
-                      wait, chosen, c.unit[p])
+    t = c._wait_table(
+        "medical_assessments",
+        ("assessment_id", "contact_date", "assessment_date"),
+        p,
+        day,
+        wait,
+        chosen,
+        c.unit[p],
+    )
     t = t.append_column("profession", pa.array(np.where(rng.random(p.size) < 0.7, "LK", "DSK")))
     return t.append_column("mode", pa.array(MODES[rng.choice(3, size=p.size, p=[0.6, 0.3, 0.1])]))
 
@@ -80,15 +96,29 @@ def medical_assessments(c: Chunk) -> pa.Table:
 def referrals(c: Chunk) -> pa.Table:
     p, day = c._events(0.25 * c.need)
     chosen = c.rng.random(p.size) < 0.07
-    return c._wait_table("referrals", ("referral_id", "referral_date", "first_visit_date"), p, day,
-                         _long_wait(c.rng, p.size, 45), chosen, c._hospital(p))
+    return c._wait_table(
+        "referrals",
+        ("referral_id", "referral_date", "first_visit_date"),
+        p,
+        day,
+        _long_wait(c.rng, p.size, 45),
+        chosen,
+        c._hospital(p),
+    )
 
 
 def treatments(c: Chunk) -> pa.Table:
     p, day = c._events(0.08 * c.need * (c.age_mid > 40))
     chosen = c.rng.random(p.size) < 0.08
-    return c._wait_table("treatments", ("decision_id", "decision_date", "treatment_date"), p, day,
-                         _long_wait(c.rng, p.size, 50), chosen, c._hospital(p))
+    return c._wait_table(
+        "treatments",
+        ("decision_id", "decision_date", "treatment_date"),
+        p,
+        day,
+        _long_wait(c.rng, p.size, 50),
+        chosen,
+        c._hospital(p),
+    )
 
 
 def admissions(c: Chunk) -> pa.Table:
@@ -109,21 +139,29 @@ def admissions(c: Chunk) -> pa.Table:
     ukl = np.maximum(admit, discharge - extra)
     no_ukl = (age[p] < 65) | (rng.random(p.size) < 0.3)
     open_stay = discharge > c.w.end
-    return pa.table({
-        "admission_id": _ids(c.chunk, p.size), "person_id": c._pid(p),
-        "unit_id": pa.array(c._hospital(p), pa.int64()), "admit_date": _date(admit),
-        "utskrivningsklar_date": _date(ukl, no_ukl | (ukl > c.w.end)),
-        "discharge_date": _date(discharge, open_stay),
-    })
+    return pa.table(
+        {
+            "admission_id": _ids(c.chunk, p.size),
+            "person_id": c._pid(p),
+            "unit_id": pa.array(c._hospital(p), pa.int64()),
+            "admit_date": _date(admit),
+            "utskrivningsklar_date": _date(ukl, no_ukl | (ukl > c.w.end)),
+            "discharge_date": _date(discharge, open_stay),
+        }
+    )
 
 
 def emergency_visits(c: Chunk) -> pa.Table:
     p, day = c._events(0.25 * c.need * np.where(c.age_mid >= 80, 2.0, 1.0))
-    return pa.table({
-        "visit_id": _ids(c.chunk, p.size), "person_id": c._pid(p),
-        "unit_id": pa.array(c._hospital(p), pa.int64()), "visit_date": _date(day),
-        "admitted": pa.array(c.rng.random(p.size) < 0.25),
-    })
+    return pa.table(
+        {
+            "visit_id": _ids(c.chunk, p.size),
+            "person_id": c._pid(p),
+            "unit_id": pa.array(c._hospital(p), pa.int64()),
+            "visit_date": _date(day),
+            "admitted": pa.array(c.rng.random(p.size) < 0.25),
+        }
+    )
 
 
 def _mobile_patients(c: Chunk) -> np.ndarray:
@@ -140,11 +178,15 @@ def mobile_team_visits(c: Chunk) -> pa.Table:
     codes = np.array([m.code for m in ref.MUNICIPALITIES])
     team_of = {code: uid for uid, _, code in ref.MOBILE_TEAMS}
     team = np.array([team_of.get(code, 0) for code in codes])[c.mun[p]]
-    return pa.table({
-        "visit_id": _ids(c.chunk, p.size), "person_id": c._pid(p),
-        "team_id": pa.array(c.region[p] * 1000 + team, pa.int64()), "visit_date": _date(day),
-        "planned": pa.array(rng.random(p.size) < 0.8),
-    })
+    return pa.table(
+        {
+            "visit_id": _ids(c.chunk, p.size),
+            "person_id": c._pid(p),
+            "team_id": pa.array(c.region[p] * 1000 + team, pa.int64()),
+            "visit_date": _date(day),
+            "planned": pa.array(rng.random(p.size) < 0.8),
+        }
+    )
 
 
 def contracts(c: Chunk) -> tuple[pa.Table, pa.Table]:
@@ -158,18 +200,28 @@ def contracts(c: Chunk) -> tuple[pa.Table, pa.Table]:
     closed = created + rng.integers(30, 720, p.size)
     total = rng.integers(1, 6, p.size)
     k = c.rng.binomial(total, 0.45)
-    ct = pa.table({
-        "contract_id": _ids(c.chunk, p.size), "person_id": c._pid(p), "unit_id": pa.array(c.unit[p], pa.int64()),
-        "created_date": _date(created), "agreed_date": _date(agreed, not_agreed),
-        "closed_date": _date(closed, (closed > c.last[p]) | (rng.random(p.size) < 0.5)),
-        "patient_goals": pa.array(k, pa.int64()), "total_goals": pa.array(total, pa.int64()),
-    })
+    ct = pa.table(
+        {
+            "contract_id": _ids(c.chunk, p.size),
+            "person_id": c._pid(p),
+            "unit_id": pa.array(c.unit[p], pa.int64()),
+            "created_date": _date(created),
+            "agreed_date": _date(agreed, not_agreed),
+            "closed_date": _date(closed, (closed > c.last[p]) | (rng.random(p.size) < 0.5)),
+            "patient_goals": pa.array(k, pa.int64()),
+            "total_goals": pa.array(total, pa.int64()),
+        }
+    )
     sp = np.repeat(p, np.where(rng.random(p.size) < 0.35, rng.integers(1, 4, p.size), 0))
     sday = c.in_date[sp] + (rng.random(sp.size) * c.active[sp]).astype(np.int64)
-    st = pa.table({
-        "meeting_id": _ids(c.chunk, sp.size), "person_id": c._pid(sp), "meeting_date": _date(sday),
-        "patient_attended": pa.array(rng.random(sp.size) < 0.8),
-    })
+    st = pa.table(
+        {
+            "meeting_id": _ids(c.chunk, sp.size),
+            "person_id": c._pid(sp),
+            "meeting_date": _date(sday),
+            "patient_attended": pa.array(rng.random(sp.size) < 0.8),
+        }
+    )
     return ct, st
 
 
@@ -184,8 +236,13 @@ def questionnaire_responses(c: Chunk) -> pa.Table:
     pp, dd = np.repeat(p, 3), np.repeat(day, 3)
     base = np.where(c.named[pp], 3.9, 3.3)
     value = np.clip(np.rint(rng.normal(base, 1.0)), 1, 5).astype(np.int64)
-    return pa.table({
-        "response_id": _ids(c.chunk, pp.size), "person_id": c._pid(pp),
-        "unit_id": pa.array(c.unit[pp], pa.int64()), "response_date": _date(dd), "item": pa.array(items),
-        "value": pa.array(value, pa.int64()),
-    })
+    return pa.table(
+        {
+            "response_id": _ids(c.chunk, pp.size),
+            "person_id": c._pid(pp),
+            "unit_id": pa.array(c.unit[pp], pa.int64()),
+            "response_date": _date(dd),
+            "item": pa.array(items),
+            "value": pa.array(value, pa.int64()),
+        }
+    )

@@ -71,15 +71,28 @@ class CountyModel:
             rc = f"{21 + r:02d}"
             suffix = "" if r == 0 else f" (klon {r})"
             for h in ref.HEALTH_CENTRES:
-                rows.append((r * 1000 + h.unit_id, h.name + suffix, "primary", rc,
-                             rc + h.municipality_code[2:], h.private))
+                rows.append(
+                    (
+                        r * 1000 + h.unit_id,
+                        h.name + suffix,
+                        "primary",
+                        rc,
+                        rc + h.municipality_code[2:],
+                        h.private,
+                    )
+                )
             for uid, name, mun in ref.HOSPITALS:
                 rows.append((r * 1000 + uid, name + suffix, "hospital", rc, rc + mun[2:], False))
             for uid, name, mun in ref.MOBILE_TEAMS:
                 rows.append((r * 1000 + uid, name + suffix, "mobile_team", rc, rc + mun[2:], False))
         cols = list(zip(*rows, strict=True))
-        return pa.table({
-            "unit_id": pa.array(cols[0], pa.int64()), "name": pa.array(cols[1], pa.string()),
-            "kind": pa.array(cols[2], pa.string()), "region_code": pa.array(cols[3], pa.string()),
-            "municipality_code": pa.array(cols[4], pa.string()), "private": pa.array(cols[5], pa.bool_()),
-        })
+        return pa.table(
+            {
+                "unit_id": pa.array(cols[0], pa.int64()),
+                "name": pa.array(cols[1], pa.string()),
+                "kind": pa.array(cols[2], pa.string()),
+                "region_code": pa.array(cols[3], pa.string()),
+                "municipality_code": pa.array(cols[4], pa.string()),
+                "private": pa.array(cols[5], pa.bool_()),
+            }
+        )

@@ -77,28 +77,40 @@ class Chunk:
         self.active = np.maximum(self.last - self.in_date + 1, 1)
         # the usual doctor; a *named* fast läkarkontakt for some, more often for the old
         self.doctor = self.unit * 1000 + (rng.random(n) * m.hc_doctors[hc]).astype(np.int64)
-        p_named = np.select([self.age_mid < 18, self.age_mid < 65, self.age_mid < 80], [0.35, 0.45, 0.65], 0.8)
+        p_named = np.select(
+            [self.age_mid < 18, self.age_mid < 65, self.age_mid < 80], [0.35, 0.45, 0.65], 0.8
+        )
         self.named = rng.random(n) < p_named
         late = rng.random(n) < 0.3
-        self.named_from = np.where(late, self.in_date + (rng.random(n) * self.active).astype(np.int64),
-                                   self.in_date)
+        self.named_from = np.where(
+            late, self.in_date + (rng.random(n) * self.active).astype(np.int64), self.in_date
+        )
         self.continuity = np.where(self.named, rng.beta(6, 3, n), rng.beta(2, 3, n))
 
     def persons(self) -> pa.Table:
         rc = self.m.region_code(self.region)
         mun = np.char.add(rc, np.array([c[2:] for c in self.m.mun_codes])[self.mun])
-        return pa.table({
-            "person_id": pa.array(self.idx + 1, pa.int64()),
-            "sex": pa.array(np.where(self.sex_f, "F", "M")),
-            "birth_date": _date(self.birth), "region_code": pa.array(rc), "municipality_code": pa.array(mun),
-            "in_date": _date(self.in_date), "out_date": _date(self.out_date, self.out_date < 0),
-        })
+        return pa.table(
+            {
+                "person_id": pa.array(self.idx + 1, pa.int64()),
+                "sex": pa.array(np.where(self.sex_f, "F", "M")),
+                "birth_date": _date(self.birth),
+                "region_code": pa.array(rc),
+                "municipality_code": pa.array(mun),
+                "in_date": _date(self.in_date),
+                "out_date": _date(self.out_date, self.out_date < 0),
+            }
+        )
 
     def listings(self) -> pa.Table:
-        return pa.table({
-            "person_id": pa.array(self.idx + 1, pa.int64()), "unit_id": pa.array(self.unit, pa.int64()),
-            "valid_from": _date(self.in_date), "valid_to": _date(self.out_date, self.out_date < 0),
-        })
+        return pa.table(
+            {
+                "person_id": pa.array(self.idx + 1, pa.int64()),
+                "unit_id": pa.array(self.unit, pa.int64()),
+                "valid_from": _date(self.in_date),
+                "valid_to": _date(self.out_date, self.out_date < 0),
+            }
+        )
 
     def fixed_contacts(self) -> pa.Table:
         rng = self.rng
@@ -107,13 +119,17 @@ class Chunk:
         informed = frm + rng.geometric(0.1, sel.size)
         informed_mask = (rng.random(sel.size) < 0.2) | (informed > self.last[sel])
         to = self.out_date[sel]
-        return pa.table({
-            "person_id": pa.array(sel + self.idx[0] + 1, pa.int64()),
-            "practitioner_id": pa.array(self.doctor[sel], pa.int64()),
-            "profession": pa.array(np.full(sel.size, "LK")), "kind": pa.array(np.full(sel.size, "doctor")),
-            "valid_from": _date(frm), "valid_to": _date(to, to < 0),
-            "informed_date": _date(np.maximum(informed, frm), informed_mask),
-        })
+        return pa.table(
+            {
+                "person_id": pa.array(sel + self.idx[0] + 1, pa.int64()),
+                "practitioner_id": pa.array(self.doctor[sel], pa.int64()),
+                "profession": pa.array(np.full(sel.size, "LK")),
+                "kind": pa.array(np.full(sel.size, "doctor")),
+                "valid_from": _date(frm),
+                "valid_to": _date(to, to < 0),
+                "informed_date": _date(np.maximum(informed, frm), informed_mask),
+            }
+        )
 
     # --- helpers for events ---------------------------------------------------------------------------
     def _events(self, per_year: np.ndarray, start: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -128,13 +144,27 @@ class Chunk:
     def _pid(self, p: np.ndarray) -> pa.Array:
         return pa.array(self.idx[p] + 1, pa.int64())
 
-    def _wait_table(self, name: str, cols: tuple[str, str, str], p: np.ndarray, day: np.ndarray,
-                    wait: np.ndarray, chosen: np.ndarray, unit: np.ndarray) -> pa.Table:
+    def _wait_table(
+        self,
+        name: str,
+        cols: tuple[str, str, str],
+        p: np.ndarray,
+        day: np.ndarray,
+        wait: np.ndarray,
+        chosen: np.ndarray,
+        unit: np.ndarray,
+    ) -> pa.Table:
         done = day + wait
-        return pa.table({
-            cols[0]: _ids(self.chunk, p.size), "person_id": self._pid(p), "unit_id": pa.array(unit, pa.int64()),
-            cols[1]: _date(day), cols[2]: _date(done, done > self.w.end), "patient_chosen": pa.array(chosen),
-        })
+        return pa.table(
+            {
+                cols[0]: _ids(self.chunk, p.size),
+                "person_id": self._pid(p),
+                "unit_id": pa.array(unit, pa.int64()),
+                cols[1]: _date(day),
+                cols[2]: _date(done, done > self.w.end),
+                "patient_chosen": pa.array(chosen),
+            }
+        )
 
     def _hospital(self, p: np.ndarray) -> np.ndarray:
         hosp = np.array([h[0] for h in ref.HOSPITALS])

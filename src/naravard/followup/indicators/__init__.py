@@ -6,7 +6,10 @@ from naravard.followup.indicators import access, continuity, coordination, parti
 from naravard.followup.indicators.base import PERIOD_TYPES, Family, Indicator, Lake
 
 FAMILIES: tuple[Family, ...] = (
-    *continuity.FAMILIES, *access.FAMILIES, *participation.FAMILIES, *coordination.FAMILIES,
+    *continuity.FAMILIES,
+    *access.FAMILIES,
+    *participation.FAMILIES,
+    *coordination.FAMILIES,
 )
 INDICATORS: dict[str, Indicator] = {i.code: i for f in FAMILIES for i in f.indicators}
 

@@ -1,10 +1,20 @@
 """The shape every indicator definition shares.
 
-A *family* is one Ibis expression over the lake that yields, per person-level row, a period start, the date
-used to attribute the row to a unit and doctor, and a numerator and denominator per indicator code. Families
-let indicators that share an expensive step (e.g. counting visits per doctor and patient) share one scan.
-The same expression runs on DuckDB and Spark; everything numeric is cast to float64 because Spark returns
-DECIMAL where DuckDB returns DOUBLE for some divisions.
+A *family* is one Ibis expression over the lake that yields, per person-level row, a period type and start,
+the date used to attribute the row to a unit and doctor, and a numerator and denominator per indicator code.
+Families let indicators that share an expensive step (e.g. counting visits per doctor and patient) share one
+scan. The same expression runs on DuckDB and Spark; everything numeric is cast to float64 because Spark
+returns DECIMAL where DuckDB returns DOUBLE for some divisions.
+
+A family's *grain* says how its periods relate, so each is computed only as often as its definition needs:
+
+- ``event``: one row per event (a visit, a wait, a discharge); numerators and denominators are additive, so
+  the family is computed per month only and quarters and years are sums of their months.
+- ``person``: one row per person and period (the continuity indices, mobile-team patients); the builder is
+  given every period type and computes each in the same scan (a period-type column from a cross join with
+  a three-row table, or a staged regroup of monthly counts).
+- ``snapshot``: a state on the period's last day; computed for month ends, and a quarter or year takes the
+  snapshot of its last month (capped at the lake's last day, as the month's is).
 """
 
 from __future__ import annotations
@@ -18,6 +28,7 @@ import ibis.expr.types as ir
 
 PERIOD_UNITS = {"month": "M", "quarter": "Q", "year": "Y"}
 PERIOD_TYPES = tuple(PERIOD_UNITS)
+GRAINS = ("event", "person", "snapshot")
 
 
 @dataclass(frozen=True)
@@ -27,6 +38,22 @@ class Lake:
     tables: dict[str, ir.Table]
     first: dt.date
     last: dt.date
+    materialise: bool = True  # cache shared intermediate results (a temp table / a persisted DataFrame)
+    _shared: dict[str, ir.Table] = field(default_factory=dict, compare=False, repr=False)
+
+    def share(self, key: str, build: Callable[[], ir.Table]) -> ir.Table:
+        """``build()`` once per lake, cached on the engine when several families or stages read it."""
+        if key not in self._shared:
+            t = build()
+            self._shared[key] = t.cache() if self.materialise else t
+        return self._shared[key]
+
+    def release(self) -> None:
+        """Drop the cached intermediates (temp tables / persisted DataFrames)."""
+        for t in self._shared.values():
+            if self.materialise:
+                t.release()
+        self._shared.clear()
 
     def __getattr__(self, name: str) -> ir.Table:
         try:
@@ -52,19 +79,45 @@ class Indicator:
 
 @dataclass(frozen=True)
 class Family:
-    """``build(lake, period_type)`` returns columns ``period_start``, ``person_id``, ``att_date``, optional
-    ``unit_id`` and ``days``, and ``n_<CODE>``/``d_<CODE>`` for each ratio indicator in ``indicators``."""
+    """``build(lake, period_types)`` returns columns ``period_type``, ``period_start``, ``person_id``,
+    ``att_date``, optional ``unit_id``, ``doctor_id`` and ``days``, and ``n_<CODE>``/``d_<CODE>`` for each
+    ratio indicator in ``indicators``. ``event`` and ``snapshot`` families are only asked for months.
+
+    ``by_doctor``: the doctor scope makes sense (continuity); the patient's named fixed doctor on
+    ``att_date`` is attached unless the builder gives ``doctor_id`` itself. Other families are rolled up to
+    unit, municipality and region only."""
 
     name: str
     indicators: tuple[Indicator, ...]
-    build: Callable[[Lake, str], ir.Table]
+    build: Callable[[Lake, tuple[str, ...]], ir.Table]
     has_unit: bool = False
     has_days: bool = False
+    grain: str = "event"
+    by_doctor: bool = False
     tables: tuple[str, ...] = field(default_factory=tuple)
 
 
 def period_start(d: ir.DateValue, period_type: str) -> ir.DateValue:
     return d.truncate(PERIOD_UNITS[period_type])
+
+
+def periodise(t: ir.Table, date_col: str, period_types: tuple[str, ...]) -> ir.Table:
+    """Add ``period_type`` and ``period_start``; with several period types each row is repeated once per
+    type (a cross join with a tiny table), so every period comes out of one scan."""
+    if len(period_types) == 1:
+        pt = period_types[0]
+        return t.mutate(period_type=ibis.literal(pt), period_start=period_start(t[date_col], pt))
+    j = t.cross_join(ibis.memtable({"period_type": list(period_types)}))
+    cases = [(j.period_type == pt, period_start(j[date_col], pt)) for pt in period_types[:-1]]
+    return j.mutate(period_start=ibis.cases(*cases, else_=period_start(j[date_col], period_types[-1])))
+
+
+FAR_FUTURE = dt.date(9999, 12, 31)
+
+
+def valid_on(frm: ir.DateValue, to: ir.DateValue, d: ir.DateValue) -> ir.BooleanValue:
+    """``frm <= d <= to`` with an open end (null ``to``); written without OR so engines can use a range join."""
+    return (frm <= d) & (to.fill_null(ibis.literal(FAR_FUTURE)) >= d)
 
 
 def days_between(start: ir.DateValue, end: ir.DateValue) -> ir.IntegerValue:

@@ -6,57 +6,93 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from naravard.followup.indicators.base import Family, Indicator, Lake, flag, in_window, period_start
+from naravard.followup.indicators.base import Family, Indicator, Lake, flag, in_window, periodise
 
 P_GOALS = Indicator(
-    "P_GOALS", "Andel Patientkontrakt med mål skrivna av patienten", "Share of Patientkontrakt with a "
-    "patient-written goal", "participation", "Patientkontrakt created in the period with at least one goal "
-    "written by the patient ('Vad är viktigt för dig?').", "contracts with >= 1 patient-written goal",
-    "contracts created", "SKR Patientkontrakt definition (domain.md 1.1, 11.3)",
+    "P_GOALS",
+    "Andel Patientkontrakt med mål skrivna av patienten",
+    "Share of Patientkontrakt with a patient-written goal",
+    "participation",
+    "Patientkontrakt created in the period with at least one goal "
+    "written by the patient ('Vad är viktigt för dig?').",
+    "contracts with >= 1 patient-written goal",
+    "contracts created",
+    "SKR Patientkontrakt definition (domain.md 1.1, 11.3)",
 )
 P_AGREED = Indicator(
-    "P_AGREED", "Andel Patientkontrakt som patienten godkänt", "Share of Patientkontrakt agreed with the "
-    "patient", "participation", "Patientkontrakt created in the period that the patient has agreed to "
-    "(agreed_date set, at any later time within the lake).", "contracts agreed", "contracts created",
+    "P_AGREED",
+    "Andel Patientkontrakt som patienten godkänt",
+    "Share of Patientkontrakt agreed with the patient",
+    "participation",
+    "Patientkontrakt created in the period that the patient has agreed to "
+    "(agreed_date set, at any later time within the lake).",
+    "contracts agreed",
+    "contracts created",
     "SKR Patientkontrakt: 'en sammanhållen plan ... överenskommen med patienten' (domain.md 1.1)",
 )
 P_SIP = Indicator(
-    "P_SIP", "Andel SIP-möten där patienten deltog", "Share of SIP meetings attended by the patient",
-    "participation", "SIP meetings held in the period where the patient (or närstående on the patient's "
-    "behalf) took part.", "meetings attended", "SIP meetings held", "HSL 16 kap. 4 §, SoL; domain.md 3.1",
+    "P_SIP",
+    "Andel SIP-möten där patienten deltog",
+    "Share of SIP meetings attended by the patient",
+    "participation",
+    "SIP meetings held in the period where the patient (or närstående on the patient's behalf) took part.",
+    "meetings attended",
+    "SIP meetings held",
+    "HSL 16 kap. 4 §, SoL; domain.md 3.1",
 )
 P_INVOLVED = Indicator(
-    "P_INVOLVED", "Andel positiva svar om delaktighet", "Share of positive answers on involvement",
-    "participation", "Answers in the period to the item 'Har du varit delaktig i besluten om din vård?' "
-    "(item 'involvement', scale 1-5) that are positive (4 or 5).", "positive answers", "answers",
+    "P_INVOLVED",
+    "Andel positiva svar om delaktighet",
+    "Share of positive answers on involvement",
+    "participation",
+    "Answers in the period to the item 'Har du varit delaktig i besluten om din vård?' "
+    "(item 'involvement', scale 1-5) that are positive (4 or 5).",
+    "positive answers",
+    "answers",
     "Nationell Patientenkät, dimension Delaktighet och involvering (domain.md 6)",
 )
 POSITIVE_FROM = 4
 
 
-def build_contracts(lake: Lake, period_type: str) -> ir.Table:
+def build_contracts(lake: Lake, period_types: tuple[str, ...]) -> ir.Table:
     c = lake.contracts
     c = c.filter(in_window(c.created_date, lake))
     one = ibis.literal(1.0)
-    return c.select(period_start=period_start(c.created_date, period_type), person_id=c.person_id,
-                    unit_id=c.unit_id, att_date=c.created_date,
-                    n_P_GOALS=flag(c.patient_goals >= 1), d_P_GOALS=one,
-                    n_P_AGREED=flag(c.agreed_date.notnull()), d_P_AGREED=one)
+    c = c.select(
+        person_id=c.person_id,
+        unit_id=c.unit_id,
+        att_date=c.created_date,
+        n_P_GOALS=flag(c.patient_goals >= 1),
+        d_P_GOALS=one,
+        n_P_AGREED=flag(c.agreed_date.notnull()),
+        d_P_AGREED=one,
+    )
+    return periodise(c, "att_date", period_types)
 
 
-def build_sip(lake: Lake, period_type: str) -> ir.Table:
+def build_sip(lake: Lake, period_types: tuple[str, ...]) -> ir.Table:
     s = lake.sip_meetings
     s = s.filter(in_window(s.meeting_date, lake))
-    return s.select(period_start=period_start(s.meeting_date, period_type), person_id=s.person_id,
-                    att_date=s.meeting_date, n_P_SIP=flag(s.patient_attended), d_P_SIP=ibis.literal(1.0))
+    s = s.select(
+        person_id=s.person_id,
+        att_date=s.meeting_date,
+        n_P_SIP=flag(s.patient_attended),
+        d_P_SIP=ibis.literal(1.0),
+    )
+    return periodise(s, "att_date", period_types)
 
 
-def build_questionnaire(lake: Lake, period_type: str) -> ir.Table:
+def build_questionnaire(lake: Lake, period_types: tuple[str, ...]) -> ir.Table:
     q = lake.questionnaire_responses
     q = q.filter((q.item == "involvement") & in_window(q.response_date, lake))
-    return q.select(period_start=period_start(q.response_date, period_type), person_id=q.person_id,
-                    unit_id=q.unit_id, att_date=q.response_date,
-                    n_P_INVOLVED=flag(q.value >= POSITIVE_FROM), d_P_INVOLVED=ibis.literal(1.0))
+    q = q.select(
+        person_id=q.person_id,
+        unit_id=q.unit_id,
+        att_date=q.response_date,
+        n_P_INVOLVED=flag(q.value >= POSITIVE_FROM),
+        d_P_INVOLVED=ibis.literal(1.0),
+    )
+    return periodise(q, "att_date", period_types)
 
 
 FAMILIES = (

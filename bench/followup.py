@@ -1,0 +1,171 @@
+"""Benchmark of the follow-up indicator set, printed as ratios against baselines measured in the same run.
+
+    python bench/followup.py --persons 300000 --lake /tmp/lake300k [--engines duckdb,spark]
+
+(a) scan floor: DuckDB count(DISTINCT person_id) over the encounters;
+(b) a straightforward pandas implementation of UPC, COC and SECON per patient and year, compared with the
+    same three indices from the Ibis definitions on DuckDB.
+Goals: the whole set within 4x the scan floor, continuity > 10x faster than pandas, and the dashboard's
+query on region-size results under one second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from naravard.followup import engine, service
+from naravard.followup.compute import compute_long
+from naravard.followup.indicators import continuity
+from naravard.followup.lake import validate_lake
+from naravard.followup.results import write_results
+from naravard.synth.lake import generate_lake
+
+
+def one(query: str) -> Any:
+    """The first value of a DuckDB query (an in-memory connection of its own)."""
+    con = duckdb.connect()
+    try:
+        return con.execute(query).fetchall()[0][0]
+    finally:
+        con.close()
+
+
+def timed(label: str, fn):  # type: ignore[no-untyped-def]
+    t0 = time.perf_counter()
+    out = fn()
+    dt = time.perf_counter() - t0
+    print(f"  {label:<46} {dt:9.2f} s", flush=True)
+    return dt, out
+
+
+def scan_floor(lake: Path) -> int:
+    return one(f"SELECT count(DISTINCT person_id) FROM '{lake}/encounters/*.parquet'")
+
+
+def pandas_continuity(lake: Path) -> int:
+    """UPC, COC and SECON per patient and year the way an analyst would write them in pandas."""
+    import pandas as pd  # type: ignore[import-untyped]
+
+    e = pd.read_parquet(
+        lake / "encounters",
+        columns=["person_id", "practitioner_id", "profession", "start", "unit_id", "encounter_id"],
+        filters=[("profession", "==", "LK")],
+    )
+    units = pd.read_parquet(lake / "units")
+    e = e[e.unit_id.isin(units.loc[units.kind == "primary", "unit_id"])]
+    e["day"] = e.start.dt.normalize()
+    e["year"] = e.start.dt.year
+    e = e.sort_values(["person_id", "start", "encounter_id"]).drop_duplicates(
+        ["person_id", "practitioner_id", "day"]
+    )
+    n = e.groupby(["person_id", "year", "practitioner_id"]).size().rename("n").reset_index()
+    g = n.groupby(["person_id", "year"]).n
+    p = pd.DataFrame({"N": g.sum(), "maxn": g.max(), "sumsq": g.apply(lambda s: (s * s).sum())})
+    p = p[p.N >= 2]
+    p["upc"] = p.maxn / p.N
+    p["coc"] = (p.sumsq - p.N) / (p.N * (p.N - 1))
+    e["prev"] = e.groupby(["person_id", "year"]).practitioner_id.shift()
+    pairs = e[e.prev.notna()]
+    sec = (pairs.prev == pairs.practitioner_id).groupby([pairs.person_id, pairs.year]).mean()
+    return int(len(p) + len(sec))
+
+
+def run_engine(eng: str, lake_dir: Path, periods: list[str], out: Path, memory_limit: str) -> float:
+    """Compute every indicator for ``periods`` on ``eng`` and write the results; the whole set's time."""
+    con = engine.connect(eng, memory_limit=memory_limit)
+    lake = engine.open_lake(con, lake_dir)
+    tc, long = timed(f"{eng}: compute all indicators", lambda: compute_long(lake, periods))
+    tw, _ = timed(
+        f"{eng}: roll up + write results ({long.num_rows:,} rows in)",
+        lambda: write_results(long, out, memory_limit=memory_limit),
+    )
+    rows = one(f"SELECT count(*) FROM '{out}/results.parquet'")
+    print(f"  {eng}: {rows:,} result rows")
+    if eng == "spark":
+        con._session.stop()
+    return tc + tw
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--persons", type=int, default=300_000)
+    ap.add_argument("--lake", type=Path, required=True)
+    ap.add_argument("--years", type=int, default=3)
+    ap.add_argument("--engines", default="duckdb,spark")
+    ap.add_argument("--periods", default="month,quarter,year")
+    ap.add_argument("--memory-limit", default="12GB")
+    ap.add_argument("--skip-pandas", action="store_true")
+    a = ap.parse_args()
+    periods = a.periods.split(",")
+    if not (a.lake / "encounters").is_dir():
+        print(f"generating {a.persons:,} persons into {a.lake}")
+        timed("synth", lambda: generate_lake(persons=a.persons, years=a.years, out=a.lake, seed=1))
+    n_enc = one(f"SELECT count(*) FROM '{a.lake}/encounters/*.parquet'")
+    print(f"lake {a.lake}: {a.persons:,} persons, {n_enc:,} encounters; periods {a.periods}")
+    floor, _ = timed("scan floor: count(DISTINCT person_id)", lambda: scan_floor(a.lake))
+    tmp = Path(tempfile.mkdtemp(prefix="bench-results-"))
+    results: dict[str, float] = {}
+    try:
+        tv, _ = timed("validate lake", lambda: validate_lake(a.lake))
+        for eng in a.engines.split(","):
+            results[eng] = run_engine(eng, a.lake, periods, tmp / eng, a.memory_limit)
+            print(
+                f"  {eng}: whole set {results[eng]:.2f} s = {results[eng] / floor:.1f}x scan floor "
+                f"(goal <= 4x; {(results[eng] + tv) / floor:.1f}x with validation)"
+            )
+        con = engine.connect("duckdb", memory_limit=a.memory_limit)
+        lake = engine.open_lake(con, a.lake)
+        fams = [f for f in continuity.FAMILIES if f.name == "continuity_indices"]
+        ti, _ = timed(
+            "ibis/duckdb: UPC, COC, SECON per year",
+            lambda: compute_long(lake, ["year"], families=fams, codes={"C_UPC", "C_COC", "C_SECON"}),
+        )
+        if not a.skip_pandas:
+            tp, _ = timed("pandas: UPC, COC, SECON per year", lambda: pandas_continuity(a.lake))
+            print(
+                f"  continuity (same three indices, years): ibis/duckdb is {tp / ti:.1f}x faster than pandas"
+            )
+            for eng, t in results.items():
+                print(
+                    f"  {eng}: whole set (every indicator, {a.periods}) vs pandas' three indices: {tp / t:.1f}x"
+                )
+        res = tmp / ("duckdb" if "duckdb" in results else next(iter(results)))
+        n_months = one(
+            f"SELECT count(DISTINCT period) FROM '{res}/results.parquet' WHERE period_type = 'month'"
+        )
+        mun = one(f"SELECT any_value(municipality_code) FROM '{a.lake}/persons/*.parquet'")
+        td, _ = timed(
+            f"dashboard query (5 indicators, {n_months} months, one municipality)",
+            lambda: service.dashboard_series(
+                res,
+                indicators=["C_FLK", "C_COC", "A3", "A90V", "K_READM30"],
+                period_type="month",
+                scope_type="municipality",
+                scope_id=mun,
+            ),
+        )
+        td2, _ = timed(
+            "dashboard query, 2nd call (2 indicators, total)",
+            lambda: service.dashboard_series(res, indicators=["C_FLK", "C_COC"], period_type="month"),
+        )
+        print(f"  dashboard: {max(td, td2):.3f} s (goal < 1 s at region size)")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    ch = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak RSS: this process {me:,.0f} MB; largest child (Spark JVM) {ch:,.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
