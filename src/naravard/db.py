@@ -92,11 +92,17 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Engine:
     return create_engine(url, echo=echo, pool_size=pool_size, max_overflow=20, pool_pre_ping=True)
 
 
+def _unicode_lower(value: str | None) -> str | None:
+    return value.lower() if isinstance(value, str) else value
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy (not the driver) decide when transactions begin, so BEGIN IMMEDIATE is ours.
         dbapi_connection.isolation_level = None
+        # SQLite's own lower() folds ASCII only; Swedish names need Å, Ä, Ö folded too (as PostgreSQL does).
+        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")

@@ -248,3 +248,22 @@ def test_switch_assignment(client: TestClient, db: Session) -> None:
     assert client.get(f"/api/patients/{mine.id}", headers=doc.headers).status_code == 403  # type: ignore[attr-defined]
     bad = client.post("/api/auth/switch", json={"membership_id": str(uuid.uuid4())}, headers=doc.headers)  # type: ignore[attr-defined]
     assert bad.status_code == 422
+
+
+def test_name_search_treats_wildcards_literally(client: TestClient, db: Session) -> None:
+    w = _world(db)
+    h = w["doctor"].headers  # type: ignore[attr-defined]
+    assert client.get("/api/patients", params={"q": "%%"}, headers=h).json() == []
+    assert client.get("/api/patients", params={"q": "__"}, headers=h).json() == []
+    assert len(client.get("/api/patients", params={"q": "lindgren"}, headers=h).json()) == 1
+
+
+def test_name_search_folds_swedish_letters(client: TestClient, db: Session) -> None:
+    region = f.organization(db)
+    hc = f.unit(db, region)
+    p = f.person(db, listed_at=hc, given="Åsa", family="Öberg")
+    doc = f.user(db, role=Role.CLINICIAN, at=hc)
+    db.commit()
+    for q in ("öberg", "ÖBERG", "åsa öb"):
+        hits = client.get("/api/patients", params={"q": q}, headers=doc.headers).json()
+        assert [h["id"] for h in hits] == [str(p.id)], q

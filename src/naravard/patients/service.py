@@ -107,9 +107,14 @@ def _search_by_name(session: Session, *, actor: Actor, query: str, limit: int) -
     restriction = consent_service.restriction_clause(visibility, Person.id, Person.protected_identity)
     stmt = select(Person).where(restriction)
     for term in query.lower().split()[:4]:
-        pattern = f"%{term}%"
+        # The user's text is matched literally: % and _ are not wildcards here.
+        escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
         stmt = stmt.where(
-            or_(func.lower(Person.given_name).like(pattern), func.lower(Person.family_name).like(pattern))
+            or_(
+                func.lower(Person.given_name).like(pattern, escape="\\"),
+                func.lower(Person.family_name).like(pattern, escape="\\"),
+            )
         )
     # Protected identities are never found by name, even where a care relationship exists.
     stmt = stmt.where(Person.protected_identity.is_(False))
