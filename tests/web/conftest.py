@@ -67,8 +67,7 @@ def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 @pytest.fixture(scope="session")
 def live_server(demo_settings: Settings) -> Iterator[str]:
     port = _free_port()
-    config = uvicorn.Config(create_app(demo_settings), host="127.0.0.1", port=port, log_level="warning",
-                            lifespan="off")
+    config = uvicorn.Config(create_app(demo_settings), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="naravard-live-server", daemon=True)
     thread.start()
