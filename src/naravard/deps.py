@@ -7,7 +7,7 @@ writes everything (its work and its audit rows) or nothing.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -22,7 +22,10 @@ LOGIN_CSRF_COOKIE = "naravard_login_csrf"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def get_db(request: Request) -> Iterator[Session]:
+async def get_db(request: Request) -> AsyncIterator[Session]:
+    """The request's unit of work. An async generator on purpose: its commit runs on the event loop the
+    moment the route returns, instead of waiting for a free worker thread while the transaction holds the
+    audit chain's lock (SQLite's write lock, PostgreSQL's advisory lock). A commit is a short call."""
     session: Session = request.app.state.session_factory()
     try:
         yield session

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, CompoundSelect, Select, and_, or_, select
+from sqlalchemy import ColumnElement, CompoundSelect, Select, and_, literal, or_, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
@@ -71,46 +71,36 @@ def visible_person_ids(actor: Actor) -> Visibility:
 def gather_facts(
     session: Session, *, actor: Actor, person_id: uuid.UUID, protected_identity: bool
 ) -> AccessFacts:
+    """Every fact the policy needs, in one round trip (this runs on every patient read)."""
     now = utcnow()
-    direct = contacts_service.active_listing_unit_ids(session, person_id)
-    direct |= set(
-        session.scalars(
-            select(CareRelationship.unit_id).where(
-                CareRelationship.person_id == person_id, CareRelationship.ended_at.is_(None)
-            )
-        )
-    )
-    consents = set(
-        session.scalars(
-            select(Consent.organization_id).where(
-                Consent.person_id == person_id,
-                Consent.withdrawn_at.is_(None),
-                or_(Consent.valid_until.is_(None), Consent.valid_until > now),
-            )
-        )
-    )
-    blocks = list(
-        session.scalars(
-            select(Block.blocked_organization_id).where(
-                Block.person_id == person_id, Block.lifted_at.is_(None)
-            )
-        )
-    )
-    emergency = False
+    parts = [
+        contacts_service.listed_unit_ids(person_id).add_columns(literal("direct")),
+        select(CareRelationship.unit_id, literal("direct")).where(
+            CareRelationship.person_id == person_id, CareRelationship.ended_at.is_(None)
+        ),
+        select(Consent.organization_id, literal("consent")).where(
+            Consent.person_id == person_id,
+            Consent.withdrawn_at.is_(None),
+            or_(Consent.valid_until.is_(None), Consent.valid_until > now),
+        ),
+        select(Block.blocked_organization_id, literal("block")).where(
+            Block.person_id == person_id, Block.lifted_at.is_(None)
+        ),
+    ]
     if actor.user_id is not None and actor.unit_id is not None:
-        emergency = (
-            session.scalar(
-                select(EmergencyAccess.id)
-                .where(
-                    EmergencyAccess.person_id == person_id,
-                    EmergencyAccess.user_id == actor.user_id,
-                    EmergencyAccess.unit_id == actor.unit_id,
-                    EmergencyAccess.expires_at > now,
-                )
-                .limit(1)
+        parts.append(
+            select(EmergencyAccess.unit_id, literal("emergency")).where(
+                EmergencyAccess.person_id == person_id,
+                EmergencyAccess.user_id == actor.user_id,
+                EmergencyAccess.unit_id == actor.unit_id,
+                EmergencyAccess.expires_at > now,
             )
-            is not None
         )
+    rows = session.execute(union_all(*parts)).all()
+    direct = {ref for ref, kind in rows if kind == "direct"}
+    consents = {ref for ref, kind in rows if kind == "consent"}
+    blocks = [ref for ref, kind in rows if kind == "block"]
+    emergency = any(kind == "emergency" for _, kind in rows)
     return AccessFacts(
         person_id=person_id,
         protected_identity=protected_identity,
