@@ -37,7 +37,7 @@ def svg_bars(rows: list[dict[str, Any]], target: float | None) -> str:
                 f'<rect x="{x:.1f}" y="{BAR_H - h:.1f}" width="{step * 0.7:.1f}" height="{h:.1f}" '
                 f'fill="{colour}"/>'
             )
-        if n <= 16 or i % max(1, n // 12) == 0:
+        if n <= 12 or i % max(1, -(-n // 8)) == 0:
             parts.append(f'<text x="{x:.1f}" y="{BAR_H + 14}" font-size="8">{r["period"]}</text>')
     if target is not None:
         y = BAR_H - BAR_H * target / top
