@@ -7,6 +7,7 @@ generator cannot silently turn a "no access" patient into an accessible one.
 
 from __future__ import annotations
 
+import os
 import socket
 import sqlite3
 import threading
@@ -27,8 +28,13 @@ from naravard.config import Settings
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 CLINICIAN = "lakare.gavle"
 LOG_REVIEWER = "logg"
@@ -127,10 +133,13 @@ def demo_patients(live_server: str, demo_settings: Settings) -> DemoPatients:
     try:
         unit_id, org_id = db.execute(
             "SELECT m.unit_id, cu.organization_id FROM user_account u JOIN membership m ON m.user_id = u.id"
-            " JOIN care_unit cu ON cu.id = m.unit_id WHERE u.username = ?", (CLINICIAN,)).fetchone()
+            " JOIN care_unit cu ON cu.id = m.unit_id WHERE u.username = ?",
+            (CLINICIAN,),
+        ).fetchone()
         mine = db.execute(PATIENTS_SQL.format(where="l.unit_id = :unit"), {"unit": unit_id}).fetchall()
-        unrelated = db.execute(PATIENTS_SQL.format(where=UNRELATED_SQL),
-                               {"unit": unit_id, "org": org_id}).fetchall()
+        unrelated = db.execute(
+            PATIENTS_SQL.format(where=UNRELATED_SQL), {"unit": unit_id, "org": org_id}
+        ).fetchall()
     finally:
         db.close()
 
@@ -150,7 +159,9 @@ def demo_patients(live_server: str, demo_settings: Settings) -> DemoPatients:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{CHROMIUM} is required under CI (apt-get install chromium)")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield chromium
