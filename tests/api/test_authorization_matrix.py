@@ -1,4 +1,4 @@
-"""Every role x every relation to the patient x {read, write} against the patient routes.
+"""Every role x every relation to the patient x {read overview, read access log, write} on the patient routes.
 
 Allowed cases write exactly one audit row for the patient (outcome allowed); refused cases answer 403
 and write exactly one refusal row. The world is built relative to the actor's own unit."""
@@ -52,7 +52,7 @@ CARE_EXPECTED = {
 
 def expected(role: Role, scenario: str, access: str) -> bool:
     if role in (Role.CLINICIAN, Role.UNIT_MANAGER, Role.MUNICIPAL_STAFF):
-        return CARE_EXPECTED[(scenario, access)]
+        return CARE_EXPECTED[(scenario, "read" if access == "read_access_log" else access)]
     return False
 
 
@@ -111,7 +111,7 @@ def audit_rows(db: Session, patient_id: uuid.UUID) -> list[AuditEvent]:
     )
 
 
-@pytest.mark.parametrize("access", ["read", "write"])
+@pytest.mark.parametrize("access", ["read", "read_access_log", "write"])
 @pytest.mark.parametrize("scenario", SCENARIOS)
 @pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
 def test_matrix(client: TestClient, db: Session, role: Role, scenario: str, access: str) -> None:
@@ -121,6 +121,9 @@ def test_matrix(client: TestClient, db: Session, role: Role, scenario: str, acce
     if access == "read":
         response = client.get(url, headers=world.login.headers)
         action = "patient:overview:read"
+    elif access == "read_access_log":
+        response = client.get(f"{url}/access-log", headers=world.login.headers)
+        action = "patient:access-log:read"
     else:
         response = client.patch(url, json={"phone": "070-123 45 67"}, headers=world.login.headers)
         action = "patient:contact:update"
@@ -138,6 +141,9 @@ def test_matrix(client: TestClient, db: Session, role: Role, scenario: str, acce
         assert response.status_code == 200, response.text
         assert row.outcome == "allowed"
         body = response.json()
+        if access == "read_access_log":
+            assert isinstance(body, list)
+            return
         assert body["id"] == str(world.patient_id)
         if access == "write":
             assert body["phone"] == "070-123 45 67"
