@@ -101,8 +101,10 @@ def generated_lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def spark() -> Iterator[Any]:
-    """One local Spark session per xdist worker (each worker is its own process and JVM). Two cores: only the
-    parity test uses Spark, and the other worker is idle for most of it."""
+    """One local Spark session per xdist worker (each worker is its own process and JVM), started only by the
+    worker that runs the parity test. The test lake is tiny, so one shuffle partition and adaptive query
+    execution (which coalesces partitions and switches small joins to broadcasts) keep each of the many
+    small stages to one task."""
     pytest.importorskip("pyspark")
     from pyspark.sql import SparkSession
 
@@ -112,11 +114,12 @@ def spark() -> Iterator[Any]:
         .config("spark.ui.enabled", "false")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.driver.host", "127.0.0.1")
-        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.shuffle.partitions", "1")
         .config("spark.default.parallelism", "2")
         .config("spark.driver.memory", "2g")
         .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.adaptive.enabled", "false")
+        .config("spark.sql.adaptive.enabled", "true")
+        .config("spark.ui.showConsoleProgress", "false")
         .getOrCreate()
     )
     s.sparkContext.setLogLevel("ERROR")

@@ -37,8 +37,13 @@ class Env:
 
 
 def _settings(root: Path, name: str = "x", **kw: object) -> Settings:
-    return Settings(environment="test", audit_hmac_key=KEY, database_url=f"sqlite:///{root}/{name}.db",
-                    data_dir=root, **kw)  # type: ignore[arg-type]
+    return Settings(
+        environment="test",
+        audit_hmac_key=KEY,
+        database_url=f"sqlite:///{root}/{name}.db",
+        data_dir=root,
+        **kw,
+    )  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")
@@ -57,7 +62,9 @@ def env(demo_settings: Settings) -> Iterator[Env]:
     with factory() as db:
         org = f.organization(db)
         hc = f.unit(db, org)
-        heads = {r: f.user(db, role=r, at=hc).headers for r in (Role.ANALYST, Role.CLINICIAN, Role.UNIT_MANAGER)}
+        heads = {
+            r: f.user(db, role=r, at=hc).headers for r in (Role.ANALYST, Role.CLINICIAN, Role.UNIT_MANAGER)
+        }
         db.commit()
     app = create_app(demo_settings)
     with TestClient(app, base_url="https://testserver") as c:
@@ -65,6 +72,7 @@ def env(demo_settings: Settings) -> Iterator[Env]:
 
 
 # --- demo data -----------------------------------------------------------------------------------------------
+
 
 def test_demo_results_cover_three_years_and_are_not_replaced(demo_settings: Settings) -> None:
     rows = service.query_results(demo_settings.effective_results_dir, "C_FLK", "year")
@@ -77,6 +85,7 @@ def test_demo_results_cover_three_years_and_are_not_replaced(demo_settings: Sett
 
 # --- API -----------------------------------------------------------------------------------------------------
 
+
 def test_indicators_for_analyst(env: Env) -> None:
     r = env.client.get("/api/followup/indicators", headers=env.analyst)
     assert r.status_code == 200
@@ -85,9 +94,17 @@ def test_indicators_for_analyst(env: Env) -> None:
 
 
 def test_results_rows_with_targets(env: Env) -> None:
-    r = env.client.get("/api/followup/results", headers=env.analyst,
-                       params={"indicator": "C_FLK", "period_type": "year", "scope_type": "municipality",
-                               "period_from": "2025", "period_to": "2025"})
+    r = env.client.get(
+        "/api/followup/results",
+        headers=env.analyst,
+        params={
+            "indicator": "C_FLK",
+            "period_type": "year",
+            "scope_type": "municipality",
+            "period_from": "2025",
+            "period_to": "2025",
+        },
+    )
     assert r.status_code == 200, r.text
     rows = r.json()
     assert rows and {x["period"] for x in rows} == {"2025"}
@@ -98,9 +115,16 @@ def test_results_rows_with_targets(env: Env) -> None:
 
 
 def test_results_strata_and_several_scopes(env: Env) -> None:
-    r = env.client.get("/api/followup/results", headers=env.analyst,
-                       params={"indicator": "C_FLK,A3", "scope_type": "municipality", "scope_id": "2180,2181",
-                               "stratum_type": "sex"})
+    r = env.client.get(
+        "/api/followup/results",
+        headers=env.analyst,
+        params={
+            "indicator": "C_FLK,A3",
+            "scope_type": "municipality",
+            "scope_id": "2180,2181",
+            "stratum_type": "sex",
+        },
+    )
     assert r.status_code == 200
     rows = r.json()
     assert {x["indicator"] for x in rows} == {"C_FLK", "A3"}
@@ -109,8 +133,11 @@ def test_results_strata_and_several_scopes(env: Env) -> None:
 
 
 def test_dashboard_series(env: Env) -> None:
-    r = env.client.get("/api/followup/dashboard", headers=env.manager,
-                       params={"indicators": "C_FLK,A3", "period_type": "month"})
+    r = env.client.get(
+        "/api/followup/dashboard",
+        headers=env.manager,
+        params={"indicators": "C_FLK,A3", "period_type": "month"},
+    )
     assert r.status_code == 200
     body = r.json()
     assert set(body) == {"C_FLK", "A3"}
@@ -118,8 +145,16 @@ def test_dashboard_series(env: Env) -> None:
     assert body["C_FLK"][0]["target"] == 0.55
 
 
-@pytest.mark.parametrize("path", ["/api/followup/indicators", "/api/followup/results?indicator=C_FLK",
-                                  "/api/followup/dashboard?indicators=C_FLK", "/followup", "/followup/compare"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/followup/indicators",
+        "/api/followup/results?indicator=C_FLK",
+        "/api/followup/dashboard?indicators=C_FLK",
+        "/followup",
+        "/followup/compare",
+    ],
+)
 def test_clinician_is_refused(env: Env, path: str) -> None:
     assert env.client.get(path, headers=env.clinician).status_code == 403
 
@@ -128,13 +163,16 @@ def test_anonymous_is_refused(env: Env) -> None:
     assert env.client.get("/api/followup/indicators").status_code == 401
 
 
-@pytest.mark.parametrize(("params", "field"), [
-    ({"indicator": "NOPE"}, "indicator"),
-    ({"indicator": "C_FLK", "period_type": "week"}, "period_type"),
-    ({"indicator": "C_FLK", "scope_type": "county"}, "scope_type"),
-    ({"indicator": "C_FLK", "stratum_type": "eyes"}, "stratum_type"),
-    ({"indicator": " , "}, "indicator"),
-])
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"indicator": "NOPE"}, "indicator"),
+        ({"indicator": "C_FLK", "period_type": "week"}, "period_type"),
+        ({"indicator": "C_FLK", "scope_type": "county"}, "scope_type"),
+        ({"indicator": "C_FLK", "stratum_type": "eyes"}, "stratum_type"),
+        ({"indicator": " , "}, "indicator"),
+    ],
+)
 def test_bad_parameters_are_422_with_reason(env: Env, params: dict[str, str], field: str) -> None:
     r = env.client.get("/api/followup/results", headers=env.analyst, params=params)
     assert r.status_code == 422
@@ -143,8 +181,9 @@ def test_bad_parameters_are_422_with_reason(env: Env, params: dict[str, str], fi
 
 
 def test_dashboard_api_needs_one_scope_id(env: Env) -> None:
-    r = env.client.get("/api/followup/dashboard", headers=env.analyst,
-                       params={"indicators": "C_FLK", "scope_type": "unit"})
+    r = env.client.get(
+        "/api/followup/dashboard", headers=env.analyst, params={"indicators": "C_FLK", "scope_type": "unit"}
+    )
     assert r.status_code == 422 and r.json()["field"] == "scope_id"
 
 
@@ -165,6 +204,7 @@ def test_missing_results_is_404_with_hint(tmp_path: Path) -> None:
 
 # --- pages ---------------------------------------------------------------------------------------------------
 
+
 def test_plotly_is_served_locally(env: Env) -> None:
     r = env.client.get("/followup/static/plotly.min.js")
     assert r.status_code == 200
@@ -173,8 +213,9 @@ def test_plotly_is_served_locally(env: Env) -> None:
 
 
 def test_dashboard_page_has_charts_with_targets(env: Env) -> None:
-    r = env.client.get("/followup", headers=env.analyst,
-                       params={"indicator": ["C_FLK", "A3"], "period_type": "quarter"})
+    r = env.client.get(
+        "/followup", headers=env.analyst, params={"indicator": ["C_FLK", "A3"], "period_type": "quarter"}
+    )
     assert r.status_code == 200, r.text
     html = r.text
     assert 'id="chart-C_FLK"' in html and 'id="chart-A3"' in html
@@ -193,8 +234,11 @@ def test_dashboard_unit_trend_marks_suppressed_gaps(env: Env) -> None:
         by_unit.setdefault(r["scope_id"], set()).add(r["suppressed"])
     unit = next(u for u, kinds in sorted(by_unit.items()) if kinds == {True, False})
     names = load_names(env.settings.effective_lake_dir)
-    html = env.client.get("/followup", headers=env.analyst,
-                          params={"indicator": "C_COC", "period_type": "month", "scope": f"unit:{unit}"}).text
+    html = env.client.get(
+        "/followup",
+        headers=env.analyst,
+        params={"indicator": "C_COC", "period_type": "month", "scope": f"unit:{unit}"},
+    ).text
     assert names.units[unit] in html and "färre än 5 personer" in html
     assert f"↑ {names.name('municipality', names.unit_municipality[unit], str)}" in html
 
@@ -214,8 +258,11 @@ def test_dashboard_bad_scope_is_422_page(env: Env) -> None:
 
 
 def test_compare_region_shows_municipalities_and_units(env: Env) -> None:
-    r = env.client.get("/followup/compare", headers=env.analyst,
-                       params={"indicator": "C_FLK", "period_type": "year", "period": "2025"})
+    r = env.client.get(
+        "/followup/compare",
+        headers=env.analyst,
+        params={"indicator": "C_FLK", "period_type": "year", "period": "2025"},
+    )
     assert r.status_code == 200, r.text
     html = r.text
     assert 'id="compare-municipality"' in html and 'id="compare-unit"' in html
@@ -224,19 +271,26 @@ def test_compare_region_shows_municipalities_and_units(env: Env) -> None:
     assert 'class="fu-miss"' in html and "Målet nås inte" in html  # a miss, highlighted
     # drill-down: region -> municipality page -> unit dashboard
     assert "parent=municipality%3A2180" in html
-    html = env.client.get("/followup/compare", headers=env.analyst,
-                          params={"indicator": "C_FLK", "period": "2025", "parent": "municipality:2180"}).text
+    html = env.client.get(
+        "/followup/compare",
+        headers=env.analyst,
+        params={"indicator": "C_FLK", "period": "2025", "parent": "municipality:2180"},
+    ).text
     assert 'id="compare-unit"' in html and 'id="compare-municipality"' not in html
     assert "/followup?indicator=C_FLK&amp;period_type=month&amp;scope=unit%3A" in html
     assert "Region Gävleborg" in html  # breadcrumb back up
 
 
 def test_compare_shows_numerators_and_suppressed_cells(env: Env) -> None:
-    rows = service.query_results(env.settings.effective_results_dir, "A3", "month", "unit", period_from="2026-10",
-                                 period_to="2026-10")
+    rows = service.query_results(
+        env.settings.effective_results_dir, "A3", "month", "unit", period_from="2026-10", period_to="2026-10"
+    )
     assert any(r["suppressed"] for r in rows), "the fixture should have a suppressed unit cell"
-    html = env.client.get("/followup/compare", headers=env.analyst,
-                          params={"indicator": "A3", "period_type": "month", "period": "2026-10"}).text
+    html = env.client.get(
+        "/followup/compare",
+        headers=env.analyst,
+        params={"indicator": "A3", "period_type": "month", "period": "2026-10"},
+    ).text
     assert 'class="fu-suppressed muted"' in html
     assert "färre än 5 personer" in html
     shown = next(r for r in rows if not r["suppressed"])

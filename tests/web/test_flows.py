@@ -141,8 +141,9 @@ def test_form_post_without_csrf_token_is_refused(
     log_in(page, CLINICIAN, demo_settings.demo_password)
     page.goto(f"/patients/{patient.id}")
     form = page.locator(f"form[action='/patients/{patient.id}/contact']")
-    fields: dict[str, str | float | bool] = {name: form.locator(f"input[name='{name}']").input_value()
-              for name in ("version", "phone", "email")}
+    fields: dict[str, str | float | bool] = {
+        name: form.locator(f"input[name='{name}']").input_value() for name in ("version", "phone", "email")
+    }
 
     # The session cookie alone (what a forged cross-site form would carry) is not enough.
     refused = page.request.post(f"/patients/{patient.id}/contact", form=fields, max_redirects=0)
@@ -151,7 +152,8 @@ def test_form_post_without_csrf_token_is_refused(
 
     # The same post from our own page, with the form's token, goes through.
     token = form.locator("input[name='csrf_token']").input_value()
-    accepted = page.request.post(f"/patients/{patient.id}/contact", form={**fields, "csrf_token": token},
-                                 max_redirects=0)
+    accepted = page.request.post(
+        f"/patients/{patient.id}/contact", form={**fields, "csrf_token": token}, max_redirects=0
+    )
     assert accepted.status == 303
     assert accepted.headers["location"].endswith("?saved=1")

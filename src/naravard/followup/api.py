@@ -51,7 +51,8 @@ def indicators(_actor: FollowupActor) -> list[dict[str, Any]]:
 
 @router.get("/results")
 def results(
-    request: Request, _actor: FollowupActor,
+    request: Request,
+    _actor: FollowupActor,
     indicator: Annotated[str, Query(description="Indicator code; several separated by commas")],
     period_type: Annotated[str, Query(description="month, quarter or year")] = "year",
     scope_type: Annotated[str, Query(description="total, region, municipality, unit or doctor")] = "total",
@@ -63,15 +64,22 @@ def results(
 ) -> list[dict[str, Any]]:
     """Result rows, each with ``target`` and ``meets_target``; suppressed cells have no numbers."""
     return service.query_results(
-        results_dir(request), split_codes(indicator, "indicator"), period_type, scope_type,
-        None if scope_id is None else split_codes(scope_id, "scope_id"), stratum_type=stratum_type,
-        stratum=stratum, period_from=period_from, period_to=period_to,
+        results_dir(request),
+        split_codes(indicator, "indicator"),
+        period_type,
+        scope_type,
+        None if scope_id is None else split_codes(scope_id, "scope_id"),
+        stratum_type=stratum_type,
+        stratum=stratum,
+        period_from=period_from,
+        period_to=period_to,
     )
 
 
 @router.get("/dashboard")
 def dashboard(
-    request: Request, _actor: FollowupActor,
+    request: Request,
+    _actor: FollowupActor,
     indicators: Annotated[str, Query(description="Indicator codes separated by commas, e.g. C_FLK,A3")],
     period_type: Annotated[str, Query(description="month, quarter or year")] = "month",
     scope_type: Annotated[str, Query(description="total, region, municipality, unit or doctor")] = "total",
@@ -79,8 +87,13 @@ def dashboard(
 ) -> dict[str, list[dict[str, Any]]]:
     """One time series per indicator for one scope: period, value, numerator, denominator, target."""
     if scope_type != "total" and not scope_id:
-        raise Invalid(f"scope_id is required for scope_type {scope_type!r} (one series per scope)", field="scope_id")
+        raise Invalid(
+            f"scope_id is required for scope_type {scope_type!r} (one series per scope)", field="scope_id"
+        )
     return service.dashboard_series(
-        results_dir(request), indicators=split_codes(indicators, "indicators"), period_type=period_type,
-        scope_type=scope_type, scope_id=scope_id,
+        results_dir(request),
+        indicators=split_codes(indicators, "indicators"),
+        period_type=period_type,
+        scope_type=scope_type,
+        scope_id=scope_id,
     )

@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from naravard.followup.indicators import FAMILIES, Family, Lake
-from naravard.followup.indicators.base import valid_on
+from naravard.followup.indicators.base import AGE_LIMITS, valid_on
 
 AGE_BANDS = ("0-17", "18-64", "65-79", "80+")
 KEYS = (
@@ -68,9 +68,13 @@ def attribute(lake: Lake, rows: ir.Table, family: Family) -> ir.Table:
         )
         j = j.join(p, "person_id")
     age = j.att_date.year() - j.birth_year
+    lim = AGE_LIMITS
     j = j.mutate(
         age_band=ibis.cases(
-            (age < 18, AGE_BANDS[0]), (age < 65, AGE_BANDS[1]), (age < 80, AGE_BANDS[2]), else_=AGE_BANDS[3]
+            (age < lim[0], AGE_BANDS[0]),
+            (age < lim[1], AGE_BANDS[1]),
+            (age < lim[2], AGE_BANDS[2]),
+            else_=AGE_BANDS[3],
         )
     ).drop("birth_year")
     if "unit_id" not in cols:
@@ -133,6 +137,7 @@ def derive_periods(family: Family, t: pa.Table, period_types: Iterable[str], las
             )
     con = duckdb.connect(config={"threads": 2, "preserve_insertion_order": False})
     try:
+        con.execute("SET enable_progress_bar = false")
         con.register("t", t)
         cols = ", ".join(t.column_names)
         return con.sql(" UNION ALL ".join(f"SELECT {cols} FROM ({q})" for q in parts)).to_arrow_table()

@@ -38,10 +38,26 @@ def ensure_demo_results(settings: Settings, *, persons: int, seed: int, today: d
     lake_dir = settings.effective_lake_dir
     lake_dir.mkdir(parents=True, exist_ok=True)
     # one worker: a process pool costs more than it saves at demo size
-    generate_lake(persons=persons, years=DEMO_YEARS, out=lake_dir, seed=seed,
-                  start_year=today.year - DEMO_YEARS + 1, workers=1, today=today)
+    generate_lake(
+        persons=persons,
+        years=DEMO_YEARS,
+        out=lake_dir,
+        seed=seed,
+        start_year=today.year - DEMO_YEARS + 1,
+        workers=1,
+        today=today,
+    )
     con = engine.connect("duckdb", memory_limit=DEMO_MEMORY_LIMIT)
     long = compute_long(engine.open_lake(con, lake_dir), DEMO_PERIODS)
-    write_results(long, results_dir, threshold=settings.small_cell_threshold, memory_limit=DEMO_MEMORY_LIMIT,
-                  meta={"engine": "duckdb", "lake": str(lake_dir), "periods": list(DEMO_PERIODS),
-                        "demo": {"persons": persons, "seed": seed}})
+    write_results(
+        long,
+        results_dir,
+        threshold=settings.small_cell_threshold,
+        memory_limit=DEMO_MEMORY_LIMIT,
+        meta={
+            "engine": "duckdb",
+            "lake": str(lake_dir),
+            "periods": list(DEMO_PERIODS),
+            "demo": {"persons": persons, "seed": seed},
+        },
+    )

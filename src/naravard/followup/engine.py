@@ -60,7 +60,9 @@ def connect(
         }
         if memory_limit:
             cfg["memory_limit"] = memory_limit
-        return ibis.duckdb.connect(**cfg)
+        con = ibis.duckdb.connect(**cfg)
+        con.raw_sql("SET enable_progress_bar = false")  # the demo and CLI would print it otherwise
+        return con
     if engine == "spark":
         return ibis.pyspark.connect(spark or spark_session(spark_master, spark_remote))
     raise Invalid(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}", field="engine")
@@ -70,6 +72,7 @@ def lake_window(lake_dir: Path) -> tuple[dt.date, dt.date]:
     """First and last day with encounters (read from Parquet statistics by DuckDB, engine-independent)."""
     con = duckdb.connect()
     try:
+        con.execute("SET enable_progress_bar = false")
         row = con.execute(
             f"SELECT min(CAST(start AS DATE)), max(CAST(start AS DATE)) FROM '{Path(lake_dir)}/encounters/*.parquet'"
         ).fetchall()[0]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
@@ -18,6 +19,7 @@ from naravard.followup.indicators import FAMILIES, INDICATORS
 RESULTS_FILE = "results.parquet"
 META_FILE = "meta.json"
 DEFAULT_THRESHOLD = 5
+PARTITION_ROWS = 5_000_000  # finest-grain rows above which the roll-up runs per family and period type
 
 # scope type -> column giving the scope id ("total" is the whole lake)
 SCOPES = {
@@ -81,8 +83,9 @@ def _in(codes: Iterable[str]) -> str:
     return ", ".join(f"'{c}'" for c in codes) or "''"
 
 
-def rollup_sql(threshold: int) -> str:
-    """The roll-up of the finest-grain long table (see ``compute.to_long``) to every scope and stratum."""
+def rollup_sql(threshold: int, source: str = "long") -> str:
+    """The roll-up of the finest-grain long table (see ``compute.to_long``), or of the view ``source`` over a
+    part of it, to every scope and stratum."""
     by_doctor = [i.code for f in FAMILIES if f.by_doctor for i in f.indicators if i.quantile is None]
     other = [c for c, i in INDICATORS.items() if i.quantile is None and c not in by_doctor]
     # quantile indicators of each wait family, read from the histogram stored under the share's code
@@ -114,14 +117,14 @@ def rollup_sql(threshold: int) -> str:
     return f"""
     WITH ratio AS (
       SELECT indicator, period_type, period_start, {dnames}, unit_id, doctor_id, sum(num) AS num, sum(den) AS den
-      FROM long WHERE days IS NULL AND indicator IN ({_in(by_doctor)}) GROUP BY {dsets}
+      FROM {source} WHERE days IS NULL AND indicator IN ({_in(by_doctor)}) GROUP BY {dsets}
       UNION ALL
       SELECT indicator, period_type, period_start, {names}, unit_id, NULL AS doctor_id, sum(num) AS num,
         sum(den) AS den
-      FROM long WHERE days IS NULL AND indicator IN ({_in(other)}) GROUP BY {sets}
+      FROM {source} WHERE days IS NULL AND indicator IN ({_in(other)}) GROUP BY {sets}
     ), hist AS (
       SELECT indicator, period_type, period_start, {hnames}, unit_id, days, sum(den) AS c
-      FROM long WHERE days IS NOT NULL GROUP BY {hsets}
+      FROM {source} WHERE days IS NOT NULL GROUP BY {hsets}
     ), cum AS (
       SELECT *, sum(c) OVER w AS running, sum(c) OVER (PARTITION BY indicator, period_type, period_start,
         scope_type, scope_id, stratum_type, stratum) AS n
@@ -147,6 +150,18 @@ def rollup_sql(threshold: int) -> str:
     """
 
 
+def _partitions(long: pa.Table) -> list[tuple[list[str], str]]:
+    """(indicator codes, period type) per roll-up part: one family (its ratio rows and histogram rows share
+    the family's codes) and one period type, in the results file's sort order."""
+    if long.num_rows <= PARTITION_ROWS:
+        return []  # a region's table: one query (per-part scans and sorts would cost more than they save)
+    present = set(long.column("indicator").unique().to_pylist())
+    pts = set(long.column("period_type").unique().to_pylist())
+    fams = [sorted(c for i in f.indicators if (c := i.code) in present) for f in FAMILIES]
+    fams = sorted((c for c in fams if c), key=lambda c: c[0])
+    return [(codes, pt) for codes in fams for pt in sorted(pts)]
+
+
 def write_results(
     long: pa.Table,
     out_dir: Path,
@@ -156,21 +171,49 @@ def write_results(
     memory_limit: str = "8GB",
     threads: int = 2,
 ) -> Path:
-    """Roll up ``long`` and replace ``out_dir`` with the new results in one rename."""
+    """Roll up ``long`` and replace ``out_dir`` with the new results in one rename.
+
+    The roll-up runs per family and period type (the GROUPING SETS and the sort then work on a slice of the
+    national table, each slice streamed to its own Parquet file in the temporary folder), and the slices are
+    concatenated in sort order into the one results file the readers use."""
     out_dir = Path(out_dir).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_dir.parent / f".{out_dir.name}.tmp-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()
     try:
         con = duckdb.connect(
-            config={"memory_limit": memory_limit, "preserve_insertion_order": False, "threads": threads}
+            config={
+                "memory_limit": memory_limit,
+                "preserve_insertion_order": False,
+                "threads": threads,
+                "temp_directory": str(Path(tempfile.gettempdir()) / "naravard-duckdb"),
+            }
         )
+        con.execute("SET enable_progress_bar = false")
         con.register("long", long)
-        con.execute(
-            f"COPY ({rollup_sql(threshold)}) TO '{tmp / RESULTS_FILE}' (FORMAT parquet, COMPRESSION zstd)"
-        )
+        parts_dir = tmp / "parts"
+        parts_dir.mkdir()
+        files = []
+        for k, (codes, pt) in enumerate(_partitions(long)):
+            con.execute(
+                f"CREATE OR REPLACE TEMP VIEW part AS SELECT * FROM long "
+                f"WHERE indicator IN ({_in(codes)}) AND period_type = '{pt}'"
+            )
+            f = parts_dir / f"{k:04d}.parquet"
+            con.execute(f"COPY ({rollup_sql(threshold, 'part')}) TO '{f}' (FORMAT parquet)")
+            files.append(f"'{f}'")
+        out = tmp / RESULTS_FILE
+        if files:
+            con.execute("SET preserve_insertion_order = true")  # the parts are concatenated in their order
+            con.execute(
+                f"COPY (SELECT * FROM read_parquet([{', '.join(files)}])) TO '{out}' "
+                "(FORMAT parquet, COMPRESSION zstd)"
+            )
+        else:
+            con.execute(f"COPY ({rollup_sql(threshold)}) TO '{out}' (FORMAT parquet, COMPRESSION zstd)")
         rows = con.execute(f"SELECT count(*) FROM '{tmp / RESULTS_FILE}'").fetchall()[0][0]
         con.close()
+        shutil.rmtree(parts_dir)
         info = {
             "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "rows": rows,

@@ -31,8 +31,14 @@ PLOTLY_URL = f"/followup/static/plotly.min.js?v={plotly.__version__}"  # the ver
 DEFAULT_INDICATORS = ("C_FLK", "A3", "C_COC", "K_READM30")
 UI_SCOPES = ("total", "region", "municipality", "unit")  # doctor-level results stay in the API
 # English keys of the UI strings (translated by the templates' t())
-LABELS = {"month": "Month", "quarter": "Quarter", "year": "Year", "region": "Region",
-          "municipality": "Municipality", "unit": "Unit"}
+LABELS = {
+    "month": "Month",
+    "quarter": "Quarter",
+    "year": "Year",
+    "region": "Region",
+    "municipality": "Municipality",
+    "unit": "Unit",
+}
 PLURALS = {"region": "Regions", "municipality": "Municipalities", "unit": "Units"}
 MISS, MEETS, NEUTRAL = "#a4262c", "#00605f", "#7a8693"
 
@@ -40,11 +46,15 @@ MISS, MEETS, NEUTRAL = "#a4262c", "#00605f", "#7a8693"
 @router.get("/followup/static/plotly.min.js")
 def plotly_js() -> FileResponse:
     """plotly.js from the installed wheel; cached for a year (the URL carries the version)."""
-    return FileResponse(PLOTLY_JS, media_type="text/javascript",
-                        headers={"Cache-Control": "public, max-age=31536000, immutable"})
+    return FileResponse(
+        PLOTLY_JS,
+        media_type="text/javascript",
+        headers={"Cache-Control": "public, max-age=31536000, immutable"},
+    )
 
 
 # --- names and hierarchy -------------------------------------------------------------------------------------
+
 
 @dataclass
 class Names:
@@ -95,14 +105,16 @@ def load_names(lake_dir: Path) -> Names:
         return Names()
     con = duckdb.connect()
     try:
-        rows = con.execute(f"SELECT CAST(unit_id AS VARCHAR), name, municipality_code "
-                           f"FROM read_parquet('{files}/*.parquet')").fetchall()
+        rows = con.execute(
+            f"SELECT CAST(unit_id AS VARCHAR), name, municipality_code FROM read_parquet('{files}/*.parquet')"
+        ).fetchall()
     finally:
         con.close()
     return Names({r[0]: r[1] for r in rows}, {r[0]: r[2] for r in rows if r[2]})
 
 
 # --- formatting ----------------------------------------------------------------------------------------------
+
 
 def fmt_value(v: float | None, unit: str, lang: str) -> str:
     if v is None:
@@ -135,8 +147,12 @@ def _parse_scope(scope: str) -> tuple[str, str | None]:
 
 
 def _url(path: str, **params: Any) -> str:
-    flat = [(k, x) for k, v in params.items() if v is not None
-            for x in (v if isinstance(v, list | tuple) else [v])]
+    flat = [
+        (k, x)
+        for k, v in params.items()
+        if v is not None
+        for x in (v if isinstance(v, list | tuple) else [v])
+    ]
     return f"{path}?{urlencode(flat)}"
 
 
@@ -145,28 +161,47 @@ def _axis(fig: go.Figure, unit: str, axis: str = "yaxis") -> None:
 
 
 def _html(fig: go.Figure, div_id: str) -> str:
-    fig.update_layout(height=320, margin={"l": 50, "r": 20, "t": 20, "b": 60}, template="plotly_white",
-                      legend={"orientation": "h", "y": -0.25}, separators=", ")
+    fig.update_layout(
+        height=320,
+        margin={"l": 50, "r": 20, "t": 20, "b": 60},
+        template="plotly_white",
+        legend={"orientation": "h", "y": -0.25},
+        separators=", ",
+    )
     # width 100 %: the card decides; a fixed width would overflow the dashboard grid
-    html: str = fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, default_width="100%",
-                            default_height="320px", config={"displaylogo": False, "responsive": True})
+    html: str = fig.to_html(
+        full_html=False,
+        include_plotlyjs=False,
+        div_id=div_id,
+        default_width="100%",
+        default_height="320px",
+        config={"displaylogo": False, "responsive": True},
+    )
     return html
 
 
 # --- dashboard -----------------------------------------------------------------------------------------------
 
+
 def _trend(code: str, points: list[dict[str, Any]], t: Any, lang: str) -> str:
     ind = INDICATORS[code]
     x = [p["period"] for p in points]
-    fig = go.Figure(go.Scatter(
-        x=x, y=[p["value"] for p in points], mode="lines+markers", name=t("Result"), line={"color": MEETS},
-        customdata=[[fmt_count(p["numerator"]), fmt_count(p["denominator"])] for p in points],
-        hovertemplate="%{x}: %{y}<br>%{customdata[0]} / %{customdata[1]}<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Scatter(
+            x=x,
+            y=[p["value"] for p in points],
+            mode="lines+markers",
+            name=t("Result"),
+            line={"color": MEETS},
+            customdata=[[fmt_count(p["numerator"]), fmt_count(p["denominator"])] for p in points],
+            hovertemplate="%{x}: %{y}<br>%{customdata[0]} / %{customdata[1]}<extra></extra>",
+        )
+    )
     targets = [p["target"] for p in points]
     if any(v is not None for v in targets):
-        fig.add_trace(go.Scatter(x=x, y=targets, mode="lines", name=t("Target"),
-                                 line={"color": MISS, "dash": "dash"}))
+        fig.add_trace(
+            go.Scatter(x=x, y=targets, mode="lines", name=t("Target"), line={"color": MISS, "dash": "dash"})
+        )
     fig.update_layout(xaxis={"type": "category"})
     _axis(fig, ind.unit)
     return _html(fig, f"chart-{code}")
@@ -174,22 +209,40 @@ def _trend(code: str, points: list[dict[str, Any]], t: Any, lang: str) -> str:
 
 @router.get("/followup", response_class=HTMLResponse)
 def dashboard_page(
-    request: Request, _actor: FollowupActor,
+    request: Request,
+    _actor: FollowupActor,
     indicator: Annotated[list[str] | None, Query()] = None,
-    period_type: str = "month", scope: str = "total",
+    period_type: str = "month",
+    scope: str = "total",
 ) -> HTMLResponse:
     lang, tr = _lang(request)
     codes = [c for c in (indicator or DEFAULT_INDICATORS) if c]
     names = load_names(request.app.state.settings.effective_lake_dir)
-    ctx: dict[str, Any] = {"indicators": service.list_indicators(), "selected": codes, "period_type": period_type,
-                           "period_types": PERIOD_TYPES, "labels": LABELS,
-                           "plurals": PLURALS, "scope": scope, "plotly_url": PLOTLY_URL,
-                           "charts": [], "scopes": [], "children": [], "error": None, "missing": None,
-                           "threshold": _threshold(request)}
+    ctx: dict[str, Any] = {
+        "indicators": service.list_indicators(),
+        "selected": codes,
+        "period_type": period_type,
+        "period_types": PERIOD_TYPES,
+        "labels": LABELS,
+        "plurals": PLURALS,
+        "scope": scope,
+        "plotly_url": PLOTLY_URL,
+        "charts": [],
+        "scopes": [],
+        "children": [],
+        "error": None,
+        "missing": None,
+        "threshold": _threshold(request),
+    }
     try:
         scope_type, scope_id = _parse_scope(scope)
-        series = service.dashboard_series(results_dir(request), indicators=codes, period_type=period_type,
-                                          scope_type=scope_type, scope_id=scope_id)
+        series = service.dashboard_series(
+            results_dir(request),
+            indicators=codes,
+            period_type=period_type,
+            scope_type=scope_type,
+            scope_id=scope_id,
+        )
     except NotFound as exc:
         return render(request, "followup/dashboard.html", **{**ctx, "missing": exc.message})
     except Invalid as exc:
@@ -197,24 +250,49 @@ def dashboard_page(
     for code in codes:
         points = series[code]
         last = next((p for p in reversed(points) if p["value"] is not None), None)
-        ctx["charts"].append({
-            "code": code, "ind": INDICATORS[code], "html": _trend(code, points, tr, lang) if last else "",
-            "last": last, "gaps": any(p["suppressed"] for p in points),
-            "last_value": fmt_value(last["value"], INDICATORS[code].unit, lang) if last else "–",
-            "target": fmt_value(last["target"], INDICATORS[code].unit, lang) if last and last["target"] is not None
-            else None,
-            "compare_url": _url("/followup/compare", indicator=code, period_type="year",
-                                parent=scope if scope_type in ("region", "municipality") else None),
-        })
+        ctx["charts"].append(
+            {
+                "code": code,
+                "ind": INDICATORS[code],
+                "html": _trend(code, points, tr, lang) if last else "",
+                "last": last,
+                "gaps": any(p["suppressed"] for p in points),
+                "last_value": fmt_value(last["value"], INDICATORS[code].unit, lang) if last else "–",
+                "target": fmt_value(last["target"], INDICATORS[code].unit, lang)
+                if last and last["target"] is not None
+                else None,
+                "compare_url": _url(
+                    "/followup/compare",
+                    indicator=code,
+                    period_type="year",
+                    parent=scope if scope_type in ("region", "municipality") else None,
+                ),
+            }
+        )
     ctx["scopes"] = _scope_options(request, codes[0], names, tr)
     ctx["scope_name"] = names.name(scope_type, scope_id, tr)
     up = names.parent(scope_type, scope_id) if scope_id else None
-    ctx["up"] = ({"name": names.name(up[0], up[1], tr),
-                  "url": _url("/followup", indicator=codes, period_type=period_type,
-                              scope=f"{up[0]}:{up[1]}" if up[1] else "total")} if up else None)
+    ctx["up"] = (
+        {
+            "name": names.name(up[0], up[1], tr),
+            "url": _url(
+                "/followup",
+                indicator=codes,
+                period_type=period_type,
+                scope=f"{up[0]}:{up[1]}" if up[1] else "total",
+            ),
+        }
+        if up
+        else None
+    )
     ctx["children"] = [
-        {"name": o["name"], "url": _url("/followup", indicator=codes, period_type=period_type, scope=o["value"])}
-        for o in ctx["scopes"] if o["type"] != "total" and o["type"] != scope_type
+        {
+            "name": o["name"],
+            "url": _url("/followup", indicator=codes, period_type=period_type, scope=o["value"]),
+        }
+        for o in ctx["scopes"]
+        if o["type"] != "total"
+        and o["type"] != scope_type
         and names.parent(o["type"], o["value"].partition(":")[2]) == (scope_type, scope_id or "")
     ]
     return render(request, "followup/dashboard.html", **ctx)
@@ -238,59 +316,120 @@ def _scope_options(request: Request, code: str, names: Names, t: Any) -> list[di
 
 # --- comparison with drill-down --------------------------------------------------------------------------------
 
+
 def _bars(rows: list[dict[str, Any]], unit: str, div_id: str, t: Any) -> str:
     shown = [r for r in rows if not r["suppressed"] and r["value"] is not None]
     colors = [NEUTRAL if r["meets_target"] is None else MEETS if r["meets_target"] else MISS for r in shown]
-    fig = go.Figure(go.Bar(x=[r["name"] for r in shown], y=[r["value"] for r in shown], marker_color=colors,
-                           name=t("Result"), hovertemplate="%{x}: %{y}<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            x=[r["name"] for r in shown],
+            y=[r["value"] for r in shown],
+            marker_color=colors,
+            name=t("Result"),
+            hovertemplate="%{x}: %{y}<extra></extra>",
+        )
+    )
     targets = {r["target"] for r in shown if r["target"] is not None}
     if len(targets) == 1:
         fig.add_hline(y=targets.pop(), line_dash="dash", line_color=MISS, annotation_text=t("Target"))
     elif targets:  # targets set per scope: one marker per bar
-        fig.add_trace(go.Scatter(x=[r["name"] for r in shown], y=[r["target"] for r in shown], mode="markers",
-                                 name=t("Target"), marker={"symbol": "line-ew-open", "size": 24, "color": MISS}))
+        fig.add_trace(
+            go.Scatter(
+                x=[r["name"] for r in shown],
+                y=[r["target"] for r in shown],
+                mode="markers",
+                name=t("Target"),
+                marker={"symbol": "line-ew-open", "size": 24, "color": MISS},
+            )
+        )
     fig.update_layout(xaxis={"type": "category", "tickangle": -35}, showlegend=False)
     _axis(fig, unit)
     return _html(fig, div_id)
 
 
-def _section(request: Request, *, code: str, period_type: str, period: str, scope_type: str,
-             parent: tuple[str, str], names: Names, lang: str, t: Any) -> dict[str, Any]:
+def _section(
+    request: Request,
+    *,
+    code: str,
+    period_type: str,
+    period: str,
+    scope_type: str,
+    parent: tuple[str, str],
+    names: Names,
+    lang: str,
+    t: Any,
+) -> dict[str, Any]:
     ind = INDICATORS[code]
-    raw = service.query_results(results_dir(request), code, period_type, scope_type, period_from=period,
-                                period_to=period)
+    raw = service.query_results(
+        results_dir(request), code, period_type, scope_type, period_from=period, period_to=period
+    )
     rows = []
     for r in raw:
         if not names.within(scope_type, r["scope_id"], parent):
             continue
-        drill = (_url("/followup/compare", indicator=code, period_type=period_type, period=period,
-                      parent=f"{scope_type}:{r['scope_id']}") if scope_type in ("region", "municipality")
-                 else _url("/followup", indicator=code, period_type="month", scope=f"unit:{r['scope_id']}"))
-        rows.append({**r, "name": names.name(scope_type, r["scope_id"], t), "url": drill,
-                     "value_s": fmt_value(r["value"], ind.unit, lang), "num_s": fmt_count(r["numerator"]),
-                     "den_s": fmt_count(r["denominator"]),
-                     "target_s": fmt_value(r["target"], ind.unit, lang) if r["target"] is not None else ""})
+        drill = (
+            _url(
+                "/followup/compare",
+                indicator=code,
+                period_type=period_type,
+                period=period,
+                parent=f"{scope_type}:{r['scope_id']}",
+            )
+            if scope_type in ("region", "municipality")
+            else _url("/followup", indicator=code, period_type="month", scope=f"unit:{r['scope_id']}")
+        )
+        rows.append(
+            {
+                **r,
+                "name": names.name(scope_type, r["scope_id"], t),
+                "url": drill,
+                "value_s": fmt_value(r["value"], ind.unit, lang),
+                "num_s": fmt_count(r["numerator"]),
+                "den_s": fmt_count(r["denominator"]),
+                "target_s": fmt_value(r["target"], ind.unit, lang) if r["target"] is not None else "",
+            }
+        )
     # best first, suppressed last
     sign = -1 if ind.higher_is_better else 1
     rows.sort(key=lambda r: (r["value"] is None, sign * (r["value"] or 0), r["name"]))
-    return {"scope_type": scope_type, "rows": rows, "misses": sum(r["meets_target"] is False for r in rows),
-            "html": _bars(rows, ind.unit, f"bars-{scope_type}", t) if rows else ""}
+    return {
+        "scope_type": scope_type,
+        "rows": rows,
+        "misses": sum(r["meets_target"] is False for r in rows),
+        "html": _bars(rows, ind.unit, f"bars-{scope_type}", t) if rows else "",
+    }
 
 
 @router.get("/followup/compare", response_class=HTMLResponse)
 def compare_page(
-    request: Request, _actor: FollowupActor, indicator: str = "C_FLK", period_type: str = "year",
-    period: str | None = None, parent: str | None = None,
+    request: Request,
+    _actor: FollowupActor,
+    indicator: str = "C_FLK",
+    period_type: str = "year",
+    period: str | None = None,
+    parent: str | None = None,
 ) -> HTMLResponse:
     """Municipalities and units side by side for one indicator and period; a region's page lists both its
     municipalities and its units, a municipality's page its units."""
     lang, tr = _lang(request)
     names = load_names(request.app.state.settings.effective_lake_dir)
-    ctx: dict[str, Any] = {"indicators": service.list_indicators(), "code": indicator, "period_type": period_type,
-                           "period_types": PERIOD_TYPES, "labels": LABELS,
-                           "plurals": PLURALS, "plotly_url": PLOTLY_URL, "sections": [],
-                           "periods": [], "period": period, "parent": parent, "error": None, "missing": None,
-                           "threshold": _threshold(request), "crumbs": []}
+    ctx: dict[str, Any] = {
+        "indicators": service.list_indicators(),
+        "code": indicator,
+        "period_type": period_type,
+        "period_types": PERIOD_TYPES,
+        "labels": LABELS,
+        "plurals": PLURALS,
+        "plotly_url": PLOTLY_URL,
+        "sections": [],
+        "periods": [],
+        "period": period,
+        "parent": parent,
+        "error": None,
+        "missing": None,
+        "threshold": _threshold(request),
+        "crumbs": [],
+    }
     try:
         total = service.query_results(results_dir(request), indicator, period_type, "total")
         ctx["periods"] = [r["period"] for r in reversed(total)]
@@ -298,18 +437,31 @@ def compare_page(
         if period is None:
             raise NotFound(f"no results for {indicator} per {period_type}")
         if parent is None:
-            regions = service.query_results(results_dir(request), indicator, period_type, "region",
-                                            period_from=period, period_to=period)
+            regions = service.query_results(
+                results_dir(request), indicator, period_type, "region", period_from=period, period_to=period
+            )
             ids = sorted({r["scope_id"] for r in regions})
             parent = f"region:{ids[0]}" if len(ids) == 1 else "total"
         ptype, _, pid = parent.partition(":")
         if ptype not in ("total", "region", "municipality") or (ptype != "total" and not pid):
-            raise Invalid(f"parent must be total, region:<code> or municipality:<code>, not {parent!r}",
-                          field="parent")
+            raise Invalid(
+                f"parent must be total, region:<code> or municipality:<code>, not {parent!r}", field="parent"
+            )
         levels = {"total": ("region",), "region": ("municipality", "unit"), "municipality": ("unit",)}[ptype]
-        ctx["sections"] = [_section(request, code=indicator, period_type=period_type, period=period,
-                                    scope_type=st, parent=(ptype, pid), names=names, lang=lang, t=tr)
-                           for st in levels]
+        ctx["sections"] = [
+            _section(
+                request,
+                code=indicator,
+                period_type=period_type,
+                period=period,
+                scope_type=st,
+                parent=(ptype, pid),
+                names=names,
+                lang=lang,
+                t=tr,
+            )
+            for st in levels
+        ]
     except NotFound as exc:
         return render(request, "followup/compare.html", **{**ctx, "missing": exc.message})
     except Invalid as exc:
@@ -319,10 +471,28 @@ def compare_page(
         crumbs.append(("region", pid))
     elif ptype == "municipality":
         crumbs += [("region", pid[:2]), ("municipality", pid)]
-    ctx["crumbs"] = [{"name": names.name(ct, ci, tr), "url": _url("/followup/compare", indicator=indicator,
-                      period_type=period_type, period=period, parent=f"{ct}:{ci}" if ci else "total")}
-                     for ct, ci in crumbs]
-    ctx.update(period=period, parent=parent, ind=INDICATORS[indicator],
-               trend_url=_url("/followup", indicator=indicator, period_type="month",
-                              scope=parent if ptype != "total" else "total"))
+    ctx["crumbs"] = [
+        {
+            "name": names.name(ct, ci, tr),
+            "url": _url(
+                "/followup/compare",
+                indicator=indicator,
+                period_type=period_type,
+                period=period,
+                parent=f"{ct}:{ci}" if ci else "total",
+            ),
+        }
+        for ct, ci in crumbs
+    ]
+    ctx.update(
+        period=period,
+        parent=parent,
+        ind=INDICATORS[indicator],
+        trend_url=_url(
+            "/followup",
+            indicator=indicator,
+            period_type="month",
+            scope=parent if ptype != "total" else "total",
+        ),
+    )
     return render(request, "followup/compare.html", **ctx)

@@ -113,6 +113,34 @@ def periodise(t: ir.Table, date_col: str, period_types: tuple[str, ...]) -> ir.T
 
 
 FAR_FUTURE = dt.date(9999, 12, 31)
+AGE_LIMITS = (18, 65, 80)  # lower bounds of the age bands 18-64, 65-79, 80+ (below 18: 0-17)
+
+
+def month_index(d: ir.DateValue) -> ir.IntegerValue:
+    """Months since year 0 (``year * 12 + month - 1``): an integer key, consecutive across years."""
+    return (d.year().cast("int64") * 12 + d.month().cast("int64") - 1).cast("int64")
+
+
+def month_index_of(d: dt.date) -> int:
+    return d.year * 12 + d.month - 1
+
+
+def first_snapshot(d: ir.DateValue, lake: Lake) -> ir.IntegerValue:
+    """Month index of the first month-end snapshot on or after ``d`` (a month's snapshot is its last day,
+    capped at the lake's last day); past the lake's last month when ``d`` is after the lake's last day.
+    Null ``d`` (never) is past the last month too."""
+    m0, m1 = month_index_of(lake.first), month_index_of(lake.last)
+    i = ibis.greatest(month_index(d), ibis.literal(m0, "int64"))
+    return ibis.ifelse(d.isnull() | (d > ibis.literal(lake.last)), ibis.literal(m1 + 1, "int64"), i)
+
+
+def last_snapshot(d: ir.DateValue, lake: Lake) -> ir.IntegerValue:
+    """Month index of the last month-end snapshot on or before ``d``; the lake's last month for an open end
+    (null) or a day on or after the lake's last day. Below the first month when ``d`` precedes it."""
+    m1 = ibis.literal(month_index_of(lake.last), "int64")
+    month_end = (d + ibis.interval(days=1)).day() == 1
+    i = ibis.ifelse(month_end, month_index(d), month_index(d) - 1)
+    return ibis.ifelse(d.isnull() | (d >= ibis.literal(lake.last)), m1, ibis.least(i, m1))
 
 
 def valid_on(frm: ir.DateValue, to: ir.DateValue, d: ir.DateValue) -> ir.BooleanValue:

@@ -16,13 +16,17 @@ import ibis
 import ibis.expr.types as ir
 
 from naravard.followup.indicators.base import (
+    AGE_LIMITS,
     PERIOD_TYPES,
     Family,
     Indicator,
     Lake,
     f64,
+    first_snapshot,
     flag,
     in_window,
+    last_snapshot,
+    month_index_of,
     period_start,
     periodise,
     valid_on,
@@ -154,24 +158,35 @@ def _monthly_counts(lake: Lake, period_types: tuple[str, ...]) -> ir.Table:
 
 def build_indices(lake: Lake, period_types: tuple[str, ...]) -> ir.Table:
     """UPC, COC, MMCI, Herfindahl and SECON for every period type from one pass over the visits: visits per
-    patient, doctor and month, regrouped to quarters and years (counts are additive), then per patient."""
+    patient, doctor and month (grouped once), summed to quarters and quarters to years (the counts per
+    patient and doctor are additive; N, the maximum and the sum of squares are taken only after summing),
+    then one small per-patient aggregate per period type."""
     m = lake.share("doctor_visits_monthly", lambda: _monthly_counts(lake, PERIOD_TYPES))
+    per: dict[str, ir.Table] = {
+        "month": m.select("person_id", "practitioner_id", "n", "last", period_start=m.month, same=m.s_month)
+    }
+    if "quarter" in period_types or "year" in period_types:
+        q = m.group_by(
+            ["person_id", "practitioner_id", period_start(m.month, "quarter").name("period_start")]
+        ).aggregate(n=m.n.sum(), last=m.last.max(), same=m.s_quarter.sum(), s_year=m.s_year.sum())
+        per["quarter"] = q.drop("s_year")
+        if "year" in period_types:
+            per["year"] = q.group_by(
+                ["person_id", "practitioner_id", period_start(q.period_start, "year").name("period_start")]
+            ).aggregate(n=q.n.sum(), last=q.last.max(), same=q.s_year.sum())
     parts = []
     for pt in period_types:
-        g = m.group_by(
-            ["person_id", "practitioner_id", period_start(m.month, pt).name("period_start")]
-        ).aggregate(n=m.n.sum(), last=m.last.max(), same=m[f"s_{pt}"].sum())
-        parts.append(g.mutate(period_type=ibis.literal(pt)))
-    per = ibis.union(*parts) if len(parts) > 1 else parts[0]
-    p = per.group_by(["person_id", "period_type", "period_start"]).aggregate(
-        N=f64(per.n.sum()),
-        M=f64(per.n.count()),
-        maxn=f64(per.n.max()),
-        sumsq=f64((per.n * per.n).sum()),
-        same=f64(per.same.sum()),
-        att_date=per.last.max(),
-    )
-    p = p.filter(MIN_VISITS["C_UPC"] <= p.N)
+        g = per[pt]
+        p = g.group_by(["person_id", "period_start"]).aggregate(
+            N=f64(g.n.sum()),
+            M=f64(g.n.count()),
+            maxn=f64(g.n.max()),
+            sumsq=f64((g.n * g.n).sum()),
+            same=f64(g.same.sum()),
+            att_date=g.last.max(),
+        )
+        parts.append(p.filter(MIN_VISITS["C_UPC"] <= p.N).mutate(period_type=ibis.literal(pt)))
+    p = ibis.union(*parts, distinct=False) if len(parts) > 1 else parts[0]
     one = ibis.literal(1.0)
     return p.select(
         "period_type",
@@ -207,48 +222,121 @@ def build_own_doctor(lake: Lake, period_types: tuple[str, ...]) -> ir.Table:
     return periodise(j, "att_date", period_types)
 
 
+def _age_cohort(birth_year: ir.IntegerValue, lake: Lake) -> ir.IntegerValue:
+    """A birth year that puts the person in the same age band as ``birth_year`` in every year of the lake:
+    the birth year itself when the band changes within the lake's years, otherwise a representative of the
+    band (first year minus the band's lower age limit). Persons then share a handful of cohorts instead of a
+    hundred birth years, so the running counts below have few keys."""
+    y0, y1 = lake.first.year, lake.last.year
+
+    def floor(age: ir.IntegerValue) -> ir.IntegerValue:
+        lim = AGE_LIMITS
+        return ibis.cases((age < lim[0], 0), (age < lim[1], lim[0]), (age < lim[2], lim[1]), else_=lim[2])
+
+    lo0, lo1 = floor(y0 - birth_year), floor(y1 - birth_year)
+    return ibis.ifelse(lo0 == lo1, y0 - lo0, birth_year).cast("int64")
+
+
 def build_fixed_doctor(lake: Lake, period_types: tuple[str, ...]) -> ir.Table:
     """Snapshot on each month's last day (capped at the lake's last day); quarters and years take their last
-    month's snapshot. Listings and fixed doctors do not overlap per person (validated), so a listed person
-    matches at most one fixed doctor; the person's attributes are attached before the month expansion."""
-    ends = _period_ends(lake, "month")
-    ends_t = ibis.memtable({"period_start": [s for s, _ in ends], "snap": [e for _, e in ends]})
-    li = lake.listings
+    month's snapshot. Computed by counting changes, never by expanding persons to months: each listing at a
+    primary-care unit, and each part of it covered by a named fixed doctor (listings and fixed doctors do
+    not overlap per person, validated), becomes a range of snapshot months; a range adds its persons at its
+    first month and removes them after its last, and a running sum per attribution key (unit, fixed doctor,
+    sex, residence, age cohort) gives the counts at every month end.
+
+    Weights per range: ``wd`` listed persons (the listing +1 under "no fixed doctor"; a fixed-doctor part
+    moves the person, -1 there and +1 under the doctor), ``wn`` with a fixed doctor, ``wi`` informed of it
+    on or before the snapshot day (from the first snapshot on or after the informed date)."""
+    m1 = month_index_of(lake.last)
     u = lake.units
-    li = li.semi_join(u.filter(u.kind == "primary").select("unit_id"), "unit_id")
-    p = lake.persons
-    li = li.join(
-        p.select("person_id", "sex", "region_code", "municipality_code", birth_year=p.birth_date.year()),
-        "person_id",
-    )
-    s = li.join(ends_t, valid_on(li.valid_from, li.valid_to, ends_t.snap))
-    s = s.select(
+    li = lake.listings.semi_join(u.filter(u.kind == "primary").select("unit_id"), "unit_id")
+    li = li.select(
         "person_id",
         "unit_id",
-        "period_start",
-        "snap",
+        a=first_snapshot(li.valid_from, lake),
+        b=last_snapshot(li.valid_to, lake),
+    )
+    li = li.filter(li.a <= li.b)
+    p = lake.persons
+    p = p.select(
+        "person_id",
         "sex",
         "region_code",
         "municipality_code",
-        "birth_year",
+        birth_year=_age_cohort(p.birth_date.year().cast("int64"), lake),
     )
+    li = li.join(p, "person_id")
     fc = _fixed_doctors(lake)
-    j = s.left_join(fc, [s.person_id == fc.person_id, valid_on(fc.f_from, fc.f_to, s.snap)])
+    fc = fc.select(
+        "person_id",
+        "fixed",
+        fa=first_snapshot(fc.f_from, lake),
+        fb=last_snapshot(fc.f_to, lake),
+        fi=first_snapshot(fc.informed, lake),
+    )
+    fc = fc.filter(fc.fa <= fc.fb)
+    ov = li.join(fc, [li.person_id == fc.person_id, fc.fa <= li.b, fc.fb >= li.a])
+    ov = ov.mutate(a=ibis.greatest(ov.a, ov.fa), b=ibis.least(ov.b, ov.fb))
+    keys = ("unit_id", "sex", "region_code", "municipality_code", "birth_year")
+    null_doc = ibis.null("int64")
+
+    def part(t: ir.Table, doctor: ir.Value, a: ir.Value, wd: int, wn: int, wi: ir.Value) -> ir.Table:
+        return t.select(
+            *keys,
+            doctor_id=doctor,
+            a=a,
+            b=t.b,
+            wd=ibis.literal(wd, "int64"),
+            wn=ibis.literal(wn, "int64"),
+            wi=wi.cast("int64"),
+        )
+
+    zero = ibis.literal(0, "int64")
+    segs = ibis.union(
+        part(li, null_doc, li.a, 1, 0, zero),
+        part(ov, null_doc, ov.a, -1, 0, zero),
+        # informed before the part starts: informed over the whole part
+        part(ov, ov.fixed, ov.a, 1, 1, ibis.ifelse(ov.fi <= ov.a, 1, 0)),
+        # informed during the part: informed from the first snapshot on or after the informed date
+        part(ov.filter((ov.fi > ov.a) & (ov.fi <= ov.b)), ov.fixed, ov.fi, 0, 0, ibis.literal(1, "int64")),
+        distinct=False,
+    )
+    gkeys = [*keys, "doctor_id"]
+    starts = segs.select(*gkeys, idx=segs.a, wd=segs.wd, wn=segs.wn, wi=segs.wi)
+    ends = segs.filter(segs.b < m1)
+    ends = ends.select(*gkeys, idx=ends.b + 1, wd=-ends.wd, wn=-ends.wn, wi=-ends.wi)
+    ev = ibis.union(starts, ends, distinct=False)
+    ev = ev.group_by([*gkeys, "idx"]).aggregate(wd=ev.wd.sum(), wn=ev.wn.sum(), wi=ev.wi.sum())
+    run = ibis.window(group_by=[ev[k] for k in gkeys], order_by=ev.idx, rows=(None, 0))
+    nxt = ibis.window(group_by=[ev[k] for k in gkeys], order_by=ev.idx)
+    r = ev.select(
+        *gkeys,
+        "idx",
+        d=ev.wd.sum().over(run),
+        n=ev.wn.sum().over(run),
+        i=ev.wi.sum().over(run),
+        nxt=ev.idx.lead().over(nxt),
+    )
+    r = r.filter(r.d != 0)
+    ends_ = _period_ends(lake, "month")
+    months = ibis.memtable(
+        {
+            "m": [month_index_of(s) for s, _ in ends_],
+            "period_start": [s for s, _ in ends_],
+            "snap": [e for _, e in ends_],
+        }
+    )
+    j = r.join(months, [r.idx <= months.m, months.m < r.nxt.fill_null(m1 + 1)])
     return j.select(
         "period_start",
-        "person_id",
-        "unit_id",
-        "sex",
-        "region_code",
-        "municipality_code",
-        "birth_year",
+        *gkeys,
         period_type=ibis.literal("month"),
         att_date=j.snap,
-        doctor_id=j.fixed,
-        n_C_FLK=flag(j.f_from.notnull()),
-        d_C_FLK=ibis.literal(1.0),
-        n_C_FLK_INF=flag(j.informed.notnull() & (j.informed <= j.snap)),
-        d_C_FLK_INF=ibis.literal(1.0),
+        n_C_FLK=f64(j.n),
+        d_C_FLK=f64(j.d),
+        n_C_FLK_INF=f64(j.i),
+        d_C_FLK_INF=f64(j.d),
     )
 
 
