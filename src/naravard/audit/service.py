@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, select, text
@@ -95,6 +95,22 @@ def record(
     return event
 
 
+def refuse(
+    session: Session,
+    *,
+    actor: Actor,
+    action: str,
+    reason: str,
+    message: str,
+    patient_id: uuid.UUID | None = None,
+) -> NoReturn:
+    """Log a refusal and raise `Forbidden`. The refusal row is committed first: it must outlive the
+    request's rollback. Call it before the request has written anything else."""
+    record(session, actor=actor, action=action, outcome="denied", patient_id=patient_id, reason=reason)
+    session.commit()
+    raise Forbidden(message, field=reason)
+
+
 @dataclass(frozen=True)
 class VerifyResult:
     ok: bool
@@ -168,9 +184,13 @@ def _with_zones(flt: AuditFilter) -> AuditFilter:
 def search(session: Session, *, actor: Actor, flt: AuditFilter) -> tuple[list[AuditEvent], int]:
     """The log reviewer's view. Reading the log is itself logged."""
     if actor.role is not Role.LOG_REVIEWER:
-        record(session, actor=actor, action="audit:log:read", outcome="denied", reason="role_not_permitted")
-        session.commit()
-        raise Forbidden("only a log reviewer may read the audit log")
+        refuse(
+            session,
+            actor=actor,
+            action="audit:log:read",
+            reason="role_not_permitted",
+            message="only a log reviewer may read the audit log",
+        )
     flt = _with_zones(flt)
     if flt.limit < 1 or flt.limit > 1000 or flt.offset < 0:
         raise Invalid("limit must be 1-1000 and offset non-negative", field="limit")

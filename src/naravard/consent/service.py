@@ -127,16 +127,14 @@ def authorize(
     facts = gather_facts(session, actor=actor, person_id=person_id, protected_identity=protected_identity)
     decision = decide(actor, facts, access)
     if not decision.allowed:
-        audit_service.record(
+        audit_service.refuse(
             session,
             actor=actor,
             action=action,
-            outcome="denied",
-            patient_id=person_id,
             reason=decision.reason,
+            message=REASON_TEXT.get(decision.reason, decision.reason),
+            patient_id=person_id,
         )
-        session.commit()
-        raise Forbidden(REASON_TEXT.get(decision.reason, decision.reason), field=decision.reason)
     if decision.basis == "emergency":
         return actor.with_purpose(Purpose.EMERGENCY), decision
     return actor, decision
@@ -159,16 +157,14 @@ def open_emergency_access(
     facts = gather_facts(session, actor=actor, person_id=person_id, protected_identity=protected_identity)
     decision = may_open_emergency(actor, facts)
     if not decision.allowed or actor.user_id is None or actor.unit_id is None:
-        audit_service.record(
+        audit_service.refuse(
             session,
             actor=actor,
             action="patient:emergency-access:open",
-            outcome="denied",
-            patient_id=person_id,
             reason=decision.reason,
+            message=REASON_TEXT.get(decision.reason, decision.reason),
+            patient_id=person_id,
         )
-        session.commit()
-        raise Forbidden(REASON_TEXT.get(decision.reason, decision.reason), field=decision.reason)
     grant = EmergencyAccess(
         person_id=person_id,
         user_id=actor.user_id,
@@ -204,16 +200,14 @@ def _require_role(
     session: Session, actor: Actor, roles: set[Role], action: str, person_id: uuid.UUID | None = None
 ) -> None:
     if actor.role not in roles:
-        audit_service.record(
+        audit_service.refuse(
             session,
             actor=actor,
             action=action,
-            outcome="denied",
-            patient_id=person_id,
             reason="role_not_permitted",
+            message=REASON_TEXT["role_not_permitted"],
+            patient_id=person_id,
         )
-        session.commit()
-        raise Forbidden(REASON_TEXT["role_not_permitted"])
 
 
 def list_emergency_accesses(

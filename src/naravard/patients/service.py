@@ -14,10 +14,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from naravard.actor import CARE_ROLES, Actor, Role
 from naravard.audit import service as audit_service
 from naravard.consent import service as consent_service
-from naravard.consent.policy import Access, decide
+from naravard.consent.policy import Access, Decision, decide
 from naravard.contacts import service as contacts_service
 from naravard.db import utcnow
-from naravard.errors import Forbidden, Invalid, NotFound, PreconditionFailed
+from naravard.errors import Invalid, NotFound, PreconditionFailed
 from naravard.organizations import service as org_service
 from naravard.organizations.reference import municipality_name
 from naravard.patients.identity import format_identifier, parse_identifier
@@ -44,6 +44,19 @@ def _get_person(session: Session, person_id: uuid.UUID) -> Person:
     return person
 
 
+def _authorize(
+    session: Session, actor: Actor, person: Person, access: Access, action: str
+) -> tuple[Actor, Decision]:
+    return consent_service.authorize(
+        session,
+        actor=actor,
+        person_id=person.id,
+        protected_identity=person.protected_identity,
+        access=access,
+        action=action,
+    )
+
+
 def _age(birth: date, today: date) -> int:
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
@@ -53,11 +66,13 @@ def search_patients(session: Session, *, actor: Actor, query: str, limit: int = 
     emergency access can be asked for) or by name (only patients the actor may see)."""
     query = (query or "").strip()
     if actor.role not in CARE_ROLES:
-        audit_service.record(
-            session, actor=actor, action="patient:search", outcome="denied", reason="role_not_permitted"
+        audit_service.refuse(
+            session,
+            actor=actor,
+            action="patient:search",
+            reason="role_not_permitted",
+            message="your role does not give access to patient records",
         )
-        session.commit()
-        raise Forbidden("your role does not give access to patient records")
     if len(query) > MAX_QUERY:
         raise Invalid(f"the search text may be at most {MAX_QUERY} characters", field="q")
     if not 1 <= limit <= 50:
@@ -123,14 +138,7 @@ def _search_by_name(session: Session, *, actor: Actor, query: str, limit: int) -
 
 def get_overview(session: Session, *, actor: Actor, person_id: uuid.UUID) -> PatientOverview:
     person = _get_person(session, person_id)
-    audit_actor, decision = consent_service.authorize(
-        session,
-        actor=actor,
-        person_id=person.id,
-        protected_identity=person.protected_identity,
-        access=Access.READ,
-        action="patient:overview:read",
-    )
+    audit_actor, decision = _authorize(session, actor, person, Access.READ, "patient:overview:read")
     overview = _build_overview(session, person=person, basis=decision.basis)
     audit_service.record(
         session,
@@ -153,14 +161,7 @@ def update_contact_details(
 ) -> PatientOverview:
     """Versioned edit: a write based on an old version is refused, never merged."""
     person = _get_person(session, person_id)
-    audit_actor, decision = consent_service.authorize(
-        session,
-        actor=actor,
-        person_id=person.id,
-        protected_identity=person.protected_identity,
-        access=Access.WRITE,
-        action="patient:contact:update",
-    )
+    audit_actor, decision = _authorize(session, actor, person, Access.WRITE, "patient:contact:update")
     if expected_version is not None and expected_version != person.version:
         raise PreconditionFailed(
             f"the patient was changed by someone else (version {person.version}, you edited {expected_version})"
@@ -237,24 +238,15 @@ def access_log(session: Session, *, actor: Actor, person_id: uuid.UUID) -> list[
     """ "Who has read my data": for the patient themself (and staff showing it to them)."""
     person = _get_person(session, person_id)
     if actor.role is not Role.PATIENT and actor.role not in CARE_ROLES:
-        audit_service.record(
+        audit_service.refuse(
             session,
             actor=actor,
             action="patient:access-log:read",
-            outcome="denied",
-            patient_id=person.id,
             reason="role_not_permitted",
+            message="your role does not give access to patient records",
+            patient_id=person.id,
         )
-        session.commit()
-        raise Forbidden("your role does not give access to patient records")
-    audit_actor, decision = consent_service.authorize(
-        session,
-        actor=actor,
-        person_id=person.id,
-        protected_identity=person.protected_identity,
-        access=Access.READ,
-        action="patient:access-log:read",
-    )
+    audit_actor, decision = _authorize(session, actor, person, Access.READ, "patient:access-log:read")
     events = audit_service.patient_reads(session, patient_id=person.id)
     units = org_service.get_units(session, {e.unit_id for e in events if e.unit_id is not None})
     entries = [
@@ -287,15 +279,13 @@ def export_population(session: Session, *, actor: Actor) -> list[PopulationRow]:
     Protected identities keep only what the statistics need: their municipality is replaced by their
     listing unit's, so the export never narrows down where they live."""
     if actor.role not in (Role.ANALYST, Role.SYSTEM):
-        audit_service.record(
+        audit_service.refuse(
             session,
             actor=actor,
             action="patient:population:export",
-            outcome="denied",
             reason="role_not_permitted",
+            message="only the follow-up purpose may export the population",
         )
-        session.commit()
-        raise Forbidden("only the follow-up purpose may export the population")
     persons = session.execute(
         select(Person.id, Person.sex, Person.birth_date, Person.municipality_code, Person.protected_identity)
     ).all()
