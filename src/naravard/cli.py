@@ -138,13 +138,16 @@ def demo(
     ),
     persons: Annotated[int, typer.Option(min=10, max=500_000, help="Synthetic persons.")] = 3000,
     seed: Annotated[int, typer.Option(help="Seed of the generator (same seed, same region).")] = 1,
+    database: Annotated[
+        str | None, typer.Option("--database", help="Database URL instead of the SQLite file in DATA_DIR.")
+    ] = None,
 ) -> None:
     """Create (or reuse) a demo region modelled on Region Gävleborg and serve it."""
     import uvicorn
 
     from naravard.app import create_app
 
-    settings = prepare_demo(data_dir, persons=persons, seed=seed)
+    settings = prepare_demo(data_dir, persons=persons, seed=seed, database_url=database)
     console.print(f"Demo users' password: [bold]{settings.demo_password}[/bold]   Open http://{host}:{port}/")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
