@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 
 from naravard.config import Settings
@@ -37,8 +38,10 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 def _settings(**overrides: object) -> Settings:
     try:
         return Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
-    except ValueError as exc:
-        raise fail(str(exc).splitlines()[-1] if str(exc) else "invalid settings") from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        raise fail(f"invalid settings: {where + ': ' if where else ''}{first.get('msg', exc)}") from exc
 
 
 @app.command()

@@ -105,3 +105,10 @@ def test_users_create(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert again.exit_code == 2 and "already exists" in again.output
     bad_role = runner.invoke(app, [*args[:7], "wizard", *args[8:]])
     assert bad_role.exit_code == 2 and "unknown role" in bad_role.output
+
+
+def test_production_refuses_weak_secrets_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NARAVARD_ENVIRONMENT", "production")
+    monkeypatch.setenv("NARAVARD_SECRET_KEY", "short")
+    result = runner.invoke(app, ["serve"])
+    assert result.exit_code == 2 and "NARAVARD_SECRET_KEY must be set" in result.output
