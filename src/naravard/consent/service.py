@@ -72,44 +72,56 @@ def gather_facts(
     session: Session, *, actor: Actor, person_id: uuid.UUID, protected_identity: bool
 ) -> AccessFacts:
     """Every fact the policy needs, in one round trip (this runs on every patient read)."""
+    return gather_facts_many(session, actor=actor, persons={person_id: protected_identity})[person_id]
+
+
+def gather_facts_many(
+    session: Session, *, actor: Actor, persons: dict[uuid.UUID, bool]
+) -> dict[uuid.UUID, AccessFacts]:
+    """The facts for several persons (person id -> protected identity) in one round trip, so a list of
+    search hits costs one query, not one per hit."""
+    if not persons:
+        return {}
     now = utcnow()
+    ids = list(persons)
     parts = [
-        contacts_service.listed_unit_ids(person_id).add_columns(literal("direct")),
-        select(CareRelationship.unit_id, literal("direct")).where(
-            CareRelationship.person_id == person_id, CareRelationship.ended_at.is_(None)
+        contacts_service.listed_unit_ids(ids).add_columns(literal("direct")),
+        select(CareRelationship.person_id, CareRelationship.unit_id, literal("direct")).where(
+            CareRelationship.person_id.in_(ids), CareRelationship.ended_at.is_(None)
         ),
-        select(Consent.organization_id, literal("consent")).where(
-            Consent.person_id == person_id,
+        select(Consent.person_id, Consent.organization_id, literal("consent")).where(
+            Consent.person_id.in_(ids),
             Consent.withdrawn_at.is_(None),
             or_(Consent.valid_until.is_(None), Consent.valid_until > now),
         ),
-        select(Block.blocked_organization_id, literal("block")).where(
-            Block.person_id == person_id, Block.lifted_at.is_(None)
+        select(Block.person_id, Block.blocked_organization_id, literal("block")).where(
+            Block.person_id.in_(ids), Block.lifted_at.is_(None)
         ),
     ]
     if actor.user_id is not None and actor.unit_id is not None:
         parts.append(
-            select(EmergencyAccess.unit_id, literal("emergency")).where(
-                EmergencyAccess.person_id == person_id,
+            select(EmergencyAccess.person_id, EmergencyAccess.unit_id, literal("emergency")).where(
+                EmergencyAccess.person_id.in_(ids),
                 EmergencyAccess.user_id == actor.user_id,
                 EmergencyAccess.unit_id == actor.unit_id,
                 EmergencyAccess.expires_at > now,
             )
         )
     rows = session.execute(union_all(*parts)).all()
-    direct = {ref for ref, kind in rows if kind == "direct"}
-    consents = {ref for ref, kind in rows if kind == "consent"}
-    blocks = [ref for ref, kind in rows if kind == "block"]
-    emergency = any(kind == "emergency" for _, kind in rows)
-    return AccessFacts(
-        person_id=person_id,
-        protected_identity=protected_identity,
-        direct_unit_ids=frozenset(direct),
-        consent_organization_ids=frozenset(consents),
-        blocked_organization_ids=frozenset(b for b in blocks if b is not None),
-        blocked_for_all=any(b is None for b in blocks),
-        emergency_active=emergency,
-    )
+    facts = {}
+    for pid, protected in persons.items():
+        mine = [(ref, kind) for p, ref, kind in rows if p == pid]
+        blocks = [ref for ref, kind in mine if kind == "block"]
+        facts[pid] = AccessFacts(
+            person_id=pid,
+            protected_identity=protected,
+            direct_unit_ids=frozenset(ref for ref, kind in mine if kind == "direct"),
+            consent_organization_ids=frozenset(ref for ref, kind in mine if kind == "consent"),
+            blocked_organization_ids=frozenset(b for b in blocks if b is not None),
+            blocked_for_all=any(b is None for b in blocks),
+            emergency_active=any(kind == "emergency" for _, kind in mine),
+        )
+    return facts
 
 
 def authorize(

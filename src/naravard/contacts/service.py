@@ -16,16 +16,10 @@ def listed_person_ids(unit_id: uuid.UUID) -> Select[uuid.UUID]:
     return select(Listing.person_id).where(Listing.unit_id == unit_id, Listing.end_date.is_(None))
 
 
-def listed_unit_ids(person_id: uuid.UUID) -> Select[uuid.UUID]:
-    """A subquery for the access policy: the units the person is actively listed at."""
-    return select(Listing.unit_id).where(Listing.person_id == person_id, Listing.end_date.is_(None))
-
-
-def active_listing_unit_ids(session: Session, person_id: uuid.UUID) -> set[uuid.UUID]:
-    return set(
-        session.scalars(
-            select(Listing.unit_id).where(Listing.person_id == person_id, Listing.end_date.is_(None))
-        )
+def listed_unit_ids(person_ids: list[uuid.UUID]) -> Select[uuid.UUID, uuid.UUID]:
+    """A subquery for the access policy: (person, unit) of the persons' active listings."""
+    return select(Listing.person_id, Listing.unit_id).where(
+        Listing.person_id.in_(person_ids), Listing.end_date.is_(None)
     )
 
 

@@ -88,11 +88,11 @@ def search_patients(session: Session, *, actor: Actor, query: str, limit: int = 
     listings = contacts_service.listing_units_for(session, [p.id for p in persons])
     units = org_service.get_units(session, set(listings.values()))
     hits: list[PatientHit] = []
+    all_facts = consent_service.gather_facts_many(
+        session, actor=actor, persons={p.id: p.protected_identity for p in persons}
+    )
     for person in persons:
-        facts = consent_service.gather_facts(
-            session, actor=actor, person_id=person.id, protected_identity=person.protected_identity
-        )
-        accessible = decide(actor, facts, Access.READ).allowed
+        accessible = decide(actor, all_facts[person.id], Access.READ).allowed
         masked = person.protected_identity and not accessible
         unit = units.get(listings[person.id]) if person.id in listings else None
         hits.append(
