@@ -1,12 +1,15 @@
 """Run the indicator families on an engine and roll the results up to every period, scope and stratum.
 
 The engine does the heavy part (scanning events, per-patient indices) and returns one small table per
-family at the finest grain (period x municipality x unit x doctor x age band x sex [x wait days]), with
-additive numerators and denominators. Each family runs once: event families per month (quarters and years
-are sums of months), snapshot families at month ends (a quarter or year takes its last month), person
-families for every period type in the same query. The roll-up to scopes and strata, quantiles from the wait-days
-histogram and small-cell suppression are then done by one DuckDB query over those tables, the same code
-whichever engine computed them, so both engines give identical results.
+family of *scope cells*: additive numerators and denominators per period x scope x age band x sex [x wait
+days], for three scope sources only: the residence area (region and municipality), the unit, and (for
+continuity) the fixed doctor. Each person-level row is counted once per source, in one aggregation whose
+groups are few, so the engine never builds a table as large as its input that a later step must regroup.
+Each family runs once: event families per month (quarters and years are sums of months), snapshot families
+at month ends (a quarter or year takes its last month), person families for every period type in the same
+query. Municipality, region and total come from the area cells, the strata from the age x sex cells, the
+quantiles from the wait-days histogram, and small cells are suppressed by one DuckDB query over those small
+tables (``results.rollup_sql``), the same code whichever engine computed them, so both engines agree.
 """
 
 from __future__ import annotations
@@ -25,9 +28,12 @@ from naravard.followup.indicators import FAMILIES, Family, Lake
 from naravard.followup.indicators.base import AGE_LIMITS, valid_on
 
 AGE_BANDS = ("0-17", "18-64", "65-79", "80+")
+# the scope a cell is counted for: residence area (region, municipality), unit, or fixed doctor
+SOURCES = ("area", "unit", "doctor")
 KEYS = (
     "period_type",
     "period_start",
+    "src",
     "region_code",
     "municipality_code",
     "unit_id",
@@ -41,6 +47,7 @@ LONG_SCHEMA = pa.schema(
         ("indicator", pa.string()),
         ("period_type", pa.string()),
         ("period_start", pa.date32()),
+        ("src", pa.string()),
         ("region_code", pa.string()),
         ("municipality_code", pa.string()),
         ("unit_id", pa.int64()),
@@ -98,10 +105,28 @@ def engine_periods(family: Family, period_types: Iterable[str]) -> tuple[str, ..
     return tuple(period_types) if family.grain == "person" else ("month",)
 
 
-def finest(lake: Lake, family: Family, period_types: Iterable[str]) -> ir.Table:
+def cells(lake: Lake, family: Family, period_types: Iterable[str]) -> ir.Table:
+    """The family's scope cells: each attributed row is repeated once per scope source (a cross join with a
+    two- or three-row table) with only that source's scope columns kept, then summed. The groups are
+    period x scope x age band x sex, so the aggregation stays small however many rows go in."""
     rows = attribute(lake, family.build(lake, engine_periods(family, period_types)), family)
-    keys = list(KEYS) + (["days"] if family.has_days else [])
-    return rows.group_by(keys).aggregate(**{c: rows[c].sum().cast("float64") for c in value_columns(family)})
+    srcs = [s for s in SOURCES if s != "doctor" or family.by_doctor]
+    j = rows.cross_join(ibis.memtable({"src": srcs}))
+    area, unit, doc = j.src == "area", j.src == "unit", j.src == "doctor"
+    keys: dict[str, ir.Value] = {
+        "period_type": j.period_type,
+        "period_start": j.period_start,
+        "src": j.src,
+        "region_code": ibis.ifelse(area, j.region_code, ibis.null("string")),
+        "municipality_code": ibis.ifelse(area, j.municipality_code, ibis.null("string")),
+        "unit_id": ibis.ifelse(unit, j.unit_id, ibis.null("int64")),
+        "doctor_id": ibis.ifelse(doc, j.doctor_id, ibis.null("int64")),
+        "age_band": j.age_band,
+        "sex": j.sex,
+    }
+    if family.has_days:
+        keys["days"] = j.days
+    return j.group_by(**keys).aggregate(**{c: j[c].sum().cast("float64") for c in value_columns(family)})
 
 
 def value_columns(family: Family) -> list[str]:
@@ -146,8 +171,8 @@ def derive_periods(family: Family, t: pa.Table, period_types: Iterable[str], las
 
 
 def to_long(family: Family, t: pa.Table) -> pa.Table:
-    """One row per ratio indicator at the finest grain (``days`` null), and for a family with waits one
-    histogram row per finest cell and wait (``indicator`` = the share's code, ``days`` set, ``den`` = the
+    """One row per ratio indicator and scope cell (``days`` null), and for a family with waits one
+    histogram row per cell and wait (``indicator`` = the share's code, ``days`` set, ``den`` = the
     number of waits): the roll-up takes every quantile indicator of the family from that one histogram."""
     keys = list(KEYS)
     ratio = t
@@ -193,7 +218,7 @@ def compute_long(
     on_step: Callable[[str], None] | None = None,
     execute: Callable[[ir.Table], pa.Table] | None = None,
 ) -> pa.Table:
-    """Execute every family (once, for every period type it needs); return the finest-grain long table."""
+    """Execute every family (once, for every period type it needs); return the long table of scope cells."""
     out: list[pa.Table] = []
     pts = tuple(period_types)
     run: Callable[[ir.Table], Any] = execute or (lambda e: e.to_pyarrow())
@@ -201,7 +226,7 @@ def compute_long(
         for fam in families:
             if codes is not None and not any(i.code in codes for i in fam.indicators):
                 continue
-            t = derive_periods(fam, run(finest(lake, fam, pts)), pts, lake.last)
+            t = derive_periods(fam, run(cells(lake, fam, pts)), pts, lake.last)
             long = to_long(fam, t)
             if codes is not None:  # (a wait family's histogram rows carry the share's code)
                 long = long.filter(pc.is_in(long.column("indicator"), pa.array(sorted(codes))))

@@ -1,0 +1,111 @@
+"""The roll-up from scope cells to scopes and strata adds up, and matches figures computed straight from the
+lake: municipalities sum to their region and the total, strata sum to 'all', and a wait quantile equals the
+nearest-rank quantile of the raw waits."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import duckdb
+import pytest
+from helpers import run
+
+RATIO_SCOPES = ("municipality", "region", "total")
+
+
+@pytest.fixture(scope="module")
+def results(generated_lake: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("rollup") / "res"
+    return run(generated_lake, out, periods=("month", "quarter", "year"), threshold=1)
+
+
+def _res(results: Path) -> str:
+    return f"'{results}/results.parquet'"
+
+
+def test_areas_add_up_to_region_and_total(results: Path) -> None:
+    """Every denominator: the municipalities of a region sum to the region, the regions to the total."""
+    con = duckdb.connect()
+    bad = con.execute(f"""
+        WITH r AS (SELECT * FROM {_res(results)} WHERE stratum_type = 'all' AND numerator IS NOT NULL
+                   AND indicator NOT LIKE '%\\_P%' ESCAPE '\\')
+        SELECT t.indicator, t.period, t.denominator, sum(m.denominator)
+        FROM r t JOIN r m USING (indicator, period_type, period)
+        WHERE t.scope_type = 'total' AND m.scope_type = 'municipality'
+        GROUP BY ALL HAVING abs(t.denominator - sum(m.denominator)) > 1e-6
+        UNION ALL
+        SELECT t.indicator, t.period, t.denominator, sum(m.denominator)
+        FROM r t JOIN r m USING (indicator, period_type, period)
+        WHERE t.scope_type = 'total' AND m.scope_type = 'region'
+        GROUP BY ALL HAVING abs(t.denominator - sum(m.denominator)) > 1e-6
+        LIMIT 5""").fetchall()
+    assert not bad
+    n = con.execute(
+        f"SELECT count(DISTINCT indicator) FROM {_res(results)} WHERE scope_type = 'municipality'"
+    ).fetchall()[0][0]
+    assert n >= 20  # every family reaches the municipality scope
+
+
+def test_strata_add_up_to_all(results: Path) -> None:
+    """Within each scope, the age bands (and the sexes) sum to the 'all' row, for units and doctors too."""
+    con = duckdb.connect()
+    bad = con.execute(f"""
+        WITH r AS (SELECT * FROM {_res(results)} WHERE numerator IS NOT NULL
+                   AND indicator NOT LIKE '%\\_P%' ESCAPE '\\')
+        SELECT a.indicator, a.scope_type, a.scope_id, a.period, s.stratum_type, a.denominator, sum(s.denominator)
+        FROM r a JOIN r s USING (indicator, period_type, period, scope_type, scope_id)
+        WHERE a.stratum_type = 'all' AND s.stratum_type <> 'all'
+        GROUP BY ALL HAVING abs(a.denominator - sum(s.denominator)) > 1e-6 LIMIT 5""").fetchall()
+    assert not bad
+    scopes = {r[0] for r in con.execute(f"SELECT DISTINCT scope_type FROM {_res(results)}").fetchall()}
+    assert scopes == {"total", "region", "municipality", "unit", "doctor"}
+
+
+def test_quarters_are_their_months(results: Path) -> None:
+    """An event indicator's quarter counts the same waits as its three months."""
+    con = duckdb.connect()
+    q, m = con.execute(f"""
+        SELECT sum(denominator) FILTER (WHERE period_type = 'quarter'),
+               sum(denominator) FILTER (WHERE period_type = 'month')
+        FROM {_res(results)} WHERE indicator = 'A3' AND scope_type = 'total' AND stratum_type = 'all'
+    """).fetchall()[0]
+    assert q == m and q > 0
+
+
+def test_wait_quantiles_match_the_raw_waits(generated_lake: Path, results: Path) -> None:
+    """P50 and P90 of the three-day assessment wait, per year and municipality and for the women, equal the
+    nearest-rank quantiles (smallest w with at least q*n waits <= w) of the waits read straight from the
+    lake."""
+    con = duckdb.connect()
+    waits = con.execute(f"""
+        SELECT year(a.contact_date) AS y, p.municipality_code AS m, p.sex AS sex,
+          date_diff('day', a.contact_date, a.assessment_date) AS d
+        FROM '{generated_lake}/medical_assessments/*.parquet' a
+        JOIN '{generated_lake}/persons/*.parquet' p USING (person_id)
+        WHERE NOT a.patient_chosen AND a.assessment_date IS NOT NULL""").fetchall()
+    got = {
+        (r[0], r[1], r[2], r[3], r[4]): r[5]
+        for r in con.execute(f"""
+            SELECT indicator, period, scope_type, scope_id, stratum, value FROM {_res(results)}
+            WHERE indicator IN ('A3_P50', 'A3_P90') AND period_type = 'year'
+              AND (scope_type = 'municipality' AND stratum_type = 'all'
+                   OR scope_type = 'total' AND stratum_type = 'sex')""").fetchall()
+    }
+
+    def nearest_rank(ds: list[int], q: float) -> float:
+        ds = sorted(ds)
+        return float(ds[math.ceil(q * len(ds)) - 1])
+
+    checked = 0
+    years = sorted({int(k[1]) for k in got})  # the lake's years (contacts outside it are not counted)
+    assert years
+    for y in years:
+        for m in sorted({w[1] for w in waits}):
+            ds = [w[3] for w in waits if w[0] == y and w[1] == m]
+            for code, q in (("A3_P50", 0.5), ("A3_P90", 0.9)):
+                assert got[(code, str(y), "municipality", m, "all")] == nearest_rank(ds, q)
+                checked += 1
+        ds = [w[3] for w in waits if w[0] == y and w[2] == "F"]
+        assert got[("A3_P90", str(y), "total", "all", "F")] == nearest_rank(ds, 0.9)
+    assert checked >= 20
