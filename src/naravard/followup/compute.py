@@ -1,15 +1,16 @@
 """Run the indicator families on an engine and roll the results up to every period, scope and stratum.
 
-The engine does the heavy part (scanning events, per-patient indices) and returns one small table per
+The engine does the heavy part (scanning events, per-patient indices, attribution) and returns one table per
 family of *scope cells*: additive numerators and denominators per period x scope x age band x sex [x wait
 days], for three scope sources only: the residence area (region and municipality), the unit, and (for
-continuity) the fixed doctor. Each person-level row is counted once per source, in one aggregation whose
-groups are few, so the engine never builds a table as large as its input that a later step must regroup.
+continuity) the fixed doctor. The attributed rows are first summed per distinct attribution (period x
+residence x unit x doctor x age band x sex), then each such row is counted once per scope source. The
+roll-up thereby never regroups a table that crosses every scope: it puts area cells under their
+municipality, region and total and sums age x sex cells into the strata.
 Each family runs once: event families per month (quarters and years are sums of months), snapshot families
 at month ends (a quarter or year takes its last month), person families for every period type in the same
-query. Municipality, region and total come from the area cells, the strata from the age x sex cells, the
-quantiles from the wait-days histogram, and small cells are suppressed by one DuckDB query over those small
-tables (``results.rollup_sql``), the same code whichever engine computed them, so both engines agree.
+query. The roll-up, the quantiles from the wait-days histogram and small-cell suppression are DuckDB SQL
+over those cells (``results.rollup``), the same code whichever engine computed them, so both engines agree.
 """
 
 from __future__ import annotations
@@ -106,10 +107,16 @@ def engine_periods(family: Family, period_types: Iterable[str]) -> tuple[str, ..
 
 
 def cells(lake: Lake, family: Family, period_types: Iterable[str]) -> ir.Table:
-    """The family's scope cells: each attributed row is repeated once per scope source (a cross join with a
-    two- or three-row table) with only that source's scope columns kept, then summed. The groups are
-    period x scope x age band x sex, so the aggregation stays small however many rows go in."""
+    """The family's scope cells. The attributed rows are summed per distinct attribution (period, residence,
+    unit, doctor, age band, sex), a table far smaller than the rows; each of its rows is then repeated once
+    per scope source (a cross join with a two- or three-row table) with only that source's scope columns
+    kept, and summed again per period x scope x age band x sex."""
     rows = attribute(lake, family.build(lake, engine_periods(family, period_types)), family)
+    vals = value_columns(family)
+    # first the distinct attribution keys (far fewer than persons), then the fan-out to the scope sources
+    fine = ["period_type", "period_start", "region_code", "municipality_code", "unit_id", "doctor_id"]
+    fine += ["age_band", "sex"] + (["days"] if family.has_days else [])
+    rows = rows.group_by(fine).aggregate(**{c: rows[c].sum().cast("float64") for c in vals})
     srcs = [s for s in SOURCES if s != "doctor" or family.by_doctor]
     j = rows.cross_join(ibis.memtable({"src": srcs}))
     area, unit, doc = j.src == "area", j.src == "unit", j.src == "doctor"
@@ -126,7 +133,7 @@ def cells(lake: Lake, family: Family, period_types: Iterable[str]) -> ir.Table:
     }
     if family.has_days:
         keys["days"] = j.days
-    return j.group_by(**keys).aggregate(**{c: j[c].sum().cast("float64") for c in value_columns(family)})
+    return j.group_by(**keys).aggregate(**{c: j[c].sum() for c in vals})
 
 
 def value_columns(family: Family) -> list[str]:

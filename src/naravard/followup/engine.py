@@ -31,6 +31,7 @@ def spark_session(master: str | None = None, remote: str | None = None) -> Any:
         b = (
             b.master(master or "local[2]")
             .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
             .config("spark.driver.bindAddress", "127.0.0.1")
             .config("spark.driver.host", "127.0.0.1")
             .config("spark.sql.shuffle.partitions", "8")
