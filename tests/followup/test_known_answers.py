@@ -155,6 +155,70 @@ def test_vardgaranti_three_days(make_lake, tmp_path: Path) -> None:  # type: ign
     assert value(res, "A3_P90", "month")["meets_target"] is False  # target 3 days
 
 
+def test_vardgaranti_ninety_days_still_waiting(make_lake, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The snapshot of those still waiting on each month's last day (lake: 1 January - 31 March 2025)."""
+
+    def r(i: int, pid: int, start: dt.date, end: dt.date | None, chosen: bool = False) -> dict[str, object]:
+        return {
+            "referral_id": i,
+            "person_id": pid,
+            "unit_id": 901,
+            "referral_date": start,
+            "first_visit_date": end,
+            "patient_chosen": chosen,
+        }
+
+    lake = make_lake(
+        persons=[person(1), person(2, sex="M"), person(3)],
+        encounters=[visit(1, 1, 11, T(2025, 1, 1, 9)), visit(2, 1, 11, T(2025, 3, 31, 9))],
+        referrals=[
+            r(1, 1, D(2024, 12, 1), D(2025, 2, 10)),  # waiting on 31 Jan (61 days), seen before 28 Feb
+            r(2, 2, D(2024, 10, 15), None),  # waiting at every month end: 108, 136, 167 days
+            r(3, 3, D(2025, 1, 31), D(2025, 1, 31)),  # seen on the day it was referred: never waiting
+            r(4, 3, D(2024, 9, 1), None, chosen=True),  # patient-chosen wait: excluded
+            r(5, 3, D(2025, 3, 15), None),  # waiting on 31 March: 16 days
+            r(6, 1, D(2025, 4, 2), None),  # referred after the lake's last day: not counted
+        ],
+        treatments=[
+            {
+                "decision_id": 1,
+                "person_id": 1,
+                "unit_id": 901,
+                "decision_date": D(2024, 11, 1),
+                "treatment_date": D(2025, 3, 31),  # treated on the snapshot day: no longer waiting
+                "patient_chosen": False,
+            }
+        ],
+    )
+    res = run(lake, tmp_path / "res", periods=("month", "quarter"))
+    got = {
+        m: (value(res, "A90VW", "month", **{"period_from": m, "period_to": m}))
+        for m in ("2025-01", "2025-02", "2025-03")
+    }
+    # January: referrals 1 (61 days, within) and 2 (108 days) -> 1/2; February: only 2 -> 0/1;
+    # March: 2 (167 days) and 5 (16 days) -> 1/2
+    assert [(g["numerator"], g["denominator"]) for g in got.values()] == [(1, 2), (0, 1), (1, 2)]
+    # the quarter is its last month's snapshot
+    q = value(res, "A90VW", "quarter")
+    assert (q["numerator"], q["denominator"]) == (1, 2)
+    # January waits 61 and 108: nearest-rank median = rank ceil(1.0) = 1 -> 61; P90 = rank ceil(1.8) = 2
+    assert value(res, "A90VW_P50", "month", period_from="2025-01", period_to="2025-01")["value"] == 61
+    assert value(res, "A90VW_P90", "month", period_from="2025-01", period_to="2025-01")["value"] == 108
+    assert value(res, "A90VW", "quarter", scope_type="unit", scope_id="901")["denominator"] == 2
+    assert value(res, "A90VW", "quarter", stratum_type="sex", stratum="M")["numerator"] == 0
+    # the treatment decided 1 November: waiting on 31 January (91 days: over) and 28 February (119 days);
+    # treated on 31 March, so not waiting then
+    jan = value(res, "A90TW", "month", period_from="2025-01", period_to="2025-01")
+    assert (jan["numerator"], jan["denominator"]) == (0, 1)
+    assert service_rows(res, "A90TW", "2025-03") == []
+
+
+def service_rows(res: Path, code: str, month: str) -> list[dict[str, object]]:
+    from naravard.followup.service import query_results
+
+    return query_results(res, code, "month", period_from=month, period_to=month)
+
+
 def test_discharge_and_readmission(make_lake, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     def adm(i: int, a: dt.date, u: dt.date | None, d: dt.date) -> dict[str, object]:
         return {

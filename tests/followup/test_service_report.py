@@ -25,6 +25,15 @@ def test_list_indicators_is_documented() -> None:
     assert all(f"`{i['code']}`" in doc for i in inds)
 
 
+def test_indicator_page_is_generated_from_the_registry() -> None:
+    """docs/indicators.md lists exactly what the code defines; rewrite it with
+    ``python -m naravard.followup.docs docs/indicators.md``."""
+    from naravard.followup.docs import indicators_markdown
+
+    doc = (Path(__file__).parents[2] / "docs" / "indicators.md").read_text(encoding="utf-8")
+    assert indicators_markdown() in doc
+
+
 def test_query_and_dashboard(results: Path) -> None:
     rows = service.query_results(results, "C_FLK", "year", "municipality")
     assert {r["scope_id"] for r in rows} >= {"2180", "2181"}

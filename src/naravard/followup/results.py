@@ -48,24 +48,29 @@ RESULT_COLUMNS = (
 def _scoped(source: str) -> str:
     """Every cell under each scope it counts for: doctor and unit cells under their own scope, area cells
     under their municipality, their region and the total. A null scope id (no listing or no fixed doctor
-    then, or an unknown residence) leaves the cell out of that scope only."""
+    then, or an unknown residence) leaves the cell out of that scope only. The id stays a number
+    (``sid_n``: doctor, unit) or a code (``sid_s``: municipality, region, 'all') until after the grouping,
+    so millions of cells are not turned into text only to be summed."""
     cols = "indicator, period_type, period_start, age_band, sex, days, num, den"
     return " UNION ALL ".join(
-        f"SELECT {cols}, '{scope}' AS scope_type, {sid} AS scope_id FROM {source} WHERE src = '{src}'"
-        + (f" AND {sid} IS NOT NULL" if scope != "total" else "")
-        for scope, src, sid in (
-            ("doctor", "doctor", "CAST(doctor_id AS VARCHAR)"),
-            ("unit", "unit", "CAST(unit_id AS VARCHAR)"),
-            ("municipality", "area", "municipality_code"),
-            ("region", "area", "region_code"),
-            ("total", "area", "'all'"),
+        f"SELECT {cols}, '{scope}' AS scope_type, {n} AS sid_n, {t} AS sid_s FROM {source} "
+        f"WHERE src = '{src}'" + (f" AND {n if n != 'NULL' else t} IS NOT NULL" if scope != "total" else "")
+        for scope, src, n, t in (
+            ("doctor", "doctor", "doctor_id", "NULL"),
+            ("unit", "unit", "unit_id", "NULL"),
+            ("municipality", "area", "NULL", "municipality_code"),
+            ("region", "area", "NULL", "region_code"),
+            ("total", "area", "NULL", "'all'"),
         )
     )
 
 
+SCOPE_ID = "COALESCE(CAST(sid_n AS VARCHAR), sid_s) AS scope_id"
+
+
 def _strata(extra: str = "") -> tuple[str, str]:
     """GROUPING SETS for the three strata of every scope, and the SQL naming each row's stratum."""
-    base = "indicator, period_type, period_start, scope_type, scope_id" + extra
+    base = "indicator, period_type, period_start, scope_type, sid_n, sid_s" + extra
     sets = ", ".join(f"({base}{c})" for c in ("", ", age_band", ", sex"))
     names = (
         "CASE WHEN grouping(age_band) = 0 THEN 'age_band' WHEN grouping(sex) = 0 THEN 'sex' ELSE 'all' END "
@@ -107,15 +112,16 @@ def rollup(con: duckdb.DuckDBPyConnection, threshold: int, source: str = "long")
     con.execute(f"CREATE OR REPLACE TEMP VIEW scoped AS {_scoped(source)}")
     con.execute(f"""
       CREATE OR REPLACE TEMP VIEW ratio AS
-      SELECT * EXCLUDE (null_stratum), CASE WHEN den > 0 THEN num / den END AS value FROM (
-        SELECT indicator, period_type, period_start, scope_type, scope_id, {names}, sum(num) AS num,
+      SELECT * EXCLUDE (null_stratum, sid_n, sid_s), {SCOPE_ID}, CASE WHEN den > 0 THEN num / den END AS value
+      FROM (
+        SELECT indicator, period_type, period_start, scope_type, sid_n, sid_s, {names}, sum(num) AS num,
           sum(den) AS den
         FROM scoped WHERE days IS NULL GROUP BY {sets})
       WHERE NOT null_stratum""")
     con.execute(f"""
       CREATE OR REPLACE TEMP TABLE hist AS
-      SELECT * EXCLUDE (null_stratum) FROM (
-        SELECT indicator, period_type, period_start, scope_type, scope_id, {hnames}, days, sum(den) AS c
+      SELECT * EXCLUDE (null_stratum, sid_n, sid_s), {SCOPE_ID} FROM (
+        SELECT indicator, period_type, period_start, scope_type, sid_n, sid_s, {hnames}, days, sum(den) AS c
         FROM scoped WHERE days IS NOT NULL GROUP BY {hsets})
       WHERE NOT null_stratum""")
     con.execute(

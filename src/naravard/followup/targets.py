@@ -30,6 +30,8 @@ DEFAULT_TARGETS: tuple[Target, ...] = (
     Target("A3", 1.0, source="Vårdgaranti: medical assessment within 3 days"),
     Target("A90V", 1.0, source="Vårdgaranti: first specialist visit within 90 days"),
     Target("A90T", 1.0, source="Vårdgaranti: treatment within 90 days of decision"),
+    Target("A90VW", 1.0, source="Vårdgaranti: nobody waiting more than 90 days for a first specialist visit"),
+    Target("A90TW", 1.0, source="Vårdgaranti: nobody waiting more than 90 days for treatment"),
     Target("A3_P90", 3.0, source="90 % assessed within the 3-day guarantee"),
     Target("A90V_P90", 90.0, source="90 % seen within the 90-day guarantee"),
 )

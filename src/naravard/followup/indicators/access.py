@@ -3,9 +3,11 @@ national waiting-time database counts it (vantetider.se, skr.se FAQ 2021): calen
 day 0, and patient-chosen waits (patientvald väntan) are excluded.
 
 0 and 3 are assigned to the period of the contact; a request never met within the lake counts as not met
-(and has no wait, so it is left out of the median and 90th percentile). The two 90-day guarantees count
-*completed* waits (genomförda besök / behandlingar), assigned to the period of the visit or treatment; the
-snapshot of those still waiting is not computed here.
+(and has no wait, so it is left out of the median and 90th percentile). The two 90-day guarantees are
+measured both ways the national database reports them: *completed* waits (genomförda besök /
+behandlingar, ``A90V``, ``A90T``), assigned to the period of the visit or treatment, and the snapshot of
+those *still waiting* (väntande, ``A90VW``, ``A90TW``; SKR's måluppfyllelse: the share of waiting patients
+who have waited at most 90 days), taken on each month's last day like the other snapshots.
 Quantiles use the nearest-rank method on whole days: the smallest wait w with at least q*n waits <= w.
 """
 
@@ -20,9 +22,12 @@ from naravard.followup.indicators.base import (
     Lake,
     days_between,
     f64,
+    first_snapshot,
     flag,
     in_window,
+    last_snapshot,
     periodise,
+    snapshot_months,
 )
 
 _SRC = "HSL 9 kap. 1 §; SFS 2018:553; vantetider.se (SKR) measurement rules; domain.md section 4"
@@ -76,6 +81,28 @@ _GUARANTEES = (
 )
 
 
+def _quantiles(code: str, counted: str, sv: str, en: str, source: str = _SRC) -> tuple[Indicator, ...]:
+    return tuple(
+        Indicator(
+            f"{code}_{lab}",
+            f"Väntetid {name_sv} ({sv})",
+            f"{name_en} wait ({en})",
+            "accessibility",
+            f"{name_en} of the waits counted by {code}, in days (nearest rank).",
+            "",
+            counted,
+            source,
+            unit="days",
+            quantile=qv,
+            higher_is_better=False,
+        )
+        for lab, qv, name_sv, name_en in (
+            ("P50", 0.5, "median", "Median"),
+            ("P90", 0.9, "90:e percentil", "90th percentile"),
+        )
+    )
+
+
 def _indicators(code: str, limit: int, sv: str, en: str, start: str, end: str) -> tuple[Indicator, ...]:
     share = Indicator(
         code,
@@ -87,26 +114,7 @@ def _indicators(code: str, limit: int, sv: str, en: str, start: str, end: str) -
         "waits counted",
         _SRC,
     )
-    q = tuple(
-        Indicator(
-            f"{code}_{lab}",
-            f"Väntetid {name_sv} ({sv})",
-            f"{name_en} wait ({en})",
-            "accessibility",
-            f"{name_en} of the waits counted by {code}, in days (nearest rank).",
-            "",
-            "waits counted",
-            _SRC,
-            unit="days",
-            quantile=qv,
-            higher_is_better=False,
-        )
-        for lab, qv, name_sv, name_en in (
-            ("P50", 0.5, "median", "Median"),
-            ("P90", 0.9, "90:e percentil", "90th percentile"),
-        )
-    )
-    return (share, *q)
+    return (share, *_quantiles(code, "waits counted", sv, en))
 
 
 def _builder(code: str, table: str, start: str, end: str, limit: int, by_end: bool):  # type: ignore[no-untyped-def]
@@ -132,13 +140,105 @@ def _builder(code: str, table: str, start: str, end: str, limit: int, by_end: bo
     return build
 
 
-FAMILIES = tuple(
-    Family(
-        name,
-        _indicators(code, limit, sv, en, start, end),
-        _builder(code, table, start, end, limit, by_end),
-        has_unit=True,
-        has_days=True,
+# (family name, code, table, start column, end column, sv, en): the 90-day guarantees while still waiting
+_WAITING = (
+    (
+        "access_first_visit_waiting",
+        "A90VW",
+        "referrals",
+        "referral_date",
+        "first_visit_date",
+        "första besök i specialiserad vård",
+        "a first specialist visit",
+    ),
+    (
+        "access_treatment_waiting",
+        "A90TW",
+        "treatments",
+        "decision_date",
+        "treatment_date",
+        "behandling efter beslut",
+        "treatment after the decision",
+    ),
+)
+_SRC_WAITING = (
+    "vantetider.se (SKR): måluppfyllelse = share of waiting patients who have waited <= 90 days; "
+    "HSL 9 kap. 1 §; domain.md section 4"
+)
+
+
+def _waiting_indicators(code: str, sv: str, en: str, start: str, end: str) -> tuple[Indicator, ...]:
+    share = Indicator(
+        code,
+        f"Andel väntande på {sv} som väntat högst 90 dagar",
+        f"Share of patients waiting for {en} who have waited at most 90 days",
+        "accessibility",
+        f"Persons still waiting on the period's last day (capped at the lake's last day): {start} on or "
+        f"before that day and {end} after it or not yet; patient-chosen waits excluded. Wait = that day "
+        f"minus {start} in calendar days. A quarter or year takes its last month's snapshot.",
+        "waiting, waited at most 90 days",
+        "waiting on the snapshot day",
+        _SRC_WAITING,
     )
-    for name, code, table, start, end, limit, by_end, sv, en in _GUARANTEES
+    quantiles = _quantiles(
+        code, "waiting on the snapshot day", f"väntande på {sv}", f"waiting for {en}", _SRC_WAITING
+    )
+    return (share, *quantiles)
+
+
+def _waiting_builder(code: str, table: str, start: str, end: str):  # type: ignore[no-untyped-def]
+    def build(lake: Lake, period_types: tuple[str, ...]) -> ir.Table:
+        """Each wait becomes the range of month-end snapshots it spans (from the first snapshot on or after
+        its start to the last one before its end: met on the snapshot day is no longer waiting), joined
+        to the lake's few months; never one row per person and day."""
+        t = lake.tables[table]
+        t = t.filter(~t.patient_chosen)
+        t = t.select(
+            "person_id",
+            "unit_id",
+            begin=t[start],
+            a=first_snapshot(t[start], lake),
+            b=last_snapshot(t[end] - ibis.interval(days=1), lake),
+        )
+        t = t.filter(t.a <= t.b)
+        months = snapshot_months(lake)
+        j = t.join(months, [t.a <= months.m, months.m <= t.b])
+        days = days_between(j.begin, j.snap)
+        return j.select(
+            person_id=j.person_id,
+            unit_id=j.unit_id,
+            att_date=j.snap,
+            period_type=ibis.literal("month"),
+            period_start=j.period_start,
+            days=days,
+            **{f"n_{code}": flag(days <= LIMIT_90), f"d_{code}": f64(ibis.literal(1))},
+        )
+
+    return build
+
+
+LIMIT_90 = 90
+
+FAMILIES = (
+    *(
+        Family(
+            name,
+            _indicators(code, limit, sv, en, start, end),
+            _builder(code, table, start, end, limit, by_end),
+            has_unit=True,
+            has_days=True,
+        )
+        for name, code, table, start, end, limit, by_end, sv, en in _GUARANTEES
+    ),
+    *(
+        Family(
+            name,
+            _waiting_indicators(code, sv, en, start, end),
+            _waiting_builder(code, table, start, end),
+            has_unit=True,
+            has_days=True,
+            grain="snapshot",
+        )
+        for name, code, table, start, end, sv, en in _WAITING
+    ),
 )

@@ -143,6 +143,24 @@ def last_snapshot(d: ir.DateValue, lake: Lake) -> ir.IntegerValue:
     return ibis.ifelse(d.isnull() | (d >= ibis.literal(lake.last)), m1, ibis.least(i, m1))
 
 
+def snapshot_months(lake: Lake) -> ir.Table:
+    """One row per month of the lake: ``m`` (month index), ``period_start`` and ``snap``, the snapshot day
+    (the month's last day, capped at the lake's last day)."""
+    ends = []
+    y, mo = lake.first.year, lake.first.month
+    while dt.date(y, mo, 1) <= lake.last:
+        ny, nm = (y + 1, 1) if mo == 12 else (y, mo + 1)
+        ends.append((dt.date(y, mo, 1), min(dt.date(ny, nm, 1) - dt.timedelta(days=1), lake.last)))
+        y, mo = ny, nm
+    return ibis.memtable(
+        {
+            "m": [month_index_of(s) for s, _ in ends],
+            "period_start": [s for s, _ in ends],
+            "snap": [e for _, e in ends],
+        }
+    )
+
+
 def valid_on(frm: ir.DateValue, to: ir.DateValue, d: ir.DateValue) -> ir.BooleanValue:
     """``frm <= d <= to`` with an open end (null ``to``); written without OR so engines can use a range join."""
     return (frm <= d) & (to.fill_null(ibis.literal(FAR_FUTURE)) >= d)

@@ -10,8 +10,6 @@ UPC, MMCI and Herfindahl one visit would score a meaningless perfect 1).
 
 from __future__ import annotations
 
-import datetime as dt
-
 import ibis
 import ibis.expr.types as ir
 
@@ -29,6 +27,7 @@ from naravard.followup.indicators.base import (
     month_index_of,
     period_start,
     periodise,
+    snapshot_months,
     valid_on,
 )
 
@@ -319,14 +318,7 @@ def build_fixed_doctor(lake: Lake, period_types: tuple[str, ...]) -> ir.Table:
         nxt=ev.idx.lead().over(nxt),
     )
     r = r.filter(r.d != 0)
-    ends_ = _period_ends(lake, "month")
-    months = ibis.memtable(
-        {
-            "m": [month_index_of(s) for s, _ in ends_],
-            "period_start": [s for s, _ in ends_],
-            "snap": [e for _, e in ends_],
-        }
-    )
+    months = snapshot_months(lake)
     j = r.join(months, [r.idx <= months.m, months.m < r.nxt.fill_null(m1 + 1)])
     return j.select(
         "period_start",
@@ -338,20 +330,6 @@ def build_fixed_doctor(lake: Lake, period_types: tuple[str, ...]) -> ir.Table:
         n_C_FLK_INF=f64(j.i),
         d_C_FLK_INF=f64(j.d),
     )
-
-
-def _period_ends(lake: Lake, period_type: str) -> list[tuple[dt.date, dt.date]]:
-    """(first day, snapshot day) of every period from the lake's first to its last day."""
-    out = []
-    y, m = lake.first.year, lake.first.month
-    step = {"month": 1, "quarter": 3, "year": 12}[period_type]
-    m = 1 if period_type == "year" else m - (m - 1) % step
-    while dt.date(y, m, 1) <= lake.last:
-        ny, nm = (y + (m - 1 + step) // 12, (m - 1 + step) % 12 + 1)
-        end = min(dt.date(ny, nm, 1) - dt.timedelta(days=1), lake.last)
-        out.append((dt.date(y, m, 1), end))
-        y, m = ny, nm
-    return out
 
 
 FAMILIES = (
