@@ -140,6 +140,7 @@ def _builder(code: str, table: str, start: str, end: str, limit: int, by_end: bo
     return build
 
 
+LIMIT_90 = 90
 # (family name, code, table, start column, end column, sv, en): the 90-day guarantees while still waiting
 _WAITING = (
     (
@@ -216,8 +217,6 @@ def _waiting_builder(code: str, table: str, start: str, end: str):  # type: igno
 
     return build
 
-
-LIMIT_90 = 90
 
 FAMILIES = (
     *(
