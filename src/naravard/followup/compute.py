@@ -43,19 +43,22 @@ KEYS = (
     "sex",
 )
 
+# low-cardinality text as dictionaries (2-byte codes): the national table has about 85 M rows and sits in
+# memory beside the roll-up, so its width matters; DuckDB reads the columns as VARCHAR all the same
+_CODE = pa.dictionary(pa.int16(), pa.string())
 LONG_SCHEMA = pa.schema(
     [
-        ("indicator", pa.string()),
-        ("period_type", pa.string()),
+        ("indicator", _CODE),
+        ("period_type", _CODE),
         ("period_start", pa.date32()),
-        ("src", pa.string()),
-        ("region_code", pa.string()),
-        ("municipality_code", pa.string()),
+        ("src", _CODE),
+        ("region_code", _CODE),
+        ("municipality_code", _CODE),
         ("unit_id", pa.int64()),
         ("doctor_id", pa.int64()),
-        ("age_band", pa.string()),
-        ("sex", pa.string()),
-        ("days", pa.int64()),
+        ("age_band", _CODE),
+        ("sex", _CODE),
+        ("days", pa.int32()),
         ("num", pa.float64()),
         ("den", pa.float64()),
     ]
