@@ -88,16 +88,13 @@ def run_engine(eng: str, lake_dir: Path, periods: list[str], out: Path, memory_l
     con = engine.connect(eng, memory_limit=memory_limit)
     lake = engine.open_lake(con, lake_dir)
     tc, long = timed(f"{eng}: compute all indicators", lambda: compute_long(lake, periods))
-    if eng == "duckdb":
-        con.disconnect()  # its buffer pool is not needed by the roll-up, which opens its own connection
+    engine.close(con)  # the roll-up opens its own DuckDB; a JVM or buffer pool kept alive would compete
     tw, _ = timed(
         f"{eng}: roll up + write results ({long.num_rows:,} rows in)",
         lambda: write_results(long, out, memory_limit=memory_limit),
     )
     rows = one(f"SELECT count(*) FROM '{out}/results.parquet'")
     print(f"  {eng}: {rows:,} result rows")
-    if eng == "spark":
-        con._session.stop()
     me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  {eng}: peak RSS of this engine's process {me:,.0f} MB", flush=True)
     return tc + tw

@@ -42,7 +42,7 @@ def run(
 ) -> None:
     """Validate the lake, compute every indicator and write the results atomically."""
     from naravard.followup.compute import compute_long
-    from naravard.followup.engine import connect, open_lake
+    from naravard.followup.engine import close, connect, open_lake
     from naravard.followup.indicators import FAMILIES, PERIOD_TYPES
     from naravard.followup.lake import validate_lake
     from naravard.followup.results import write_results
@@ -70,6 +70,7 @@ def run(
         ) as bar:
             task = bar.add_task("indicators", total=len(FAMILIES))
             long = compute_long(lk, pts, on_step=lambda s: bar.update(task, advance=1, description=s))
+        close(con)
         write_results(
             long,
             out,

@@ -69,6 +69,15 @@ def connect(
     raise Invalid(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}", field="engine")
 
 
+def close(con: Any) -> None:
+    """Let go of the engine once its results are in Arrow: the roll-up runs in a DuckDB of its own, and at
+    national size a Spark JVM (or DuckDB's buffer pool) left alive beside it can exhaust the machine."""
+    if con.name == "duckdb":
+        con.disconnect()
+    else:
+        con._session.stop()
+
+
 def lake_window(lake_dir: Path) -> tuple[dt.date, dt.date]:
     """First and last day with encounters (read from Parquet statistics by DuckDB, engine-independent)."""
     con = duckdb.connect()
