@@ -45,7 +45,7 @@ RESULT_COLUMNS = (
 )
 
 
-def _scoped(source: str) -> str:
+def _scoped() -> str:
     """Every cell under each scope it counts for: doctor and unit cells under their own scope, area cells
     under their municipality, their region and the total. A null scope id (no listing or no fixed doctor
     then, or an unknown residence) leaves the cell out of that scope only. The id stays a number
@@ -53,7 +53,7 @@ def _scoped(source: str) -> str:
     so millions of cells are not turned into text only to be summed."""
     cols = "indicator, period_type, period_start, age_band, sex, days, num, den"
     return " UNION ALL ".join(
-        f"SELECT {cols}, '{scope}' AS scope_type, {n} AS sid_n, {t} AS sid_s FROM {source} "
+        f"SELECT {cols}, '{scope}' AS scope_type, {n} AS sid_n, {t} AS sid_s FROM long "
         f"WHERE src = '{src}'" + (f" AND {n if n != 'NULL' else t} IS NOT NULL" if scope != "total" else "")
         for scope, src, n, t in (
             ("doctor", "doctor", "doctor_id", "NULL"),
@@ -101,7 +101,7 @@ def _quantiles() -> list[tuple[str, str, float]]:
     ]
 
 
-def rollup(con: duckdb.DuckDBPyConnection, threshold: int, source: str = "long") -> str:
+def rollup(con: duckdb.DuckDBPyConnection, threshold: int) -> str:
     """Roll the long table of scope cells (see ``compute.to_long``) up to every scope and stratum in temp
     tables on ``con``; return the query that reads the finished rows in the results file's order.
 
@@ -109,7 +109,7 @@ def rollup(con: duckdb.DuckDBPyConnection, threshold: int, source: str = "long")
     integer id first, so the window sorts two integers instead of seven text keys."""
     sets, names = _strata()
     hsets, hnames = _strata(", days")
-    con.execute(f"CREATE OR REPLACE TEMP VIEW scoped AS {_scoped(source)}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW scoped AS {_scoped()}")
     con.execute(f"""
       CREATE OR REPLACE TEMP VIEW ratio AS
       SELECT * EXCLUDE (null_stratum, sid_n, sid_s), {SCOPE_ID}, CASE WHEN den > 0 THEN num / den END AS value
