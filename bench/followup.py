@@ -27,7 +27,7 @@ import duckdb
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from naravard.followup import engine, service
-from naravard.followup.compute import compute_long
+from naravard.followup.compute import compute_cells, compute_long
 from naravard.followup.indicators import continuity
 from naravard.followup.lake import validate_lake
 from naravard.followup.results import write_results
@@ -87,12 +87,15 @@ def run_engine(eng: str, lake_dir: Path, periods: list[str], out: Path, memory_l
     """Compute every indicator for ``periods`` on ``eng`` and write the results; the whole set's time."""
     con = engine.connect(eng, memory_limit=memory_limit)
     lake = engine.open_lake(con, lake_dir)
-    tc, long = timed(f"{eng}: compute all indicators", lambda: compute_long(lake, periods))
+    cells = out.parent / f"{out.name}-cells"
+    tc, _ = timed(f"{eng}: compute all indicators", lambda: compute_cells(lake, periods, cells))
     engine.close(con)  # the roll-up opens its own DuckDB; a JVM or buffer pool kept alive would compete
+    n_cells = one(f"SELECT count(*) FROM '{cells}/*.parquet'")
     tw, _ = timed(
-        f"{eng}: roll up + write results ({long.num_rows:,} rows in)",
-        lambda: write_results(long, out, memory_limit=memory_limit),
+        f"{eng}: roll up + write results ({n_cells:,} cell rows in)",
+        lambda: write_results(cells, out, memory_limit=memory_limit),
     )
+    shutil.rmtree(cells)
     rows = one(f"SELECT count(*) FROM '{out}/results.parquet'")
     print(f"  {eng}: {rows:,} result rows")
     me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 import time
 from pathlib import Path
 from typing import Annotated
@@ -41,7 +42,7 @@ def run(
     memory_limit: Annotated[str, typer.Option(help="DuckDB memory limit.")] = "8GB",
 ) -> None:
     """Validate the lake, compute every indicator and write the results atomically."""
-    from naravard.followup.compute import compute_long
+    from naravard.followup.compute import compute_cells
     from naravard.followup.engine import close, connect, open_lake
     from naravard.followup.indicators import FAMILIES, PERIOD_TYPES
     from naravard.followup.lake import validate_lake
@@ -61,23 +62,29 @@ def run(
         validate_lake(lake)
         con = connect(engine, memory_limit=memory_limit, spark_master=spark_master, spark_remote=spark_remote)
         lk = open_lake(con, lake)
-        with Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-        ) as bar:
-            task = bar.add_task("indicators", total=len(FAMILIES))
-            long = compute_long(lk, pts, on_step=lambda s: bar.update(task, advance=1, description=s))
-        close(con)
-        write_results(
-            long,
-            out,
-            threshold=threshold,
-            meta={"engine": engine, "lake": str(lake), "periods": pts},
-            memory_limit=memory_limit,
-        )
+        out = Path(out).resolve()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        # the unsuppressed cells go to a private (0700) folder beside the results, removed afterwards
+        with tempfile.TemporaryDirectory(prefix=f".{out.name}.cells-", dir=out.parent) as cells_dir:
+            with Progress(
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+            ) as bar:
+                task = bar.add_task("indicators", total=len(FAMILIES))
+                cells = compute_cells(
+                    lk, pts, Path(cells_dir), on_step=lambda s: bar.update(task, advance=1, description=s)
+                )
+            close(con)
+            write_results(
+                cells,
+                out,
+                threshold=threshold,
+                meta={"engine": engine, "lake": str(lake), "periods": pts},
+                memory_limit=memory_limit,
+            )
     except NaravardError as exc:
         _fail(exc)
     console.print(f"results written to {out} in {time.perf_counter() - t0:.1f} s")

@@ -16,7 +16,8 @@ over those cells (``results.rollup``), the same code whichever engine computed t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -24,6 +25,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from naravard.followup.indicators import FAMILIES, Family, Lake
 from naravard.followup.indicators.base import AGE_LIMITS, valid_on
@@ -219,7 +221,7 @@ def to_long(family: Family, t: pa.Table) -> pa.Table:
     return pa.concat_tables(parts) if parts else LONG_SCHEMA.empty_table()
 
 
-def compute_long(
+def iter_long(
     lake: Lake,
     period_types: Iterable[str],
     *,
@@ -227,9 +229,9 @@ def compute_long(
     codes: set[str] | None = None,
     on_step: Callable[[str], None] | None = None,
     execute: Callable[[ir.Table], pa.Table] | None = None,
-) -> pa.Table:
-    """Execute every family (once, for every period type it needs); return the long table of scope cells."""
-    out: list[pa.Table] = []
+) -> Iterator[pa.Table]:
+    """Execute every family (once, for every period type it needs), yielding its long table of scope cells;
+    the engine's cached intermediates are released when the iteration ends."""
     pts = tuple(period_types)
     run: Callable[[ir.Table], Any] = execute or (lambda e: e.to_pyarrow())
     try:
@@ -238,11 +240,33 @@ def compute_long(
                 continue
             t = derive_periods(fam, run(cells(lake, fam, pts)), pts, lake.last)
             long = to_long(fam, t)
+            del t
             if codes is not None:  # (a wait family's histogram rows carry the share's code)
                 long = long.filter(pc.is_in(long.column("indicator"), pa.array(sorted(codes))))
-            out.append(long)
+            yield long
             if on_step:
                 on_step(fam.name)
     finally:
         lake.release()
+
+
+def compute_long(lake: Lake, period_types: Iterable[str], **kw: Any) -> pa.Table:
+    """The long table of scope cells of every family, in memory (region size; see ``compute_cells``)."""
+    out = list(iter_long(lake, period_types, **kw))
     return pa.concat_tables(out) if out else LONG_SCHEMA.empty_table()
+
+
+def compute_cells(lake: Lake, period_types: Iterable[str], out_dir: Path, **kw: Any) -> Path:
+    """The long table of scope cells written to ``out_dir`` as one Parquet file per family, for
+    ``results.write_results`` to read. Only one family's cells are in memory at a time: at national size
+    the whole table (about 85 M rows) held in memory beside the roll-up's DuckDB was the run's peak."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    n = 0
+    for long in iter_long(lake, period_types, **kw):
+        # always one file per family, even an empty one, so the folder is never without a schema to read
+        pq.write_table(long, out_dir / f"cells-{n:03d}.parquet", compression="lz4")
+        n += 1
+    if n == 0:
+        pq.write_table(LONG_SCHEMA.empty_table(), out_dir / "cells-000.parquet")
+    return out_dir

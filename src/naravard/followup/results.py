@@ -160,7 +160,7 @@ def rollup(con: duckdb.DuckDBPyConnection, threshold: int) -> str:
 
 
 def write_results(
-    long: pa.Table,
+    long: pa.Table | Path,
     out_dir: Path,
     *,
     threshold: int = DEFAULT_THRESHOLD,
@@ -168,8 +168,9 @@ def write_results(
     memory_limit: str = "8GB",
     threads: int = 2,
 ) -> Path:
-    """Roll up ``long`` and replace ``out_dir`` with the new results in one rename (readers never see a
-    partial result). DuckDB spills to its temp directory past ``memory_limit``."""
+    """Roll up ``long`` (the cells as an Arrow table, or a folder of Parquet files from
+    ``compute.compute_cells``) and replace ``out_dir`` with the new results in one rename (readers never
+    see a partial result). DuckDB spills to its temp directory past ``memory_limit``."""
     out_dir = Path(out_dir).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_dir.parent / f".{out_dir.name}.tmp-{uuid.uuid4().hex[:8]}"
@@ -184,7 +185,10 @@ def write_results(
             }
         )
         con.execute("SET enable_progress_bar = false")
-        con.register("long", long)
+        if isinstance(long, pa.Table):
+            con.register("long", long)
+        else:
+            con.execute(f"CREATE TEMP VIEW long AS SELECT * FROM read_parquet('{Path(long)}/*.parquet')")
         out = tmp / RESULTS_FILE
         con.execute(f"COPY ({rollup(con, threshold)}) TO '{out}' (FORMAT parquet, COMPRESSION zstd)")
         rows = con.execute(f"SELECT count(*) FROM '{tmp / RESULTS_FILE}'").fetchall()[0][0]
