@@ -145,20 +145,19 @@ def value_columns(family: Family) -> list[str]:
     return [f"{x}_{i.code}" for i in family.indicators if i.quantile is None for x in ("n", "d")]
 
 
-def derive_periods(family: Family, t: pa.Table, period_types: Iterable[str], last: dt.date) -> pa.Table:
+def _derive_sql(family: Family, columns: list[str], period_types: tuple[str, ...], last: dt.date) -> str:
     """Quarters and years from the engine's months (already aggregated, so a small table): sums of their
     months for event families, the last month's snapshot for snapshot families."""
-    pts = tuple(period_types)
-    if family.grain == "person" or pts == ("month",):
-        return t
+    if family.grain == "person" or period_types == ("month",):
+        return "SELECT * FROM t"
     keys = [k for k in KEYS if k not in ("period_type", "period_start")] + (
         ["days"] if family.has_days else []
     )
     vals = value_columns(family)
     last_month = dt.date(last.year, last.month, 1)
-    parts = ["SELECT * FROM t"] if "month" in pts else []
+    parts = ["SELECT * FROM t"] if "month" in period_types else []
     for pt, last_of in (("quarter", "month(period_start) % 3 = 0"), ("year", "month(period_start) = 12")):
-        if pt not in pts:
+        if pt not in period_types:
             continue
         if family.grain == "snapshot":
             parts.append(
@@ -172,50 +171,72 @@ def derive_periods(family: Family, t: pa.Table, period_types: Iterable[str], las
                 f"AS period_start, {', '.join(keys)}, {', '.join(f'sum({c}) AS {c}' for c in vals)} "
                 f"FROM t GROUP BY ALL"
             )
+    cols = ", ".join(columns)
+    return " UNION ALL ".join(f"SELECT {cols} FROM ({q})" for q in parts)
+
+
+def _constant(code: str, n: int) -> pa.DictionaryArray:
+    """A column of ``n`` times ``code``, built as dictionary codes (no strings to hash)."""
+    return pa.DictionaryArray.from_arrays(pa.nulls(n, pa.int16()).fill_null(0), pa.array([code]))
+
+
+def to_long(family: Family, t: pa.Table, period_types: Iterable[str], last: dt.date) -> pa.Table:
+    """The family's months (and, derived from them, quarters and years) as the long table: one row per
+    ratio indicator and scope cell (``days`` null), and for a family with waits one histogram row per cell
+    and wait (``indicator`` = the share's code, ``days`` set, ``den`` = the number of waits): the roll-up
+    takes every quantile indicator of the family from that one histogram. The derivation and the sums over
+    waits run in one DuckDB pass; the key columns are turned into dictionary codes once and shared by every
+    indicator's rows."""
+    keys = list(KEYS)
+    vals = value_columns(family)
+    derived = _derive_sql(family, t.column_names, tuple(period_types), last)
+    quantiles = family.has_days and any(i.quantile is not None for i in family.indicators)
     con = duckdb.connect(config={"threads": 2, "preserve_insertion_order": False})
     try:
         con.execute("SET enable_progress_bar = false")
         con.register("t", t)
-        cols = ", ".join(t.column_names)
-        return con.sql(" UNION ALL ".join(f"SELECT {cols} FROM ({q})" for q in parts)).to_arrow_table()
+        if not family.has_days:
+            ratio, hist = con.sql(derived).to_arrow_table(), None
+        else:
+            con.execute(f"CREATE TEMP TABLE d AS {derived}")
+            sums = ", ".join(f"sum({c}) AS {c}" for c in vals)
+            ratio = con.sql(f"SELECT {', '.join(keys)}, {sums} FROM d GROUP BY ALL").to_arrow_table()
+            base = f"d_{family.indicators[0].code}"
+            hist = (
+                con.sql(
+                    f"SELECT {', '.join(keys)}, days, {base} FROM d WHERE days IS NOT NULL"
+                ).to_arrow_table()
+                if quantiles
+                else None
+            )
     finally:
         con.close()
 
+    def coded(tab: pa.Table) -> dict[str, pa.ChunkedArray]:
+        return {k: tab.column(k).cast(LONG_SCHEMA.field(k).type) for k in keys}
 
-def to_long(family: Family, t: pa.Table) -> pa.Table:
-    """One row per ratio indicator and scope cell (``days`` null), and for a family with waits one
-    histogram row per cell and wait (``indicator`` = the share's code, ``days`` set, ``den`` = the
-    number of waits): the roll-up takes every quantile indicator of the family from that one histogram."""
-    keys = list(KEYS)
-    ratio = t
-    if family.has_days:
-        vals = value_columns(family)
-        ratio = t.group_by(keys, use_threads=False).aggregate([(c, "sum") for c in vals])
-        ratio = ratio.rename_columns([f"{c}_sum" if c in vals else c for c in ratio.column_names])
-        ratio = ratio.rename_columns([c.removesuffix("_sum") for c in ratio.column_names])
     parts = []
     n = ratio.num_rows
+    kc = coded(ratio)
     for ind in family.indicators:
         if ind.quantile is not None:
             continue
         cols = {
-            "indicator": pa.array([ind.code] * n, pa.string()),
-            **{k: ratio.column(k) for k in keys},
-            "days": pa.nulls(n, pa.int64()),
-            "num": ratio.column(f"n_{ind.code}"),
-            "den": ratio.column(f"d_{ind.code}"),
+            "indicator": _constant(ind.code, n),
+            **kc,
+            "days": pa.nulls(n, pa.int32()),
+            "num": ratio.column(f"n_{ind.code}").cast(pa.float64()),
+            "den": ratio.column(f"d_{ind.code}").cast(pa.float64()),
         }
         parts.append(pa.table(cols).select(LONG_SCHEMA.names).cast(LONG_SCHEMA))
-    if family.has_days and any(i.quantile is not None for i in family.indicators):
-        base = family.indicators[0].code
-        h = t.filter(pc.is_valid(t.column("days")))
-        m = h.num_rows
+    if hist is not None:
+        m = hist.num_rows
         cols = {
-            "indicator": pa.array([base] * m, pa.string()),
-            **{k: h.column(k) for k in keys},
-            "days": h.column("days"),
+            "indicator": _constant(family.indicators[0].code, m),
+            **coded(hist),
+            "days": hist.column("days").cast(pa.int32()),
             "num": pa.nulls(m, pa.float64()),
-            "den": h.column(f"d_{base}"),
+            "den": hist.column(f"d_{family.indicators[0].code}").cast(pa.float64()),
         }
         parts.append(pa.table(cols).select(LONG_SCHEMA.names).cast(LONG_SCHEMA))
     return pa.concat_tables(parts) if parts else LONG_SCHEMA.empty_table()
@@ -238,9 +259,7 @@ def iter_long(
         for fam in families:
             if codes is not None and not any(i.code in codes for i in fam.indicators):
                 continue
-            t = derive_periods(fam, run(cells(lake, fam, pts)), pts, lake.last)
-            long = to_long(fam, t)
-            del t
+            long = to_long(fam, run(cells(lake, fam, pts)), pts, lake.last)
             if codes is not None:  # (a wait family's histogram rows carry the share's code)
                 long = long.filter(pc.is_in(long.column("indicator"), pa.array(sorted(codes))))
             yield long
