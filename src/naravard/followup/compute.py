@@ -254,7 +254,7 @@ def iter_long(
     """Execute every family (once, for every period type it needs), yielding its long table of scope cells;
     the engine's cached intermediates are released when the iteration ends."""
     pts = tuple(period_types)
-    run: Callable[[ir.Table], Any] = execute or (lambda e: e.to_pyarrow())
+    run: Callable[[ir.Table], Any] = execute or lake.fetch
     try:
         for fam in families:
             if codes is not None and not any(i.code in codes for i in fam.indicators):

@@ -11,6 +11,8 @@ from typing import Any
 
 import duckdb
 import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
 
 from naravard.errors import Invalid
 from naravard.followup.indicators.base import Lake
@@ -37,6 +39,8 @@ def spark_session(master: str | None = None, remote: str | None = None) -> Any:
             .config("spark.sql.shuffle.partitions", "8")
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.driver.memory", "6g")
+            # pandas conversions (Ibis' execute) through Arrow rather than row by row
+            .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         )
     session = b.getOrCreate()
     session.sparkContext.setLogLevel("ERROR") if not remote else None
@@ -104,4 +108,19 @@ def open_lake(con: Any, lake_dir: Path, *, first: dt.date | None = None, last: d
     if first is None or last is None:
         f, la = lake_window(lake_dir)
         first, last = first or f, last or la
+    if con.name == "spark":
+        return Lake(tables, first, last, fetch=lambda e: spark_arrow(con, e))
     return Lake(tables, first, last)
+
+
+def spark_arrow(con: Any, expr: ir.Table) -> pa.Table:
+    """A Spark result as Arrow, straight from the executors' Arrow batches (``DataFrame.toArrow``, PySpark
+    4). Ibis' own ``to_pyarrow`` goes through ``toPandas`` and pandas: on 0.8 M cell rows that was 40 s of a
+    46 s query, and most of a national Spark run."""
+    con._run_pre_execute_hooks(expr)  # registers the expression's in-memory tables, as Ibis' execute does
+    df = con._session.sql(con.compile(expr))
+    if hasattr(df, "toArrow"):
+        out = df.toArrow()
+    else:  # PySpark 3.5: through pandas, with Arrow enabled on the session
+        out = pa.Table.from_pandas(df.toPandas(), preserve_index=False)
+    return out.cast(expr.schema().to_pyarrow())

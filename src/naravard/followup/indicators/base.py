@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
 PERIOD_UNITS = {"month": "M", "quarter": "Q", "year": "Y"}
 PERIOD_TYPES = tuple(PERIOD_UNITS)
@@ -39,6 +40,8 @@ class Lake:
     first: dt.date
     last: dt.date
     materialise: bool = True  # cache shared intermediate results (a temp table / a persisted DataFrame)
+    # how a finished expression comes back as Arrow (the engine's fastest way; see ``engine.open_lake``)
+    fetch: Callable[[ir.Table], pa.Table] = field(default=lambda e: e.to_pyarrow(), compare=False, repr=False)
     _shared: dict[str, ir.Table] = field(default_factory=dict, compare=False, repr=False)
 
     def share(self, key: str, build: Callable[[], ir.Table]) -> ir.Table:
