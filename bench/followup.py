@@ -109,7 +109,16 @@ def run_engine_alone(eng: str, lake_dir: Path, periods: list[str], out: Path, me
     out of memory once Spark's JVM started beside it."""
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
-        return pool.submit(run_engine, eng, lake_dir, periods, out, memory_limit).result()
+        return pool.submit(_run_engine_reported, eng, lake_dir, periods, out, memory_limit).result()
+
+
+def _run_engine_reported(eng: str, lake_dir: Path, periods: list[str], out: Path, memory_limit: str) -> float:
+    """``run_engine`` with its failure as plain text: a Spark error holds a lock and cannot be pickled back
+    to the parent, which would then report only the pickling error."""
+    try:
+        return run_engine(eng, lake_dir, periods, out, memory_limit)
+    except Exception as exc:
+        raise RuntimeError(f"{eng}: {type(exc).__name__}: {str(exc)[:2000]}") from None
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow.parquet as pq
@@ -58,13 +59,20 @@ def parity_results(
     event families need either way), shared by the parity assertions."""
     out = tmp_path_factory.mktemp("parity")
     d = run(generated_lake, out / "duck", periods=("quarter", "year"), threshold=5)
-    s = run(
-        generated_lake,
-        out / "spark",
-        periods=("quarter", "year"),
-        threshold=5,
-        con=engine.connect("spark", spark=spark),
-    )
+    from pyspark.sql.classic.dataframe import DataFrame
+
+    def no_pandas(self: Any) -> None:
+        raise AssertionError("Spark results must come back through toArrow, not toPandas")
+
+    with pytest.MonkeyPatch.context() as mp:  # the row-by-row path was most of a national Spark run
+        mp.setattr(DataFrame, "toPandas", no_pandas)
+        s = run(
+            generated_lake,
+            out / "spark",
+            periods=("quarter", "year"),
+            threshold=5,
+            con=engine.connect("spark", spark=spark),
+        )
     return d, s
 
 

@@ -41,6 +41,8 @@ def spark_session(master: str | None = None, remote: str | None = None) -> Any:
             .config("spark.driver.memory", "6g")
             # pandas conversions (Ibis' execute) through Arrow rather than row by row
             .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+            # one family's cells come back to the driver whole: over 1 GB at national size
+            .config("spark.driver.maxResultSize", "4g")
         )
     session = b.getOrCreate()
     session.sparkContext.setLogLevel("ERROR") if not remote else None
@@ -108,7 +110,7 @@ def open_lake(con: Any, lake_dir: Path, *, first: dt.date | None = None, last: d
     if first is None or last is None:
         f, la = lake_window(lake_dir)
         first, last = first or f, last or la
-    if con.name == "spark":
+    if con.name != "duckdb":  # Ibis names the Spark backend "pyspark"
         return Lake(tables, first, last, fetch=lambda e: spark_arrow(con, e))
     return Lake(tables, first, last)
 
