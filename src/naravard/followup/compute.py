@@ -212,33 +212,32 @@ def to_long(family: Family, t: pa.Table, period_types: Iterable[str], last: dt.d
     finally:
         con.close()
 
-    def coded(tab: pa.Table) -> dict[str, pa.ChunkedArray]:
-        return {k: tab.column(k).cast(LONG_SCHEMA.field(k).type) for k in keys}
+    def rows(code: str, tab: pa.Table, keys: dict[str, Any], days: Any, num: Any, den: Any) -> pa.Table:
+        n = tab.num_rows
+        cols = {"indicator": _constant(code, n), **keys, "days": days, "num": num, "den": den}
+        return pa.table(cols).select(LONG_SCHEMA.names).cast(LONG_SCHEMA)
 
-    parts = []
-    n = ratio.num_rows
-    kc = coded(ratio)
-    for ind in family.indicators:
-        if ind.quantile is not None:
-            continue
-        cols = {
-            "indicator": _constant(ind.code, n),
-            **kc,
-            "days": pa.nulls(n, pa.int32()),
-            "num": ratio.column(f"n_{ind.code}").cast(pa.float64()),
-            "den": ratio.column(f"d_{ind.code}").cast(pa.float64()),
-        }
-        parts.append(pa.table(cols).select(LONG_SCHEMA.names).cast(LONG_SCHEMA))
+    # the keys as dictionary codes once, shared by every indicator's rows
+    kc = {k: ratio.column(k).cast(LONG_SCHEMA.field(k).type) for k in keys}
+    nulls = pa.nulls(ratio.num_rows, pa.int32())
+    parts = [
+        rows(i.code, ratio, kc, nulls, ratio.column(f"n_{i.code}"), ratio.column(f"d_{i.code}"))
+        for i in family.indicators
+        if i.quantile is None
+    ]
     if hist is not None:
-        m = hist.num_rows
-        cols = {
-            "indicator": _constant(family.indicators[0].code, m),
-            **coded(hist),
-            "days": hist.column("days").cast(pa.int32()),
-            "num": pa.nulls(m, pa.float64()),
-            "den": hist.column(f"d_{family.indicators[0].code}").cast(pa.float64()),
-        }
-        parts.append(pa.table(cols).select(LONG_SCHEMA.names).cast(LONG_SCHEMA))
+        code = family.indicators[0].code
+        hk = {k: hist.column(k) for k in keys}
+        parts.append(
+            rows(
+                code,
+                hist,
+                hk,
+                hist.column("days"),
+                pa.nulls(hist.num_rows, pa.float64()),
+                hist.column(f"d_{code}"),
+            )
+        )
     return pa.concat_tables(parts) if parts else LONG_SCHEMA.empty_table()
 
 
