@@ -143,16 +143,51 @@ def test_vardgaranti_three_days(make_lake, tmp_path: Path) -> None:  # type: ign
             a(2, D(2025, 3, 5), D(2025, 3, 9)),  # 4 days: not within
             a(3, D(2025, 3, 6), D(2025, 3, 6)),  # same day: 0 days
             a(4, D(2025, 3, 1), D(2025, 3, 30), chosen=True),  # patient-chosen wait: excluded
-            a(5, D(2025, 3, 7), None),  # never assessed: counts as not within, no wait for the quantiles
+            # never assessed, limit passed on the lake's last day (31 March): not within, and a wait of at
+            # least 31 - 7 + 1 = 25 days for the quantiles
+            a(5, D(2025, 3, 7), None),
+            # not assessed yet, 29 March + 3 days > 31 March: still open, left out
+            a(6, D(2025, 3, 29), None),
+            a(7, D(2025, 3, 28), D(2025, 3, 31)),  # met on its third day, the lake's last: within
         ],
     )
     res = run(lake, tmp_path / "res", periods=("month",))
     share = value(res, "A3", "month")
-    assert (share["numerator"], share["denominator"]) == (2, 4)
-    # waits 0, 3, 4: nearest rank median = rank ceil(1.5) = 2 -> 3 days; P90 = rank ceil(2.7) = 3 -> 4 days
-    assert value(res, "A3_P50", "month")["value"] == 3
-    assert value(res, "A3_P90", "month")["value"] == 4
-    assert value(res, "A3_P90", "month")["meets_target"] is False  # target 3 days
+    assert (share["numerator"], share["denominator"]) == (3, 5)
+    # waits 0, 3, 3, 4, >=25: nearest rank median = rank ceil(2.5) = 3 -> 3 days; P90 = rank ceil(4.5) = 5
+    # -> 25 days (the unmet request's lower bound)
+    p50, p90 = value(res, "A3_P50", "month"), value(res, "A3_P90", "month")
+    assert (p50["value"], p50["denominator"]) == (3, 5)
+    assert (p90["value"], p90["denominator"]) == (25, 5)
+    assert p90["meets_target"] is False  # target 3 days
+
+
+def test_unmet_waits_decide_the_quantiles(make_lake, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Eight of ten contacts never assessed: the 90th percentile must not look met (it did when unmet waits
+    were left out of the histogram)."""
+    rows = [
+        {
+            "assessment_id": i,
+            "person_id": 1,
+            "unit_id": 1,
+            "contact_date": D(2025, 3, 1),
+            "assessment_date": D(2025, 3, 1) if i < 2 else None,
+            "profession": "LK",
+            "mode": "physical",
+            "patient_chosen": False,
+        }
+        for i in range(10)
+    ]
+    lake = make_lake(
+        persons=[person(1)],
+        encounters=[visit(1, 1, 11, T(2025, 3, 1, 9)), visit(2, 1, 11, T(2025, 3, 31, 9))],
+        medical_assessments=rows,
+    )
+    res = run(lake, tmp_path / "res", periods=("month",))
+    assert value(res, "A3", "month")["value"] == 0.2
+    # 2 waits of 0 days, 8 of at least 31 days (1 -> 31 March plus one): median rank 5 -> 31 days
+    assert value(res, "A3_P50", "month")["value"] == 31
+    assert value(res, "A3_P90", "month")["meets_target"] is False
 
 
 def test_vardgaranti_ninety_days_still_waiting(make_lake, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -220,31 +255,46 @@ def service_rows(res: Path, code: str, month: str) -> list[dict[str, object]]:
 
 
 def test_discharge_and_readmission(make_lake, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    def adm(i: int, a: dt.date, u: dt.date | None, d: dt.date) -> dict[str, object]:
+    def adm(i: int, pid: int, a: dt.date, u: dt.date | None, d: dt.date) -> dict[str, object]:
         return {
             "admission_id": i,
-            "person_id": 1,
-            "unit_id": 901,
+            "person_id": pid,
+            "unit_id": 901 if i != 5 else 902,
             "admit_date": a,
             "utskrivningsklar_date": u,
             "discharge_date": d,
         }
 
     lake = make_lake(
-        persons=[person(1)],
+        persons=[person(1), person(2), person(3, out=D(2025, 5, 20))],
         encounters=[visit(1, 1, 11, T(2025, 1, 1, 9)), visit(2, 1, 11, T(2025, 7, 2, 9))],
         admissions=[
-            adm(1, D(2025, 1, 1), D(2025, 1, 5), D(2025, 1, 8)),  # ready 5 Jan, discharged 8 Jan: 3 days
-            adm(2, D(2025, 1, 20), None, D(2025, 1, 25)),  # readmission 12 days after adm 1 -> adm 1 counts
-            adm(
-                3, D(2025, 1, 25), None, D(2025, 2, 1)
-            ),  # same day as adm 2's discharge: a transfer, not counted
+            adm(1, 1, D(2025, 1, 1), D(2025, 1, 5), D(2025, 1, 8)),  # ready 5 Jan, discharged 8 Jan: 3 days
+            adm(2, 1, D(2025, 1, 20), None, D(2025, 1, 25)),  # readmitted 12 days after adm 1's episode
+            # admitted on adm 2's discharge day: a transfer, so adm 2 and 3 are one episode ending 1 Feb
+            adm(3, 1, D(2025, 1, 25), None, D(2025, 2, 1)),
+            # person 2: 1-10 March, transferred 10-15 March (one episode ending 15 March), readmitted on
+            # 14 April: 30 days after the episode (35 after the first stay, which is no index of its own)
+            adm(4, 2, D(2025, 3, 1), None, D(2025, 3, 10)),
+            adm(5, 2, D(2025, 3, 10), None, D(2025, 3, 15)),
+            adm(6, 2, D(2025, 4, 14), None, D(2025, 4, 20)),
+            # person 3 dies on 20 May, 10 days after a discharge: incomplete follow-up, left out
+            adm(7, 3, D(2025, 5, 1), None, D(2025, 5, 10)),
         ],
     )
     res = run(lake, tmp_path / "res")
-    # discharges: adm 1 (readmitted), adm 2 (next admission 0 days later: no), adm 3 (none) -> 1/3
+    # index episodes: 1 Jan-8 Jan (readmitted), 20 Jan-1 Feb (no), 1-15 Mar (readmitted after 30 days),
+    # 14-20 Apr (no) -> 2/4; the 1-10 May stay is left out
     re = value(res, "K_READM30")
-    assert (re["numerator"], re["denominator"]) == (1, 3)
+    assert (re["numerator"], re["denominator"]) == (2, 4)
+    # the transferred episode is the unit of its last stay's (902), not of the stay transferred from
+    from naravard.followup.service import query_results
+
+    units = {
+        r["scope_id"]: (r["numerator"], r["denominator"])
+        for r in query_results(res, "K_READM30", "year", "unit")
+    }
+    assert units == {"901": (1, 3), "902": (1, 1)}
     assert value(res, "K_UKL")["value"] == 3  # only adm 1 has an utskrivningsklar date
 
 
@@ -252,3 +302,91 @@ def test_small_cells_are_suppressed(continuity_lake: Path, tmp_path: Path) -> No
     res = run(continuity_lake, tmp_path / "res", threshold=5)
     upc = value(res, "C_UPC")  # 4 patients < 5
     assert upc["suppressed"] is True and upc["value"] is None and upc["numerator"] is None
+
+
+def test_mobile_team_counts_events_from_the_first_team_visit(make_lake, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    def ed(i: int, pid: int, d: dt.date) -> dict[str, object]:
+        return {"visit_id": i, "person_id": pid, "unit_id": 901, "visit_date": d, "admitted": False}
+
+    def mt(i: int, pid: int, d: dt.date) -> dict[str, object]:
+        return {"visit_id": i, "person_id": pid, "team_id": 5, "visit_date": d, "planned": True}
+
+    lake = make_lake(
+        persons=[person(1), person(2), person(3)],
+        encounters=[visit(1, 1, 11, T(2025, 1, 1, 9)), visit(2, 1, 11, T(2025, 12, 31, 9))],
+        # person 1: emergency visits in January-March (why the team was called in) and on 15 December,
+        # the team's first visit on 1 December; person 2: team visits in June, no emergency visit;
+        # person 3 has an emergency visit but never the team
+        emergency_visits=[
+            ed(1, 1, D(2025, 1, 10)),
+            ed(2, 1, D(2025, 2, 10)),
+            ed(3, 1, D(2025, 3, 10)),
+            ed(4, 1, D(2025, 12, 15)),
+            ed(5, 3, D(2025, 6, 1)),
+        ],
+        mobile_team_visits=[mt(1, 1, D(2025, 12, 1)), mt(2, 2, D(2025, 6, 3)), mt(3, 2, D(2025, 6, 20))],
+        admissions=[
+            {
+                "admission_id": 1,
+                "person_id": 2,
+                "unit_id": 901,
+                "admit_date": D(2025, 6, 10),  # after person 2's first team visit: counts
+                "utskrivningsklar_date": None,
+                "discharge_date": D(2025, 6, 12),
+            }
+        ],
+    )
+    res = run(lake, tmp_path / "res", periods=("quarter", "year"))
+    # year: persons 1 and 2; only person 1's December visit is after the first team visit -> 1/2
+    y = value(res, "K_MT_ED")
+    assert (y["numerator"], y["denominator"]) == (1, 2)
+    # the fourth quarter has the same visit for person 1 alone: the figure no longer flips with the period
+    q4 = value(res, "K_MT_ED", "quarter", period_from="2025-Q4", period_to="2025-Q4")
+    assert (q4["numerator"], q4["denominator"]) == (1, 1)
+    assert (value(res, "K_MT_ADM")["numerator"], value(res, "K_MT_ADM")["denominator"]) == (1, 2)
+
+
+def test_persons_who_left_are_no_longer_listed_or_waiting(make_lake, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A person who left the region on 15 March with a listing and a referral left open (as an extract of
+    real registers can have) is neither listed nor waiting at later month ends."""
+    lake = make_lake(
+        persons=[person(1, out=D(2025, 3, 15)), person(2)],
+        encounters=[visit(1, 2, 11, T(2025, 1, 1, 9)), visit(2, 2, 11, T(2025, 6, 30, 9))],
+        units=[
+            {
+                "unit_id": 1,
+                "name": "VC",
+                "kind": "primary",
+                "region_code": "21",
+                "municipality_code": "2180",
+                "private": False,
+            }
+        ],
+        listings=[
+            {"person_id": 1, "unit_id": 1, "valid_from": D(2024, 1, 1), "valid_to": None},
+            {"person_id": 2, "unit_id": 1, "valid_from": D(2024, 1, 1), "valid_to": None},
+        ],
+        referrals=[
+            {
+                "referral_id": 1,
+                "person_id": 1,
+                "unit_id": 901,
+                "referral_date": D(2025, 2, 1),
+                "first_visit_date": None,
+                "patient_chosen": False,
+            },
+        ],
+    )
+    res = run(lake, tmp_path / "res", periods=("month",))
+
+    def month(code: str, m: str) -> list[dict[str, object]]:
+        from naravard.followup.service import query_results
+
+        return query_results(res, code, "month", period_from=m, period_to=m)
+
+    # February: both listed, person 1 waiting (27 days); March on: person 2 only, nobody waiting
+    assert month("C_FLK", "2025-02")[0]["denominator"] == 2
+    assert [r["denominator"] for r in month("C_FLK", "2025-03")] == [1]
+    assert [r["denominator"] for r in month("C_FLK", "2025-06")] == [1]
+    assert month("A90VW", "2025-02")[0]["value"] == 1.0
+    assert month("A90VW", "2025-03") == [] and month("A90VW", "2025-06") == []

@@ -76,14 +76,21 @@ def test_quarters_are_their_months(results: Path) -> None:
 def test_wait_quantiles_match_the_raw_waits(generated_lake: Path, results: Path) -> None:
     """P50 and P90 of the three-day assessment wait, per year and municipality and for the women, equal the
     nearest-rank quantiles (smallest w with at least q*n waits <= w) of the waits read straight from the
-    lake."""
+    lake: a contact never assessed by the lake's last day counts with the days it has lasted plus one once
+    its three days have passed, and not at all before."""
+    from naravard.followup.engine import lake_window
+
+    last = lake_window(generated_lake)[1]
     con = duckdb.connect()
     waits = con.execute(f"""
         SELECT year(a.contact_date) AS y, p.municipality_code AS m, p.sex AS sex,
-          date_diff('day', a.contact_date, a.assessment_date) AS d
+          coalesce(date_diff('day', a.contact_date, a.assessment_date),
+                   date_diff('day', a.contact_date, DATE '{last}') + 1) AS d
         FROM '{generated_lake}/medical_assessments/*.parquet' a
         JOIN '{generated_lake}/persons/*.parquet' p USING (person_id)
-        WHERE NOT a.patient_chosen AND a.assessment_date IS NOT NULL""").fetchall()
+        WHERE NOT a.patient_chosen
+          AND (a.assessment_date IS NOT NULL OR a.contact_date + 3 <= DATE '{last}')""").fetchall()
+    assert any(w[3] > 3 for w in waits)
     got = {
         (r[0], r[1], r[2], r[3], r[4]): r[5]
         for r in con.execute(f"""

@@ -225,6 +225,10 @@ def to_long(family: Family, t: pa.Table, period_types: Iterable[str], last: dt.d
         for i in family.indicators
         if i.quantile is None
     ]
+    # an indicator without the doctor scope loses its doctor cells (the family computed them for others)
+    for k, i in enumerate(i for i in family.indicators if i.quantile is None):
+        if not i.doctor_scope:
+            parts[k] = parts[k].filter(pc.not_equal(parts[k].column("src"), "doctor"))
     if hist is not None:
         code = family.indicators[0].code
         hk = {k: hist.column(k) for k in keys}

@@ -2,8 +2,11 @@
 national waiting-time database counts it (vantetider.se, skr.se FAQ 2021): calendar days, the contact day is
 day 0, and patient-chosen waits (patientvald väntan) are excluded.
 
-0 and 3 are assigned to the period of the contact; a request never met within the lake counts as not met
-(and has no wait, so it is left out of the median and 90th percentile). The two 90-day guarantees are
+0 and 3 are assigned to the period of the contact. A request not met by the lake's last day counts as not
+met once its limit has passed, and enters the median and 90th percentile with the days it has lasted plus
+one (a lower bound: it was not met on the last day either), so the quantiles describe the same waits as
+the share; a request whose limit has not yet passed on the last day is still open and left out of both,
+as its outcome is unknown. The two 90-day guarantees are
 measured both ways the national database reports them: *completed* waits (genomförda besök /
 behandlingar, ``A90V``, ``A90T``), assigned to the period of the visit or treatment, and the snapshot of
 those *still waiting* (väntande, ``A90VW``, ``A90TW``; SKR's måluppfyllelse: the share of waiting patients
@@ -103,13 +106,23 @@ def _quantiles(code: str, counted: str, sv: str, en: str, source: str = _SRC) ->
     )
 
 
-def _indicators(code: str, limit: int, sv: str, en: str, start: str, end: str) -> tuple[Indicator, ...]:
+def _indicators(
+    code: str, limit: int, sv: str, en: str, start: str, end: str, by_end: bool
+) -> tuple[Indicator, ...]:
+    unmet = (
+        f" Completed waits only, assigned to the period of the {end}."
+        if by_end
+        else f" Not met by the lake's last day: a failure once the {limit} days have passed (its wait "
+        "counts as the days lasted plus one, a lower bound, in the median and 90th percentile); still "
+        "open, and left out, before that."
+    )
     share = Indicator(
         code,
         f"Andel med {sv}",
         f"Share with {en}",
         "accessibility",
-        f"Waits from {start} to {end} in calendar days (day 0 = {start}); patient-chosen waits excluded.",
+        f"Waits from {start} to {end} in calendar days (day 0 = {start}); patient-chosen waits "
+        f"excluded.{unmet}",
         f"waits of at most {limit} days",
         "waits counted",
         _SRC,
@@ -121,13 +134,18 @@ def _builder(code: str, table: str, start: str, end: str, limit: int, by_end: bo
     def build(lake: Lake, period_types: tuple[str, ...]) -> ir.Table:
         t = lake.tables[table]
         t = t.filter(~t.patient_chosen)
+        last = ibis.literal(lake.last)
         if by_end:
             t = t.filter(t[end].notnull() & in_window(t[end], lake))
             when = t[end]
+            days = days_between(t[start], t[end])
         else:
-            t = t.filter(in_window(t[start], lake))
+            # a request not met by the lake's last day: a failure once its limit has passed (its wait then
+            # counts as at least the days it has lasted), still open (left out) while the limit has not
+            open_ = t[end].isnull() & (t[start] > last - ibis.interval(days=limit))
+            t = t.filter(in_window(t[start], lake) & ~open_)
             when = t[start]
-        days = days_between(t[start], t[end])
+            days = days_between(t[start], t[end]).fill_null(days_between(t[start], last) + 1)
         t = t.select(
             person_id=t.person_id,
             unit_id=t.unit_id,
@@ -176,7 +194,8 @@ def _waiting_indicators(code: str, sv: str, en: str, start: str, end: str) -> tu
         "accessibility",
         f"Persons still waiting on the period's last day (capped at the lake's last day): {start} on or "
         f"before that day and {end} after it or not yet; patient-chosen waits excluded. Wait = that day "
-        f"minus {start} in calendar days. A quarter or year takes its last month's snapshot.",
+        f"minus {start} in calendar days. Who left the region or died is not waiting after that day. A "
+        "quarter or year takes its last month's snapshot.",
         "waiting, waited at most 90 days",
         "waiting on the snapshot day",
         _SRC_WAITING,
@@ -190,16 +209,22 @@ def _waiting_indicators(code: str, sv: str, en: str, start: str, end: str) -> tu
 def _waiting_builder(code: str, table: str, start: str, end: str):  # type: ignore[no-untyped-def]
     def build(lake: Lake, period_types: tuple[str, ...]) -> ir.Table:
         """Each wait becomes the range of month-end snapshots it spans (from the first snapshot on or after
-        its start to the last one before its end: met on the snapshot day is no longer waiting), joined
-        to the lake's few months; never one row per person and day."""
+        its start to the last one before its end, or on or before the day the person left the region or
+        died: met on the snapshot day is no longer waiting), joined to the lake's few months; never one row
+        per person and day."""
         t = lake.tables[table]
         t = t.filter(~t.patient_chosen)
+        # who left the region or died is no longer waiting after that day (not a wait of ever more days)
+        p = lake.persons.select("person_id", "out_date")
+        t = t.join(p, "person_id")
         t = t.select(
             "person_id",
             "unit_id",
             begin=t[start],
             a=first_snapshot(t[start], lake),
-            b=last_snapshot(t[end] - ibis.interval(days=1), lake),
+            b=ibis.least(
+                last_snapshot(t[end] - ibis.interval(days=1), lake), last_snapshot(t.out_date, lake)
+            ),
         )
         t = t.filter(t.a <= t.b)
         months = snapshot_months(lake)
@@ -222,7 +247,7 @@ FAMILIES = (
     *(
         Family(
             name,
-            _indicators(code, limit, sv, en, start, end),
+            _indicators(code, limit, sv, en, start, end, by_end),
             _builder(code, table, start, end, limit, by_end),
             has_unit=True,
             has_days=True,

@@ -78,6 +78,9 @@ class Indicator:
     unit: str = "share"  # share | index | days | rate
     quantile: float | None = None  # set for median / 90th-percentile waits (value from the days histogram)
     higher_is_better: bool = True
+    # given per fixed doctor when its family has the doctor scope (not where that scope's denominator is
+    # the doctor's own patients by definition, which would make every doctor's value 1)
+    doctor_scope: bool = True
 
 
 @dataclass(frozen=True)

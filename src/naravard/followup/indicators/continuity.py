@@ -80,17 +80,20 @@ C_FLK = Indicator(
     "Share of listed persons with a named fixed doctor",
     "continuity",
     "Persons listed at a primary-care unit on the last day of the period (or of the lake) "
-    "who have a named fast läkarkontakt valid that day.",
+    "who have a named fast läkarkontakt valid that day. Who left the region or died is not listed after "
+    "that day. Not given per doctor: a doctor's denominator would be his or her own patients, always 1.",
     "listed persons with a named fixed doctor",
     "listed persons",
     "ÖK God och nära vård 2021-2022 Mål 1 (target 55 %); HSL 7 kap. 3 a §; domain.md 2.2",
+    doctor_scope=False,
 )
 C_FLK_INF = Indicator(
     "C_FLK_INF",
     "Andel listade med fast läkarkontakt som informerats",
     "Share of listed persons with a fixed doctor they were told about",
     "continuity",
-    "As C_FLK, counting only persons informed of their fixed doctor on or before that day.",
+    "As C_FLK, counting only persons informed of their fixed doctor on or before that day. Given per "
+    "doctor too: the share of the doctor's patients who have been told.",
     "listed persons with a fixed doctor, informed",
     "listed persons",
     "ÖK 2021 (patients to be informed who their contacts are); domain.md 2.2",
@@ -256,7 +259,6 @@ def build_fixed_doctor(lake: Lake, period_types: tuple[str, ...]) -> ir.Table:
         a=first_snapshot(li.valid_from, lake),
         b=last_snapshot(li.valid_to, lake),
     )
-    li = li.filter(li.a <= li.b)
     p = lake.persons
     p = p.select(
         "person_id",
@@ -264,8 +266,12 @@ def build_fixed_doctor(lake: Lake, period_types: tuple[str, ...]) -> ir.Table:
         "region_code",
         "municipality_code",
         birth_year=_age_cohort(p.birth_date.year().cast("int64"), lake),
+        gone=last_snapshot(p.out_date, lake),
     )
     li = li.join(p, "person_id")
+    # a listing never outlives its person: who left the region or died is not listed at later month ends
+    li = li.mutate(b=ibis.least(li.b, li.gone)).drop("gone")
+    li = li.filter(li.a <= li.b)
     fc = _fixed_doctors(lake)
     fc = fc.select(
         "person_id",

@@ -7,6 +7,7 @@ import ibis
 import ibis.expr.types as ir
 
 from naravard.followup.indicators.base import (
+    FAR_FUTURE,
     Family,
     Indicator,
     Lake,
@@ -35,11 +36,14 @@ K_READM30 = Indicator(
     "Andel återinskrivna inom 30 dagar",
     "Share readmitted within 30 days",
     "coordination",
-    "Discharges in the period followed by a new admission of the same person 1-30 days after the discharge "
-    "day (a new admission on the discharge day counts as a transfer, not a readmission). Discharges in the "
-    "last 30 days of the lake are left out, their follow-up being incomplete.",
-    "discharges followed by a readmission within 30 days",
-    "discharges",
+    "Hospital episodes ending in the period followed by a new admission of the same person 1-30 days "
+    "after the discharge day. Stays that overlap or touch (a new admission on or before the discharge day: "
+    "a transfer) form one episode, discharged on its last day by the unit of its last stay. Episodes "
+    "ending in the last 30 days of the lake, or whose person leaves the region or dies within 30 days of "
+    "the discharge, are left out, their follow-up being incomplete. All readmissions count, planned or not "
+    "(the lake does not tell them apart).",
+    "episodes followed by a readmission within 30 days",
+    "hospital episodes (discharges)",
     "Socialstyrelsen / SKR 'Undvikbar slutenvård och återinskrivningar'; domain.md 11.3",
     higher_is_better=False,
 )
@@ -49,7 +53,7 @@ K_MT_ED = Indicator(
     "Emergency visits per mobile-team patient",
     "coordination",
     "Persons with at least one mobile-team visit in the period: emergency-department visits in the same "
-    "period per such person.",
+    "period, on or after the person's first mobile-team visit, per such person.",
     "emergency visits",
     "mobile-team patients",
     "Region Gävleborg rutin Mobilt sjukvårdsteam (Platina 09-389219); domain.md 7",
@@ -61,7 +65,7 @@ K_MT_ADM = Indicator(
     "Inläggningar per mobilteampatient",
     "Admissions per mobile-team patient",
     "coordination",
-    "As K_MT_ED, counting hospital admissions in the period.",
+    "As K_MT_ED, counting hospital admissions in the period on or after the first mobile-team visit.",
     "admissions",
     "mobile-team patients",
     "Region Gävleborg rutin Mobilt sjukvårdsteam (Platina 09-389219); domain.md 7",
@@ -87,37 +91,68 @@ def build_discharge(lake: Lake, period_types: tuple[str, ...]) -> ir.Table:
 
 
 def build_readmission(lake: Lake, period_types: tuple[str, ...]) -> ir.Table:
+    """Stays that touch or overlap (a transfer: the next admission on or before the discharge day) are
+    one hospital episode (gaps and islands: a stay opens a new episode when it starts after every earlier
+    stay of the person has ended); an episode's discharge is the index, and the next episode's admission
+    within 1-30 days is the readmission."""
     a = lake.admissions
-    w = ibis.window(group_by=a.person_id, order_by=[a.admit_date, a.admission_id])
-    a = a.mutate(next_admit=a.admit_date.lead().over(w))
-    cutoff = ibis.literal(lake.last) - ibis.interval(days=READMIT_DAYS)
-    a = a.filter(
-        a.discharge_date.notnull() & in_window(a.discharge_date, lake) & (a.discharge_date <= cutoff)
+    far = ibis.literal(FAR_FUTURE)
+    a = a.mutate(dis=a.discharge_date.fill_null(far))  # still admitted: the episode has not ended
+    order = [a.admit_date, a.admission_id]
+    before = ibis.window(group_by=a.person_id, order_by=order, rows=(None, -1))
+    ended = a.dis.max().over(before)
+    a = a.mutate(new=ibis.ifelse(ended.isnull() | (a.admit_date > ended), 1, 0))
+    upto = ibis.window(group_by=a.person_id, order_by=[a.admit_date, a.admission_id], rows=(None, 0))
+    a = a.mutate(episode=a.new.sum().over(upto))
+    # one row per episode: its last stay (by discharge, then id: a deterministic tie-break, so both
+    # engines pick the same discharging unit) with the episode's first admission and last discharge
+    whole = ibis.window(group_by=[a.person_id, a.episode])
+    last_first = ibis.window(
+        group_by=[a.person_id, a.episode], order_by=[ibis.desc(a.dis), ibis.desc(a.admission_id)]
     )
-    gap = days_between(a.discharge_date, a.next_admit)
-    a = a.select(
-        person_id=a.person_id,
-        unit_id=a.unit_id,
-        att_date=a.discharge_date,
-        n_K_READM30=flag(gap.notnull() & (gap >= 1) & (gap <= READMIT_DAYS)),
+    a = a.mutate(
+        admit=a.admit_date.min().over(whole),
+        discharge=a.dis.max().over(whole),
+        rank=ibis.row_number().over(last_first),
+    )
+    ep = a.filter(a.rank == 0).select("person_id", "admit", "discharge", "unit_id")
+    nxt = ibis.window(group_by=ep.person_id, order_by=ep.admit)
+    ep = ep.mutate(next_admit=ep.admit.lead().over(nxt))
+    cutoff = ibis.literal(lake.last) - ibis.interval(days=READMIT_DAYS)
+    ep = ep.filter((ep.discharge != far) & in_window(ep.discharge, lake) & (ep.discharge <= cutoff))
+    # who leaves the region or dies within the 30 days has an incomplete follow-up too
+    p = lake.persons.select("person_id", "out_date")
+    ep = ep.join(p, "person_id")
+    ep = ep.filter(ep.out_date.isnull() | (ep.out_date > ep.discharge + ibis.interval(days=READMIT_DAYS)))
+    gap = days_between(ep.discharge, ep.next_admit)
+    ep = ep.select(
+        person_id=ep.person_id,
+        unit_id=ep.unit_id,
+        att_date=ep.discharge,
+        n_K_READM30=flag(gap.notnull() & (gap <= READMIT_DAYS)),
         d_K_READM30=ibis.literal(1.0),
     )
-    return periodise(a, "att_date", period_types)
+    return periodise(ep, "att_date", period_types)
 
 
 def _per_period(
     t: ir.Table, col: str, lake: Lake, patients: ir.Table, period_types: tuple[str, ...]
 ) -> ir.Table:
-    t = t.filter(in_window(t[col], lake)).semi_join(patients, "person_id")
+    """Events of mobile-team patients from their first team visit on, counted per person and period."""
+    t = t.filter(in_window(t[col], lake))
+    t = t.join(patients, "person_id")
+    t = t.filter(t[col] >= t.first_visit)
     t = periodise(t, col, period_types)
     return t.group_by(["person_id", "period_type", "period_start"]).aggregate(n=t.count())
 
 
 def build_mobile(lake: Lake, period_types: tuple[str, ...]) -> ir.Table:
-    """Per person and period (a person-grain family): every period type comes out of one pass."""
+    """Per person and period (a person-grain family): every period type comes out of one pass. Events
+    before the team's first visit are not counted: they are often why the team was called in, and would
+    make the same patient's figure depend on whether the period began before or after that visit."""
     mv = lake.mobile_team_visits
+    patients = mv.group_by("person_id").aggregate(first_visit=mv.visit_date.min())
     mv = mv.filter(in_window(mv.visit_date, lake))
-    patients = mv.select("person_id").distinct()
     mv = periodise(mv, "visit_date", period_types)
     keys = ["person_id", "period_type", "period_start"]
     pts = mv.group_by(keys).aggregate(att_date=mv.visit_date.max())
