@@ -390,3 +390,33 @@ def test_persons_who_left_are_no_longer_listed_or_waiting(make_lake, tmp_path: P
     assert [r["denominator"] for r in month("C_FLK", "2025-06")] == [1]
     assert month("A90VW", "2025-02")[0]["value"] == 1.0
     assert month("A90VW", "2025-03") == [] and month("A90VW", "2025-06") == []
+
+
+def test_age_bands_of_snapshots_hold_over_a_long_lake(make_lake, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A lake spanning 26 years (2000-2025): a child born in 2015 is 0-17 in 2025, not put in an adult band
+    by the snapshot's shared age cohorts (which assume a lake shorter than an age band is wide)."""
+    lake = make_lake(
+        persons=[person(1), person(2, born=D(2015, 3, 1))],
+        encounters=[visit(1, 1, 11, T(2000, 1, 3, 9)), visit(2, 1, 11, T(2025, 12, 31, 9))],
+        units=[
+            {
+                "unit_id": 1,
+                "name": "VC",
+                "kind": "primary",
+                "region_code": "21",
+                "municipality_code": "2180",
+                "private": False,
+            }
+        ],
+        listings=[
+            {"person_id": 1, "unit_id": 1, "valid_from": D(1999, 1, 1), "valid_to": None},
+            {"person_id": 2, "unit_id": 1, "valid_from": D(2015, 6, 1), "valid_to": None},
+        ],
+    )
+    res = run(lake, tmp_path / "res", periods=("year",))
+    from naravard.followup.service import query_results
+
+    rows = query_results(res, "C_FLK", "year", stratum_type="age_band", period_from="2025", period_to="2025")
+    assert {r["stratum"]: r["denominator"] for r in rows} == {"0-17": 1, "65-79": 1}
+    rows = query_results(res, "C_FLK", "year", stratum_type="age_band", period_from="2000", period_to="2000")
+    assert {r["stratum"]: r["denominator"] for r in rows} == {"18-64": 1}

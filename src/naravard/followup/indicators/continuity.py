@@ -227,16 +227,20 @@ def build_own_doctor(lake: Lake, period_types: tuple[str, ...]) -> ir.Table:
 def _age_cohort(birth_year: ir.IntegerValue, lake: Lake) -> ir.IntegerValue:
     """A birth year that puts the person in the same age band as ``birth_year`` in every year of the lake:
     the birth year itself when the band changes within the lake's years, otherwise a representative of the
-    band (first year minus the band's lower age limit). Persons then share a handful of cohorts instead of a
-    hundred birth years, so the running counts below have few keys."""
+    band (first year minus the band's lower age limit) when that representative stays in the band for the
+    whole lake (a lake spanning more years than a band is wide keeps the birth years). Persons then share a
+    handful of cohorts instead of a hundred birth years, so the running counts below have few keys."""
     y0, y1 = lake.first.year, lake.last.year
+    lim = AGE_LIMITS
 
     def floor(age: ir.IntegerValue) -> ir.IntegerValue:
-        lim = AGE_LIMITS
         return ibis.cases((age < lim[0], 0), (age < lim[1], lim[0]), (age < lim[2], lim[1]), else_=lim[2])
 
     lo0, lo1 = floor(y0 - birth_year), floor(y1 - birth_year)
-    return ibis.ifelse(lo0 == lo1, y0 - lo0, birth_year).cast("int64")
+    # the representative's age in the last year, y1 - y0 + lo0, must still be below the band's upper limit
+    upper = ibis.cases((lo0 == 0, lim[0]), (lo0 == lim[0], lim[1]), (lo0 == lim[1], lim[2]), else_=10_000)
+    same = (lo0 == lo1) & (y1 - y0 + lo0 < upper)
+    return ibis.ifelse(same, y0 - lo0, birth_year).cast("int64")
 
 
 def build_fixed_doctor(lake: Lake, period_types: tuple[str, ...]) -> ir.Table:
