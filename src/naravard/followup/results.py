@@ -147,16 +147,45 @@ def rollup(con: duckdb.DuckDBPyConnection, threshold: int) -> str:
         f"stratum, NULL::DOUBLE, n, q{qs.index(q)} FROM quant JOIN cell USING (gid) WHERE indicator = '{base}'"
         for base, code, q in quants
     )
+    con.execute(f"""
+      CREATE OR REPLACE TEMP TABLE res AS
+      SELECT {K7}, num, den, value, den < {threshold} AS sup FROM (SELECT {K7}, num, den, value FROM ratio{qsel})""")
+    for where, partition in _sibling_groups():
+        con.execute(f"""
+          CREATE OR REPLACE TEMP TABLE res AS
+          SELECT * EXCLUDE (nsup, rk) REPLACE (sup OR (nsup = 1 AND rk = 1) AS sup) FROM (
+            SELECT *, count(*) FILTER (WHERE sup) OVER w AS nsup,
+              row_number() OVER (w ORDER BY sup, den, scope_id, stratum, period_start) AS rk
+            FROM res WHERE {where} WINDOW w AS (PARTITION BY {partition}))
+          UNION ALL SELECT * FROM res WHERE NOT ({where})""")
     return f"""
     SELECT indicator, period_type, {_label("period_start")} AS period, period_start, scope_type, scope_id,
       stratum_type, stratum,
-      CASE WHEN den < {threshold} THEN NULL ELSE num END AS numerator,
-      CASE WHEN den < {threshold} THEN NULL ELSE den END AS denominator,
-      CASE WHEN den < {threshold} THEN NULL ELSE value END AS value,
-      den < {threshold} AS suppressed
-    FROM (SELECT {K7}, num, den, value FROM ratio{qsel})
+      CASE WHEN sup THEN NULL ELSE num END AS numerator,
+      CASE WHEN sup THEN NULL ELSE den END AS denominator,
+      CASE WHEN sup THEN NULL ELSE value END AS value,
+      sup AS suppressed
+    FROM res
     ORDER BY indicator, period_type, scope_type, scope_id, period_start, stratum_type, stratum
     """
+
+
+def _sibling_groups() -> list[tuple[str, str]]:
+    """Complementary suppression: groups of published siblings whose published parent would give away a
+    single suppressed member by subtraction, as (rows, partition). In each group with exactly one
+    suppressed member the smallest other member is suppressed too: the strata of a cell (parent: the
+    cell's 'all'), the municipalities of a county and the regions (parent: the county, the total): the
+    comparisons a page shows side by side. One pass each, in that order. Units and doctors have no
+    published parent that is their sum (unlisted persons, persons without a fixed doctor). Periods are not
+    grouped: the running month is nearly always small, and the months of its quarter would be hidden with
+    it, the last complete month first of all (docs/indicators.md)."""
+    cell = "indicator, period_type, period_start"
+    strat = "stratum_type, stratum"
+    return [
+        ("stratum_type <> 'all'", f"{cell}, scope_type, scope_id, stratum_type"),
+        ("scope_type = 'municipality'", f"{cell}, {strat}, left(scope_id, 2)"),
+        ("scope_type = 'region'", f"{cell}, {strat}"),
+    ]
 
 
 def write_results(

@@ -1,0 +1,90 @@
+"""Small-cell suppression with complementary suppression: a single suppressed cell among published
+siblings (strata of a cell, municipalities of a county) would be given away by subtraction from the
+published parent, so the smallest sibling is suppressed too."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from naravard.followup.compute import LONG_SCHEMA
+from naravard.followup.results import write_results
+
+
+def cell(mun: str, sex: str, month: int, den: float, code: str = "A90V") -> dict[str, Any]:
+    """An area cell of the event indicator ``code`` (additive over months): ``den`` waits, half met."""
+    return {
+        "indicator": code,
+        "period_type": "month",
+        "period_start": dt.date(2025, month, 1),
+        "src": "area",
+        "region_code": mun[:2],
+        "municipality_code": mun,
+        "unit_id": None,
+        "doctor_id": None,
+        "age_band": "65-79",
+        "sex": sex,
+        "days": None,
+        "num": den / 2,
+        "den": den,
+    }
+
+
+def rows(cells: list[dict[str, Any]], tmp_path: Path) -> dict[tuple[str, ...], Any]:
+    long = pa.Table.from_pylist(cells).cast(LONG_SCHEMA)
+    out = write_results(long, tmp_path / "res", threshold=5, memory_limit="1GB")
+    got = (
+        duckdb.connect()
+        .execute(f"""
+        SELECT scope_type, scope_id, period, stratum_type, stratum, suppressed, denominator
+        FROM '{out}/results.parquet' WHERE period_type = 'month'""")
+        .fetchall()
+    )
+    return {r[:5]: (r[5], r[6]) for r in got}
+
+
+def test_a_single_suppressed_stratum_takes_its_smallest_sibling_along(tmp_path: Path) -> None:
+    # municipality 2180 in March: women 3 (< 5), men 10 and 12 in two cells -> all 25
+    got = rows(
+        [
+            cell("2180", "F", 3, 3),
+            cell("2180", "M", 3, 10),
+            cell("2180", "M", 3, 2),
+            cell("2181", "M", 3, 40),
+        ],
+        tmp_path,
+    )
+    assert got[("municipality", "2180", "2025-03", "sex", "F")] == (True, None)
+    # men (12) would be all (15) minus women: suppressed too; 'all' stays published
+    assert got[("municipality", "2180", "2025-03", "sex", "M")] == (True, None)
+    assert got[("municipality", "2180", "2025-03", "all", "all")] == (False, 15)
+
+
+def test_municipalities_of_a_county_but_not_months(tmp_path: Path) -> None:
+    got = rows(
+        [
+            # March: 2180 has 3 (< 5); 2181 (8) is the smallest other municipality of county 21
+            cell("2180", "F", 3, 3),
+            cell("2181", "F", 3, 8),
+            cell("2182", "F", 3, 20),
+            # 2182's months: January 2 (< 5), February 9: periods are not grouped, February stays
+            cell("2182", "F", 1, 2),
+            cell("2182", "F", 2, 9),
+        ],
+        tmp_path,
+    )
+    mun = {m: got[("municipality", m, "2025-03", "all", "all")] for m in ("2180", "2181", "2182")}
+    assert mun == {"2180": (True, None), "2181": (True, None), "2182": (False, 20)}
+    months = {m: got[("municipality", "2182", m, "all", "all")][0] for m in ("2025-01", "2025-02", "2025-03")}
+    assert months == {"2025-01": True, "2025-02": False, "2025-03": False}
+    # the county total is published; no single suppressed municipality can be read off it
+    assert got[("region", "21", "2025-03", "all", "all")] == (False, 31)
+
+
+def test_nothing_more_is_suppressed_without_a_single_small_cell(tmp_path: Path) -> None:
+    got = rows([cell("2180", "F", 3, 6), cell("2180", "M", 3, 7), cell("2181", "F", 3, 9)], tmp_path)
+    assert not any(s for s, _ in got.values())
