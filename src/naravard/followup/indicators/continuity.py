@@ -1,7 +1,8 @@
 """Continuity indicators (domain.md 2.2, 5; BMC Health Serv Res 2022 review of continuity indices).
 
 Visits: encounters with a doctor (profession LK) at a primary-care unit, every mode (physical, home visit,
-video, phone; SKR's Primärvårdskvalitet counts distance contacts too). A patient seeing the same doctor twice
+video, phone: continuity is with the doctor, whatever the channel; SKR's inclusion rules are not settled,
+domain.md 11.4). A patient seeing the same doctor twice
 on one day counts one visit (a double registration, not a second contact); two doctors on one day count two.
 Indices are computed per patient and period from the visits *in that period*, and averaged over patients who
 meet the minimum visit count (N >= 2 for every index: COC and SECON are undefined below two visits, and for
@@ -32,7 +33,7 @@ from naravard.followup.indicators.base import (
 )
 
 MIN_VISITS = {"C_UPC": 2, "C_COC": 2, "C_MMCI": 2, "C_HHI": 2, "C_SECON": 2}
-_SRC_IDX = "Pollack et al., BMC Health Serv Res 2022 (review of continuity indices); domain.md section 5"
+_SRC_IDX = "BMC Health Serv Res 2022 review of continuity indices (its table of formulas); domain.md section 5"
 
 
 def _idx(code: str, sv: str, en: str, formula: str, source: str = _SRC_IDX) -> Indicator:

@@ -28,14 +28,15 @@ P_AGREED = Indicator(
     "(agreed_date set, at any later time within the lake).",
     "contracts agreed",
     "contracts created",
-    "SKR Patientkontrakt: 'en sammanhållen plan ... överenskommen med patienten' (domain.md 1.1)",
+    "SKR Patientkontrakt: an agreement co-designed by care provider and patient, its first part the "
+    "Överenskommelse (domain.md 1.1)",
 )
 P_SIP = Indicator(
     "P_SIP",
     "Andel SIP-möten där patienten deltog",
     "Share of SIP meetings attended by the patient",
     "participation",
-    "SIP meetings held in the period where the patient (or närstående on the patient's behalf) took part.",
+    "SIP meetings held in the period where the patient took part (the lake's patient_attended).",
     "meetings attended",
     "SIP meetings held",
     "HSL 16 kap. 4 §, SoL; domain.md 3.1",
@@ -45,8 +46,8 @@ P_INVOLVED = Indicator(
     "Andel positiva svar om delaktighet",
     "Share of positive answers on involvement",
     "participation",
-    "Answers in the period to the item 'Har du varit delaktig i besluten om din vård?' "
-    "(item 'involvement', scale 1-5) that are positive (4 or 5).",
+    "Answers in the period to the item 'Har du haft möjlighet att vara delaktig i besluten beträffande "
+    "din vård/behandling?' (item 'involvement', scale 1-5) that are positive (4 or 5).",
     "positive answers",
     "answers",
     "Nationell Patientenkät, dimension Delaktighet och involvering (domain.md 6)",
