@@ -420,3 +420,32 @@ def test_age_bands_of_snapshots_hold_over_a_long_lake(make_lake, tmp_path: Path)
     assert {r["stratum"]: r["denominator"] for r in rows} == {"0-17": 1, "65-79": 1}
     rows = query_results(res, "C_FLK", "year", stratum_type="age_band", period_from="2000", period_to="2000")
     assert {r["stratum"]: r["denominator"] for r in rows} == {"18-64": 1}
+
+
+def test_contracts_agreed_within_thirty_days(make_lake, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    def c(i: int, created: dt.date, agreed: dt.date | None, goals: int) -> dict[str, object]:
+        return {
+            "contract_id": i,
+            "person_id": 1,
+            "unit_id": 1,
+            "created_date": created,
+            "agreed_date": agreed,
+            "closed_date": None,
+            "patient_goals": goals,
+            "total_goals": 2,
+        }
+
+    lake = make_lake(
+        persons=[person(1)],
+        encounters=[visit(1, 1, 11, T(2025, 1, 1, 9)), visit(2, 1, 11, T(2025, 6, 30, 9))],
+        contracts=[
+            c(1, D(2025, 1, 1), D(2025, 1, 31), 1),  # agreed on day 30: within
+            c(2, D(2025, 2, 1), D(2025, 3, 15), 0),  # agreed after 42 days: not within
+            c(3, D(2025, 3, 1), None, 1),  # never agreed
+            c(4, D(2025, 6, 20), None, 2),  # created 10 days before the lake's end: not yet followed up
+        ],
+    )
+    res = run(lake, tmp_path / "res")
+    agreed, goals = value(res, "P_AGREED"), value(res, "P_GOALS")
+    assert (agreed["numerator"], agreed["denominator"]) == (1, 3)
+    assert (goals["numerator"], goals["denominator"]) == (3, 4)  # every contract created counts for goals

@@ -33,7 +33,9 @@ from naravard.followup.indicators.base import (
 )
 
 MIN_VISITS = {"C_UPC": 2, "C_COC": 2, "C_MMCI": 2, "C_HHI": 2, "C_SECON": 2}
-_SRC_IDX = "BMC Health Serv Res 2022 review of continuity indices (its table of formulas); domain.md section 5"
+_SRC_IDX = (
+    "BMC Health Serv Res 2022 review of continuity indices (its table of formulas); domain.md section 5"
+)
 
 
 def _idx(code: str, sv: str, en: str, formula: str, source: str = _SRC_IDX) -> Indicator:

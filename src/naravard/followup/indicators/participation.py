@@ -6,7 +6,15 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from naravard.followup.indicators.base import Family, Indicator, Lake, flag, in_window, periodise
+from naravard.followup.indicators.base import (
+    Family,
+    Indicator,
+    Lake,
+    days_between,
+    flag,
+    in_window,
+    periodise,
+)
 
 P_GOALS = Indicator(
     "P_GOALS",
@@ -24,10 +32,11 @@ P_AGREED = Indicator(
     "Andel Patientkontrakt som patienten godkänt",
     "Share of Patientkontrakt agreed with the patient",
     "participation",
-    "Patientkontrakt created in the period that the patient has agreed to "
-    "(agreed_date set, at any later time within the lake).",
-    "contracts agreed",
-    "contracts created",
+    "Patientkontrakt created in the period that the patient agreed to within 30 days of its creation. "
+    "Contracts created in the last 30 days of the lake are left out until their 30 days have passed, so "
+    "a published month does not change with later extracts.",
+    "contracts agreed within 30 days",
+    "contracts created (at least 30 days before the lake's last day)",
     "SKR Patientkontrakt: an agreement co-designed by care provider and patient, its first part the "
     "Överenskommelse (domain.md 1.1)",
 )
@@ -53,20 +62,23 @@ P_INVOLVED = Indicator(
     "Nationell Patientenkät, dimension Delaktighet och involvering (domain.md 6)",
 )
 POSITIVE_FROM = 4
+AGREE_DAYS = 30
 
 
 def build_contracts(lake: Lake, period_types: tuple[str, ...]) -> ir.Table:
     c = lake.contracts
     c = c.filter(in_window(c.created_date, lake))
     one = ibis.literal(1.0)
+    # the agreement's 30 days have passed by the lake's last day
+    followed = c.created_date <= ibis.literal(lake.last) - ibis.interval(days=AGREE_DAYS)
     c = c.select(
         person_id=c.person_id,
         unit_id=c.unit_id,
         att_date=c.created_date,
         n_P_GOALS=flag(c.patient_goals >= 1),
         d_P_GOALS=one,
-        n_P_AGREED=flag(c.agreed_date.notnull()),
-        d_P_AGREED=one,
+        n_P_AGREED=flag(followed & (days_between(c.created_date, c.agreed_date) <= AGREE_DAYS)),
+        d_P_AGREED=flag(followed),
     )
     return periodise(c, "att_date", period_types)
 
