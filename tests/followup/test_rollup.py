@@ -142,3 +142,17 @@ def test_cli_run_through_parquet_cells_equals_the_in_memory_roll_up(
         FROM {_res(results)} a FULL JOIN {_res(out)} b USING ({keys})""").fetchall()[0]
     assert diff[0] > 10_000
     assert diff == (diff[0], diff[0], diff[0], 0)
+
+
+def test_wait_quantiles_count_the_same_waits_as_their_share(results: Path) -> None:
+    """A wait family's median and 90th percentile describe the waits its share counts (unmet ones too): the
+    quantile rows' denominators equal the share's, cell by cell."""
+    con = duckdb.connect()
+    bad, n = con.execute(f"""
+        WITH r AS (SELECT * FROM {_res(results)})
+        SELECT count(*) FILTER (WHERE s.denominator IS DISTINCT FROM q.denominator), count(*)
+        FROM r s JOIN r q ON q.indicator IN (s.indicator || '_P50', s.indicator || '_P90')
+          AND (q.period_type, q.period, q.scope_type, q.scope_id, q.stratum_type, q.stratum)
+            = (s.period_type, s.period, s.scope_type, s.scope_id, s.stratum_type, s.stratum)
+        WHERE s.indicator IN ('A0', 'A3', 'A90V', 'A90T', 'A90VW', 'A90TW')""").fetchall()[0]
+    assert n > 1000 and bad == 0
