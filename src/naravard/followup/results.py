@@ -112,12 +112,14 @@ def rollup(con: duckdb.DuckDBPyConnection, threshold: int) -> str:
     con.execute(f"CREATE OR REPLACE TEMP VIEW scoped AS {_scoped()}")
     con.execute(f"""
       CREATE OR REPLACE TEMP VIEW ratio AS
-      SELECT * EXCLUDE (null_stratum, sid_n, sid_s), {SCOPE_ID}, CASE WHEN den > 0 THEN num / den END AS value
+      SELECT * EXCLUDE (null_stratum, sid_n, sid_s), {SCOPE_ID}, num / den AS value
       FROM (
         SELECT indicator, period_type, period_start, scope_type, sid_n, sid_s, {names}, sum(num) AS num,
           sum(den) AS den
         FROM scoped WHERE days IS NULL GROUP BY {sets})
-      WHERE NOT null_stratum""")
+      -- a cell that counted nothing (e.g. only contracts still within their 30 days) has no result,
+      -- rather than a suppressed one
+      WHERE NOT null_stratum AND den > 0""")
     con.execute(f"""
       CREATE OR REPLACE TEMP TABLE hist AS
       SELECT * EXCLUDE (null_stratum, sid_n, sid_s), {SCOPE_ID} FROM (
