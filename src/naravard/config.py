@@ -49,7 +49,9 @@ class Settings(BaseSettings):
     )
     data_dir: Path = Field(default=Path("naravard-data"), description="Folder for files the app keeps.")
     small_cell_threshold: int = Field(
-        default=5, ge=1, description="Follow-up cells with fewer than this many persons are suppressed."
+        default=5,
+        ge=1,
+        description="Follow-up cells whose denominator is below this count are suppressed.",
     )
     lake_dir: Path | None = Field(
         default=None, description="Event lake folder read by the follow-up pages; data_dir/lake if unset."
@@ -57,6 +59,11 @@ class Settings(BaseSettings):
     results_dir: Path | None = Field(
         default=None,
         description="Follow-up results folder read by the API and dashboards; data_dir/results if unset.",
+    )
+    targets_file: Path | None = Field(
+        default=None,
+        description="JSON or YAML file of follow-up targets per indicator and scope, added to the national "
+        "targets; unset: national targets only.",
     )
 
     @model_validator(mode="after")

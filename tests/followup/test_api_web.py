@@ -239,7 +239,7 @@ def test_dashboard_unit_trend_marks_suppressed_gaps(env: Env) -> None:
         headers=env.analyst,
         params={"indicator": "C_COC", "period_type": "month", "scope": f"unit:{unit}"},
     ).text
-    assert names.units[unit] in html and "färre än 5 personer" in html
+    assert names.units[unit] in html and "färre än 5 i nämnaren" in html
     assert f"↑ {names.name('municipality', names.unit_municipality[unit], str)}" in html
 
 
@@ -277,7 +277,8 @@ def test_compare_region_shows_municipalities_and_units(env: Env) -> None:
         params={"indicator": "C_FLK", "period": "2025", "parent": "municipality:2180"},
     ).text
     assert 'id="compare-unit"' in html and 'id="compare-municipality"' not in html
-    assert "/followup?indicator=C_FLK&amp;period_type=month&amp;scope=unit%3A" in html
+    # the unit's trend keeps the comparison's period type
+    assert "/followup?indicator=C_FLK&amp;period_type=year&amp;scope=unit%3A" in html
     assert "Region Gävleborg" in html  # breadcrumb back up
 
 
@@ -292,7 +293,7 @@ def test_compare_shows_numerators_and_suppressed_cells(env: Env) -> None:
         params={"indicator": "A3", "period_type": "month", "period": "2026-10"},
     ).text
     assert 'class="fu-suppressed muted"' in html
-    assert "färre än 5 personer" in html
+    assert "färre än 5 i nämnaren" in html
     shown = next(r for r in rows if not r["suppressed"])
     assert f"{shown['denominator']:.0f}" in html
 

@@ -1,7 +1,8 @@
 """Follow-up routes of the JSON API: indicator definitions, result rows with targets, dashboard series.
 
 Results are aggregates with small cells already suppressed when they were written, so reading them touches
-no patient and writes no per-patient audit row; access is limited to the roles that do follow-up.
+no patient and writes no per-patient audit row; access is limited to the roles that do follow-up, and
+per-doctor results to analysts and administrators (``service.check_scope_access``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from naravard.actor import Actor, Role
 from naravard.deps import CurrentActor
 from naravard.errors import Forbidden, Invalid
 from naravard.followup import service
+from naravard.followup.targets import Target, load_targets_cached
 
 router = APIRouter(prefix="/followup", tags=["followup"])
 
@@ -35,6 +37,11 @@ def results_dir(request: Request) -> Path:
     return Path(request.app.state.settings.effective_results_dir)
 
 
+def targets(request: Request) -> list[Target]:
+    """The national targets plus those of the setting ``targets_file`` (read again only when it changes)."""
+    return load_targets_cached(request.app.state.settings.targets_file)
+
+
 def split_codes(raw: str, field: str) -> list[str]:
     """``"A,B"`` -> ``["A", "B"]``; an empty list is an error, not "everything"."""
     codes = [c.strip() for c in raw.split(",") if c.strip()]
@@ -52,17 +59,26 @@ def indicators(_actor: FollowupActor) -> list[dict[str, Any]]:
 @router.get("/results")
 def results(
     request: Request,
-    _actor: FollowupActor,
+    actor: FollowupActor,
     indicator: Annotated[str, Query(description="Indicator code; several separated by commas")],
     period_type: Annotated[str, Query(description="month, quarter or year")] = "year",
     scope_type: Annotated[str, Query(description="total, region, municipality, unit or doctor")] = "total",
     scope_id: Annotated[str | None, Query(description="Scope id; several separated by commas")] = None,
     stratum_type: Annotated[str, Query(description="all, age_band or sex")] = "all",
-    stratum: Annotated[str | None, Query(description="e.g. F or 65-79")] = None,
-    period_from: Annotated[str | None, Query(description="First period, e.g. 2025-01 or 2025")] = None,
-    period_to: Annotated[str | None, Query(description="Last period (inclusive)")] = None,
+    stratum: Annotated[
+        str | None, Query(description="One stratum of stratum_type, e.g. F or 65-79 (not with 'all')")
+    ] = None,
+    period_from: Annotated[
+        str | None,
+        Query(
+            description="First period: YYYY, YYYY-Qn or YYYY-MM as period_type allows (a year also for months "
+            "and quarters, a month also for quarters), e.g. 2025-01 or 2025"
+        ),
+    ] = None,
+    period_to: Annotated[str | None, Query(description="Last period (inclusive), same formats")] = None,
 ) -> list[dict[str, Any]]:
-    """Result rows, each with ``target`` and ``meets_target``; suppressed cells have no numbers."""
+    """Result rows, each with ``target`` and ``meets_target``; suppressed cells have no numbers. The doctor
+    scope is for analysts and administrators (403 for a unit manager)."""
     return service.query_results(
         results_dir(request),
         split_codes(indicator, "indicator"),
@@ -73,13 +89,15 @@ def results(
         stratum=stratum,
         period_from=period_from,
         period_to=period_to,
+        targets=targets(request),
+        actor=actor,
     )
 
 
 @router.get("/dashboard")
 def dashboard(
     request: Request,
-    _actor: FollowupActor,
+    actor: FollowupActor,
     indicators: Annotated[str, Query(description="Indicator codes separated by commas, e.g. C_FLK,A3")],
     period_type: Annotated[str, Query(description="month, quarter or year")] = "month",
     scope_type: Annotated[str, Query(description="total, region, municipality, unit or doctor")] = "total",
@@ -90,10 +108,17 @@ def dashboard(
         raise Invalid(
             f"scope_id is required for scope_type {scope_type!r} (one series per scope)", field="scope_id"
         )
+    if scope_id is not None and "," in scope_id:
+        raise Invalid(
+            "the dashboard takes one scope_id (one series per scope); use /results for several",
+            field="scope_id",
+        )
     return service.dashboard_series(
         results_dir(request),
         indicators=split_codes(indicators, "indicators"),
         period_type=period_type,
         scope_type=scope_type,
         scope_id=scope_id,
+        targets=targets(request),
+        actor=actor,
     )

@@ -48,7 +48,8 @@ def ensure_demo_results(settings: Settings, *, persons: int, seed: int, today: d
         today=today,
     )
     con = engine.connect("duckdb", memory_limit=DEMO_MEMORY_LIMIT)
-    long = compute_long(engine.open_lake(con, lake_dir), DEMO_PERIODS)
+    lake = engine.open_lake(con, lake_dir)
+    long = compute_long(lake, DEMO_PERIODS)
     write_results(
         long,
         results_dir,
@@ -56,7 +57,9 @@ def ensure_demo_results(settings: Settings, *, persons: int, seed: int, today: d
         memory_limit=DEMO_MEMORY_LIMIT,
         meta={
             "engine": "duckdb",
-            "lake": str(lake_dir),
+            "lake": str(Path(lake_dir).resolve()),
+            "lake_first": lake.first.isoformat(),
+            "lake_last": lake.last.isoformat(),  # the pages mark periods ending after it as incomplete
             "periods": list(DEMO_PERIODS),
             "demo": {"persons": persons, "seed": seed},
         },

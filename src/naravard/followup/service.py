@@ -1,18 +1,114 @@
 """Read functions over a results dataset, for dashboards, the API and reports. Keyword-only, no engine:
-results are a small Parquet file read with DuckDB and filters pushed down."""
+results are a small Parquet file read with DuckDB and filters pushed down.
+
+Access rule: per-doctor results (scope type ``doctor``) are personal data about employees and are for
+analysts and administrators only. Unit managers see units, municipalities, regions and the total, which are
+published openly in Sweden. ``query_results`` enforces it when given an actor.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from naravard.errors import Invalid, NotFound
+from naravard.actor import Actor, Role
+from naravard.errors import Forbidden, Invalid, NotFound
+from naravard.followup.compute import AGE_BANDS
 from naravard.followup.indicators import INDICATORS, PERIOD_TYPES
 from naravard.followup.results import RESULT_COLUMNS, RESULTS_FILE, SCOPES, STRATA
 from naravard.followup.targets import Target, load_targets, meets, target_for
+
+DOCTOR_SCOPE_ROLES = frozenset({Role.ANALYST, Role.ADMINISTRATOR})
+
+# period labels as the results write them; a bound may also be coarser than the period type (a year for
+# months or quarters, a quarter for months) and, for quarters, a month
+_YEAR = re.compile(r"^(\d{4})$")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_BOUND_FORMATS = {
+    "year": ("YYYY",),
+    "quarter": ("YYYY", "YYYY-Qn", "YYYY-MM"),
+    "month": ("YYYY", "YYYY-Qn", "YYYY-MM"),
+}
+_MONTHS = {"YYYY": 12, "YYYY-Qn": 3, "YYYY-MM": 1}
+
+
+def _add_months(d: dt.date, months: int) -> dt.date:
+    y, m = divmod(d.month - 1 + months, 12)
+    return dt.date(d.year + y, m + 1, 1)
+
+
+def _parse_label(label: str) -> tuple[str, dt.date] | None:
+    """``"2025"``, ``"2025-Q2"`` or ``"2025-04"`` -> (format, first day); None for anything else."""
+    if m := _YEAR.match(label):
+        return "YYYY", dt.date(int(m[1]), 1, 1)
+    if m := _QUARTER.match(label):
+        return "YYYY-Qn", dt.date(int(m[1]), 3 * int(m[2]) - 2, 1)
+    if m := _MONTH.match(label):
+        return "YYYY-MM", dt.date(int(m[1]), int(m[2]), 1)
+    return None
+
+
+def period_bounds(period_type: str, label: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a period label of ``period_type`` (``2026-Q4`` -> 2026-10-01, 2026-12-31)."""
+    parsed = _parse_label(label)
+    fmt = {"year": "YYYY", "quarter": "YYYY-Qn", "month": "YYYY-MM"}.get(period_type)
+    if parsed is None or parsed[0] != fmt:
+        raise Invalid(f"{label!r} is not a {period_type} period", field="period")
+    start = parsed[1]
+    return start, _add_months(start, _MONTHS[fmt]) - dt.timedelta(days=1)
+
+
+def _bound(period_type: str, value: str, field: str) -> tuple[dt.date, dt.date]:
+    """A period_from / period_to value as the first and last day it covers, checked against the formats
+    ``period_type`` accepts."""
+    allowed = _BOUND_FORMATS[period_type]
+    parsed = _parse_label(value.strip())
+    if parsed is None or parsed[0] not in allowed:
+        raise Invalid(
+            f"{field} {value!r} is not valid for period_type {period_type!r}; use {' or '.join(allowed)}",
+            field=field,
+        )
+    fmt, start = parsed
+    return start, _add_months(start, _MONTHS[fmt]) - dt.timedelta(days=1)
+
+
+def _period_start(period_type: str, day: dt.date) -> dt.date:
+    """First day of the ``period_type`` period holding ``day``."""
+    if period_type == "year":
+        return dt.date(day.year, 1, 1)
+    if period_type == "quarter":
+        return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    return dt.date(day.year, day.month, 1)
+
+
+def check_scope_access(actor: Actor | None, scope_type: str) -> None:
+    """Refuse per-doctor results to anyone but analysts and administrators (see the module docstring)."""
+    if actor is not None and scope_type == "doctor" and actor.role not in DOCTOR_SCOPE_ROLES:
+        raise Forbidden(
+            "per-doctor results are personal data about employees and are for analysts and administrators "
+            "only; choose unit, municipality, region or total",
+            field="scope_type",
+        )
+
+
+def _known_strata(file: Path, stratum_type: str) -> list[str]:
+    if stratum_type == "age_band":
+        return list(AGE_BANDS)
+    con = duckdb.connect()
+    try:
+        rows = con.execute(
+            f"SELECT DISTINCT stratum FROM read_parquet('{file}') WHERE stratum_type = $sty ORDER BY 1",
+            {"sty": stratum_type},
+        ).fetchall()
+    finally:
+        con.close()
+    return [r[0] for r in rows]
 
 
 def list_indicators() -> list[dict[str, Any]]:
@@ -40,8 +136,13 @@ def query_results(
     period_to: str | None = None,
     targets: list[Target] | None = None,
     targets_file: Path | None = None,
+    actor: Actor | None = None,
 ) -> list[dict[str, Any]]:
-    """Result rows, each with ``target`` and ``meets_target`` (None when no target or suppressed)."""
+    """Result rows, each with ``target`` and ``meets_target`` (None when no target or suppressed).
+
+    ``period_from`` / ``period_to`` are period labels (``2025``, ``2025-Q2``, ``2025-04``); a bound may be
+    coarser than the period type (a year for months) and is widened to the periods it overlaps. With an
+    ``actor``, the doctor scope is refused to roles that may not see it (:func:`check_scope_access`)."""
     codes = [indicator] if isinstance(indicator, str) else list(indicator)
     for c in codes:
         if c not in INDICATORS:
@@ -52,6 +153,18 @@ def query_results(
         raise Invalid(f"unknown scope type {scope_type!r}", field="scope_type")
     if stratum_type not in STRATA:
         raise Invalid(f"unknown stratum type {stratum_type!r}", field="stratum_type")
+    check_scope_access(actor, scope_type)
+    if scope_type == "total" and scope_id is not None:
+        raise Invalid("scope_type 'total' takes no scope_id", field="scope_id")
+    if stratum is not None and stratum_type == "all":
+        raise Invalid("stratum needs stratum_type age_band or sex", field="stratum")
+    file = _file(results_dir)
+    if stratum is not None and stratum not in (known := _known_strata(file, stratum_type)):
+        raise Invalid(f"unknown {stratum_type} {stratum!r}; choose from {', '.join(known)}", field="stratum")
+    lo = _bound(period_type, period_from, "period_from") if period_from else None
+    hi = _bound(period_type, period_to, "period_to") if period_to else None
+    if lo and hi and lo[0] > hi[1]:
+        raise Invalid(f"period_from {period_from!r} is after period_to {period_to!r}", field="period_to")
     where = [
         "indicator IN (SELECT unnest($codes))",
         "period_type = $pt",
@@ -65,14 +178,16 @@ def query_results(
     if stratum is not None:
         where.append("stratum = $stratum")
         params["stratum"] = stratum
-    if period_from:
-        where.append("period >= $pfrom")
-        params["pfrom"] = period_from
-    if period_to:
-        where.append("period <= $pto")
-        params["pto"] = period_to
+    # every period that overlaps the bounds: it starts on or before the last day of period_to, and at or
+    # after the start of the period holding the first day of period_from
+    if lo:
+        where.append("period_start >= $pfrom")
+        params["pfrom"] = _period_start(period_type, lo[0])
+    if hi:
+        where.append("period_start <= $pto")
+        params["pto"] = hi[1]
     sql = (
-        f"SELECT {', '.join(RESULT_COLUMNS)} FROM read_parquet('{_file(results_dir)}') "
+        f"SELECT {', '.join(RESULT_COLUMNS)} FROM read_parquet('{file}') "
         f"WHERE {' AND '.join(where)} ORDER BY indicator, period_start, scope_id, stratum"
     )
     con = duckdb.connect()
@@ -97,11 +212,23 @@ def dashboard_series(
     period_type: str = "month",
     scope_type: str = "total",
     scope_id: str | None = None,
+    targets: list[Target] | None = None,
     targets_file: Path | None = None,
+    stratum_type: str = "all",
+    actor: Actor | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
-    """The dashboard's query: one time series per indicator for one scope (stratum 'all')."""
+    """The dashboard's query: one time series per indicator for one scope (stratum 'all' unless
+    ``stratum_type`` asks for age bands or sex, then each point carries its ``stratum``)."""
     rows = query_results(
-        results_dir, indicators, period_type, scope_type, scope_id, targets_file=targets_file
+        results_dir,
+        indicators,
+        period_type,
+        scope_type,
+        scope_id,
+        stratum_type=stratum_type,
+        targets=targets,
+        targets_file=targets_file,
+        actor=actor,
     )
     out: dict[str, list[dict[str, Any]]] = {c: [] for c in indicators}
     for r in rows:
@@ -110,6 +237,7 @@ def dashboard_series(
                 k: r[k]
                 for k in (
                     "period",
+                    "stratum",
                     "value",
                     "numerator",
                     "denominator",

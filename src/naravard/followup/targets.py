@@ -66,6 +66,26 @@ def load_targets(path: Path | None = None) -> list[Target]:
     return targets
 
 
+_CACHE: dict[Path, tuple[int, list[Target]]] = {}
+
+
+def load_targets_cached(path: Path | None) -> list[Target]:
+    """``load_targets(path)``, read once and again only when the file changes (pages and the API ask on every
+    request; the file is the setting ``NARAVARD_TARGETS_FILE``)."""
+    if path is None:
+        return list(DEFAULT_TARGETS)
+    path = Path(path)
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError as exc:
+        raise Invalid(f"{path}: targets file not found ({exc.strerror})", field="targets") from exc
+    hit = _CACHE.get(path)
+    if hit is None or hit[0] != mtime:
+        hit = (mtime, load_targets(path))
+        _CACHE[path] = hit
+    return list(hit[1])
+
+
 def target_for(targets: list[Target], indicator: str, scope_type: str, scope_id: str) -> Target | None:
     """The most specific target; later entries (from the file) override earlier ones of equal rank."""
     best: tuple[int, Target] | None = None

@@ -4,6 +4,7 @@ ships in the ``plotly`` wheel, served from our own origin (the machines are offl
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,8 +17,9 @@ from fastapi.responses import FileResponse, HTMLResponse
 
 from naravard.errors import Invalid, NotFound
 from naravard.followup import service
-from naravard.followup.api import FollowupActor, results_dir
+from naravard.followup.api import FollowupActor, results_dir, targets
 from naravard.followup.indicators import INDICATORS, PERIOD_TYPES
+from naravard.followup.indicators.base import Indicator
 from naravard.followup.results import META_FILE
 from naravard.followup.scopes import Names, load_names
 from naravard.web.templating import language_of, render, translate
@@ -38,7 +40,14 @@ LABELS = {
     "unit": "Unit",
 }
 PLURALS = {"region": "Regions", "municipality": "Municipalities", "unit": "Units"}
+STRATUM_TYPES = {"all": "All", "age_band": "Age band", "sex": "Sex"}
+STRATUM_NAMES = {"F": "Women", "M": "Men"}  # age bands are shown as they are, with "years"
 MISS, MEETS, NEUTRAL = "#a4262c", "#00605f", "#7a8693"
+STRATUM_COLORS = ("#00605f", "#5c4a9e", "#b05f00", "#2f6eb5", "#7a8693")
+MONTHS = {
+    "sv": ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+}
 
 
 @router.get("/followup/static/plotly.min.js")
@@ -54,25 +63,91 @@ def plotly_js() -> FileResponse:
 # --- formatting ----------------------------------------------------------------------------------------------
 
 
-def fmt_value(v: float | None, unit: str, lang: str) -> str:
+def _number(v: float, decimals: int, lang: str) -> str:
+    """``1234.5`` -> ``1 234,5`` (sv: decimal comma, no-break space for thousands) or ``1,234.5`` (en)."""
+    s = f"{v:,.{decimals}f}"
+    if lang == "sv":
+        s = s.replace(",", "\u00a0").replace(".", ",")
+    return s
+
+
+def fmt_value(v: float | None, ind: Indicator, lang: str) -> str:
+    """A result as the pages show it: shares in per cent with one decimal, quantile waits in whole days,
+    mean days with one decimal, indices and rates with two."""
     if v is None:
         return "–"
-    s = f"{v * 100:.1f} %" if unit == "share" else f"{v:.0f}" if unit == "days" else f"{v:.2f}"
-    return s.replace(".", ",") if lang == "sv" else s
+    if ind.unit == "share":
+        return f"{_number(v * 100, 1, lang)} %"
+    if ind.unit == "days":
+        return (
+            f"{_number(v, 0 if ind.quantile is not None else 1, lang)} {'dagar' if lang == 'sv' else 'days'}"
+        )
+    return _number(v, 2, lang)
 
 
-def fmt_count(v: float | None) -> str:
+def fmt_count(v: float | None, lang: str = "sv") -> str:
+    """A numerator or denominator: whole numbers without float noise (sums such as 721.9999999), anything
+    else (a sum of days, a weighted count) with one decimal."""
     if v is None:
         return ""
-    return f"{v:,.0f}".replace(",", "\u00a0") if float(v).is_integer() else f"{v:.1f}"
+    if abs(v - round(v)) < 1e-6:
+        return _number(round(v), 0, lang)
+    return _number(v, 1, lang)
 
 
-def _threshold(request: Request) -> int:
-    meta = results_dir(request) / META_FILE
+def fmt_date(d: dt.date, lang: str) -> str:
+    """``23 nov 2026`` (sv) or ``23 Nov 2026`` (en)."""
+    return f"{d.day} {MONTHS[lang][d.month - 1]} {d.year}"
+
+
+def _hover_value(ind: Indicator, lang: str) -> str:
+    """The Plotly hover format of a value, as precise as the tables."""
+    if ind.unit == "share":
+        return "%{y:.1%}"
+    if ind.unit == "days":
+        return f"%{{y:.{0 if ind.quantile is not None else 1}f}} {'dagar' if lang == 'sv' else 'days'}"
+    return "%{y:.2f}"
+
+
+def _hover_counts(ind: Indicator, t: Any) -> str:
+    """The hover line under the value: numerator / denominator, or only the count of a quantile."""
+    if ind.quantile is not None:
+        return f"{t('Denominator')}: %{{customdata[1]}}"
+    return f"{t('Numerator')} / {t('denominator')}: %{{customdata[0]}} / %{{customdata[1]}}"
+
+
+def _meta(request: Request) -> dict[str, Any]:
     try:
-        return int(json.loads(meta.read_text(encoding="utf-8"))["small_cell_threshold"])
-    except (OSError, ValueError, KeyError):
+        meta = json.loads((results_dir(request) / META_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def _threshold(meta: dict[str, Any], request: Request) -> int:
+    try:
+        return int(meta["small_cell_threshold"])
+    except (KeyError, TypeError, ValueError):
         return int(request.app.state.settings.small_cell_threshold)
+
+
+def _lake_last(meta: dict[str, Any]) -> dt.date | None:
+    """The last day the lake holds events for (meta key ``lake_last``, ISO date), when the run recorded it."""
+    try:
+        return dt.date.fromisoformat(str(meta["lake_last"])[:10])
+    except (KeyError, ValueError):
+        return None
+
+
+def _partial(period_type: str, period: str, last: dt.date | None, lang: str, t: Any) -> str | None:
+    """ "t.o.m. 23 nov 2026" for a period that ends after the lake's last day (its figures are incomplete)."""
+    if last is None:
+        return None
+    try:
+        _, end = service.period_bounds(period_type, period)
+    except Invalid:
+        return None
+    return f"{t('to')} {fmt_date(last, lang)}" if end > last else None
 
 
 def _parse_scope(scope: str) -> tuple[str, str | None]:
@@ -98,14 +173,17 @@ def _axis(fig: go.Figure, unit: str, axis: str = "yaxis") -> None:
     fig.update_layout(**{axis: {"tickformat": ".0%" if unit == "share" else None, "rangemode": "tozero"}})
 
 
-def _html(fig: go.Figure, div_id: str) -> str:
+def _html(fig: go.Figure, div_id: str, lang: str) -> str:
     fig.update_layout(
         height=320,
-        margin={"l": 50, "r": 20, "t": 20, "b": 60},
+        # the legend sits above the plot: below it, rotated category ticks ran into it (review finding 9)
+        margin={"l": 50, "r": 20, "t": 30, "b": 10},
         template="plotly_white",
-        legend={"orientation": "h", "y": -0.25},
-        separators=", ",
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        # decimal and thousands separators: "1 234,5" in Swedish, "1,234.5" in English
+        separators=", " if lang == "sv" else ".,",
     )
+    fig.update_xaxes(automargin=True)
     # width 100 %: the card decides; a fixed width would overflow the dashboard grid
     html: str = fig.to_html(
         full_html=False,
@@ -121,41 +199,97 @@ def _html(fig: go.Figure, div_id: str) -> str:
 # --- dashboard -----------------------------------------------------------------------------------------------
 
 
+def _marker_colors(points: list[dict[str, Any]]) -> list[str]:
+    return [NEUTRAL if p["meets_target"] is None else MEETS if p["meets_target"] else MISS for p in points]
+
+
+def stratum_name(stratum: str, t: Any) -> str:
+    if stratum in STRATUM_NAMES:
+        return str(t(STRATUM_NAMES[stratum]))
+    return f"{stratum} {t('years')}"
+
+
 def _trend(code: str, points: list[dict[str, Any]], t: Any, lang: str) -> str:
+    """One line per stratum ('all' unless the page asks for age bands or sex); each marker is coloured by
+    whether that period meets its target, so misses stand out in the chart as well as in the heading."""
     ind = INDICATORS[code]
-    x = [p["period"] for p in points]
-    fig = go.Figure(
-        go.Scatter(
-            x=x,
-            y=[p["value"] for p in points],
-            mode="lines+markers",
-            name=t("Result"),
-            line={"color": MEETS},
-            customdata=[[fmt_count(p["numerator"]), fmt_count(p["denominator"])] for p in points],
-            hovertemplate="%{x}: %{y}<br>%{customdata[0]} / %{customdata[1]}<extra></extra>",
-        )
+    x = [p["period"] for p in points if p.get("stratum", "all") == "all"] or sorted(
+        {p["period"] for p in points}
     )
-    targets = [p["target"] for p in points]
-    if any(v is not None for v in targets):
+    hover = f"%{{x}}: {_hover_value(ind, lang)}<br>{_hover_counts(ind, t)}<extra>%{{fullData.name}}</extra>"
+    strata = sorted({p.get("stratum", "all") for p in points})
+    fig = go.Figure()
+    for i, stratum in enumerate(strata):
+        own = [p for p in points if p.get("stratum", "all") == stratum]
+        single = strata == ["all"]
         fig.add_trace(
-            go.Scatter(x=x, y=targets, mode="lines", name=t("Target"), line={"color": MISS, "dash": "dash"})
+            go.Scatter(
+                x=[p["period"] for p in own],
+                y=[p["value"] for p in own],
+                mode="lines+markers",
+                name=t("Result") if single else stratum_name(stratum, t),
+                line={"color": MEETS if single else STRATUM_COLORS[i % len(STRATUM_COLORS)]},
+                marker=(
+                    {"color": _marker_colors(own), "size": 7}
+                    if single
+                    # a stratum keeps its colour; a miss gets a red ring
+                    else {
+                        "size": 7,
+                        "line": {
+                            "width": 2,
+                            "color": [MISS if p["meets_target"] is False else "white" for p in own],
+                        },
+                    }
+                ),
+                customdata=[
+                    [fmt_count(p["numerator"], lang), fmt_count(p["denominator"], lang)] for p in own
+                ],
+                hovertemplate=hover,
+            )
         )
-    fig.update_layout(xaxis={"type": "category"})
+    targets_by_period = {p["period"]: p["target"] for p in points}
+    tg = [targets_by_period.get(p) for p in x]
+    if any(v is not None for v in tg):
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=tg,
+                mode="lines",
+                name=t("Target"),
+                line={"color": MISS, "dash": "dash"},
+                hovertemplate=f"%{{x}}: {_hover_value(ind, lang)}<extra>%{{fullData.name}}</extra>",
+            )
+        )
+    fig.update_layout(xaxis={"type": "category", "tickangle": -45, "nticks": 12, "categoryarray": x})
     _axis(fig, ind.unit)
-    return _html(fig, f"chart-{code}")
+    return _html(fig, f"chart-{code}", lang)
+
+
+def _compare_parent(scope_type: str, scope_id: str | None, names: Names) -> str | None:
+    """The comparison page that holds a dashboard scope: its own page for a region or municipality, the
+    municipality's page for a unit."""
+    if scope_type in ("region", "municipality"):
+        return f"{scope_type}:{scope_id}"
+    if scope_type == "unit" and scope_id in names.unit_municipality:
+        return f"municipality:{names.unit_municipality[scope_id]}"
+    return None
 
 
 @router.get("/followup", response_class=HTMLResponse)
 def dashboard_page(
     request: Request,
-    _actor: FollowupActor,
+    actor: FollowupActor,
     indicator: Annotated[list[str] | None, Query()] = None,
     period_type: str = "month",
     scope: str = "total",
+    stratum_type: str = "all",
 ) -> HTMLResponse:
     lang, tr = _lang(request)
-    codes = [c for c in (indicator or DEFAULT_INDICATORS) if c]
+    # an empty ?indicator= (or only empty ones) means the defaults, not an empty page
+    codes = [c for c in indicator or [] if c] or list(DEFAULT_INDICATORS)
     names = load_names(request.app.state.settings.effective_lake_dir)
+    meta = _meta(request)
+    lake_last = _lake_last(meta)
     ctx: dict[str, Any] = {
         "indicators": service.list_indicators(),
         "selected": codes,
@@ -164,46 +298,68 @@ def dashboard_page(
         "labels": LABELS,
         "plurals": PLURALS,
         "scope": scope,
+        "stratum_type": stratum_type,
+        "stratum_types": STRATUM_TYPES,
         "plotly_url": PLOTLY_URL,
         "charts": [],
         "scopes": [],
         "children": [],
         "error": None,
         "missing": None,
-        "threshold": _threshold(request),
+        "threshold": _threshold(meta, request),
+        "compare_url": _url("/followup/compare", indicator=codes[0], period_type=period_type),
     }
+    tg = targets(request)
     try:
+        if stratum_type not in STRATUM_TYPES:
+            raise Invalid(f"unknown stratum type {stratum_type!r}", field="stratum_type")
         scope_type, scope_id = _parse_scope(scope)
-        series = service.dashboard_series(
-            results_dir(request),
-            indicators=codes,
-            period_type=period_type,
-            scope_type=scope_type,
-            scope_id=scope_id,
-        )
+
+        def series_of(st: str) -> dict[str, list[dict[str, Any]]]:
+            return service.dashboard_series(
+                results_dir(request),
+                indicators=codes,
+                period_type=period_type,
+                scope_type=scope_type,
+                scope_id=scope_id,
+                targets=tg,
+                stratum_type=st,
+                actor=actor,
+            )
+
+        series = series_of("all")
+        # the heading keeps the whole population's value; the chart draws one line per stratum
+        strata = series_of(stratum_type) if stratum_type != "all" else series
     except NotFound as exc:
         return render(request, "followup/dashboard.html", **{**ctx, "missing": exc.message})
     except Invalid as exc:
         return render(request, "followup/dashboard.html", status_code=422, **{**ctx, "error": exc.message})
+    parent = _compare_parent(scope_type, scope_id, names)
+    ctx["compare_url"] = _url("/followup/compare", indicator=codes[0], period_type=period_type, parent=parent)
     for code in codes:
+        ind = INDICATORS[code]
         points = series[code]
         last = next((p for p in reversed(points) if p["value"] is not None), None)
         ctx["charts"].append(
             {
                 "code": code,
-                "ind": INDICATORS[code],
-                "html": _trend(code, points, tr, lang) if last else "",
+                "ind": ind,
+                "html": _trend(code, strata[code], tr, lang) if last else "",
                 "last": last,
-                "gaps": any(p["suppressed"] for p in points),
-                "last_value": fmt_value(last["value"], INDICATORS[code].unit, lang) if last else "–",
-                "target": fmt_value(last["target"], INDICATORS[code].unit, lang)
+                # the latest value shown is older than the last period: say so (review finding 16)
+                "stale": last is not None and last is not points[-1],
+                "last_partial": _partial(period_type, last["period"], lake_last, lang, tr) if last else None,
+                "partial": _partial(period_type, points[-1]["period"], lake_last, lang, tr)
+                if points
+                else None,
+                "last_period": points[-1]["period"] if points else None,
+                "gaps": any(p["suppressed"] for p in strata[code]),
+                "last_value": fmt_value(last["value"], ind, lang) if last else "–",
+                "target": fmt_value(last["target"], ind, lang)
                 if last and last["target"] is not None
                 else None,
                 "compare_url": _url(
-                    "/followup/compare",
-                    indicator=code,
-                    period_type="year",
-                    parent=scope if scope_type in ("region", "municipality") else None,
+                    "/followup/compare", indicator=code, period_type=period_type, parent=parent
                 ),
             }
         )
@@ -218,6 +374,7 @@ def dashboard_page(
                 indicator=codes,
                 period_type=period_type,
                 scope=f"{up[0]}:{up[1]}" if up[1] else "total",
+                stratum_type=None if stratum_type == "all" else stratum_type,
             ),
         }
         if up
@@ -226,7 +383,13 @@ def dashboard_page(
     ctx["children"] = [
         {
             "name": o["name"],
-            "url": _url("/followup", indicator=codes, period_type=period_type, scope=o["value"]),
+            "url": _url(
+                "/followup",
+                indicator=codes,
+                period_type=period_type,
+                scope=o["value"],
+                stratum_type=None if stratum_type == "all" else stratum_type,
+            ),
         }
         for o in ctx["scopes"]
         if o["type"] != "total"
@@ -255,7 +418,7 @@ def _scope_options(request: Request, code: str, names: Names, t: Any) -> list[di
 # --- comparison with drill-down --------------------------------------------------------------------------------
 
 
-def _bars(rows: list[dict[str, Any]], unit: str, div_id: str, t: Any) -> str:
+def _bars(rows: list[dict[str, Any]], ind: Indicator, div_id: str, t: Any, lang: str) -> str:
     shown = [r for r in rows if not r["suppressed"] and r["value"] is not None]
     colors = [NEUTRAL if r["meets_target"] is None else MEETS if r["meets_target"] else MISS for r in shown]
     fig = go.Figure(
@@ -264,7 +427,8 @@ def _bars(rows: list[dict[str, Any]], unit: str, div_id: str, t: Any) -> str:
             y=[r["value"] for r in shown],
             marker_color=colors,
             name=t("Result"),
-            hovertemplate="%{x}: %{y}<extra></extra>",
+            customdata=[[r["num_s"], r["den_s"]] for r in shown],
+            hovertemplate=f"%{{x}}: {_hover_value(ind, lang)}<br>{_hover_counts(ind, t)}<extra></extra>",
         )
     )
     targets = {r["target"] for r in shown if r["target"] is not None}
@@ -278,11 +442,12 @@ def _bars(rows: list[dict[str, Any]], unit: str, div_id: str, t: Any) -> str:
                 mode="markers",
                 name=t("Target"),
                 marker={"symbol": "line-ew-open", "size": 24, "color": MISS},
+                hovertemplate=f"%{{x}}: {_hover_value(ind, lang)}<extra>%{{fullData.name}}</extra>",
             )
         )
     fig.update_layout(xaxis={"type": "category", "tickangle": -35}, showlegend=False)
-    _axis(fig, unit)
-    return _html(fig, div_id)
+    _axis(fig, ind.unit)
+    return _html(fig, div_id, lang)
 
 
 def _section(
@@ -296,10 +461,18 @@ def _section(
     names: Names,
     lang: str,
     t: Any,
+    actor: Any,
 ) -> dict[str, Any]:
     ind = INDICATORS[code]
     raw = service.query_results(
-        results_dir(request), code, period_type, scope_type, period_from=period, period_to=period
+        results_dir(request),
+        code,
+        period_type,
+        scope_type,
+        period_from=period,
+        period_to=period,
+        targets=targets(request),
+        actor=actor,
     )
     rows = []
     for r in raw:
@@ -314,17 +487,18 @@ def _section(
                 parent=f"{scope_type}:{r['scope_id']}",
             )
             if scope_type in ("region", "municipality")
-            else _url("/followup", indicator=code, period_type="month", scope=f"unit:{r['scope_id']}")
+            # the unit's trend in the same period type as the comparison (review finding 16)
+            else _url("/followup", indicator=code, period_type=period_type, scope=f"unit:{r['scope_id']}")
         )
         rows.append(
             {
                 **r,
                 "name": names.name(scope_type, r["scope_id"], t),
                 "url": drill,
-                "value_s": fmt_value(r["value"], ind.unit, lang),
-                "num_s": fmt_count(r["numerator"]),
-                "den_s": fmt_count(r["denominator"]),
-                "target_s": fmt_value(r["target"], ind.unit, lang) if r["target"] is not None else "",
+                "value_s": fmt_value(r["value"], ind, lang),
+                "num_s": fmt_count(r["numerator"], lang),
+                "den_s": fmt_count(r["denominator"], lang),
+                "target_s": fmt_value(r["target"], ind, lang) if r["target"] is not None else "",
             }
         )
     # best first, suppressed last
@@ -334,14 +508,14 @@ def _section(
         "scope_type": scope_type,
         "rows": rows,
         "misses": sum(r["meets_target"] is False for r in rows),
-        "html": _bars(rows, ind.unit, f"bars-{scope_type}", t) if rows else "",
+        "html": _bars(rows, ind, f"bars-{scope_type}", t, lang) if rows else "",
     }
 
 
 @router.get("/followup/compare", response_class=HTMLResponse)
 def compare_page(
     request: Request,
-    _actor: FollowupActor,
+    actor: FollowupActor,
     indicator: str = "C_FLK",
     period_type: str = "year",
     period: str | None = None,
@@ -351,6 +525,8 @@ def compare_page(
     municipalities and its units, a municipality's page its units."""
     lang, tr = _lang(request)
     names = load_names(request.app.state.settings.effective_lake_dir)
+    meta = _meta(request)
+    lake_last = _lake_last(meta)
     ctx: dict[str, Any] = {
         "indicators": service.list_indicators(),
         "code": indicator,
@@ -362,18 +538,38 @@ def compare_page(
         "sections": [],
         "periods": [],
         "period": period,
+        "chosen": None,
+        "notice": None,
+        "partial": None,
         "parent": parent,
         "error": None,
         "missing": None,
-        "threshold": _threshold(request),
+        "threshold": _threshold(meta, request),
         "crumbs": [],
     }
     try:
-        total = service.query_results(results_dir(request), indicator, period_type, "total")
-        ctx["periods"] = [r["period"] for r in reversed(total)]
-        period = period or (ctx["periods"][0] if ctx["periods"] else None)
-        if period is None:
+        total = service.query_results(results_dir(request), indicator, period_type, "total", actor=actor)
+        periods = [r["period"] for r in reversed(total)]
+        ctx["periods"] = [
+            {
+                "value": p,
+                "label": f"{p} ({pp})" if (pp := _partial(period_type, p, lake_last, lang, tr)) else p,
+            }
+            for p in periods
+        ]
+        if not periods:
             raise NotFound(f"no results for {indicator} per {period_type}")
+        # a period kept from another period type or indicator (the form sends it again) falls back to the
+        # latest period of the new selection, with a notice, instead of an empty page (review finding 3)
+        if period and period in periods:
+            ctx["chosen"] = period
+        elif period:
+            ctx["notice"] = tr("No results for %(asked)s; showing the latest period, %(shown)s.") % {
+                "asked": period,
+                "shown": periods[0],
+            }
+        period = ctx["chosen"] or periods[0]
+        ctx["partial"] = _partial(period_type, period, lake_last, lang, tr)
         if parent is None:
             regions = service.query_results(
                 results_dir(request), indicator, period_type, "region", period_from=period, period_to=period
@@ -397,6 +593,7 @@ def compare_page(
                 names=names,
                 lang=lang,
                 t=tr,
+                actor=actor,
             )
             for st in levels
         ]
@@ -416,7 +613,7 @@ def compare_page(
                 "/followup/compare",
                 indicator=indicator,
                 period_type=period_type,
-                period=period,
+                period=ctx["chosen"],
                 parent=f"{ct}:{ci}" if ci else "total",
             ),
         }
@@ -429,7 +626,7 @@ def compare_page(
         trend_url=_url(
             "/followup",
             indicator=indicator,
-            period_type="month",
+            period_type=period_type,
             scope=parent if ptype != "total" else "total",
         ),
     )

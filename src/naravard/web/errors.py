@@ -20,6 +20,16 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+def local_next(request: Request) -> str:
+    """This request's path and query, URL-encoded for a ``next`` parameter. It always starts with exactly one
+    ``/`` and holds no backslash (browsers read ``/\\host`` as ``//host``), so a path such as ``//evil.example``
+    cannot turn the redirect after login into an open one."""
+    path = "/" + request.url.path.replace("\\", "/").lstrip("/")
+    if request.url.query:
+        path += "?" + request.url.query
+    return quote(path, safe="")
+
+
 def problem(request: Request, status: int, title: str, detail: str, **extra: object) -> JSONResponse:
     body = {
         "type": f"https://naravard.se/problems/{title}",
@@ -38,7 +48,7 @@ def install(app: FastAPI) -> None:
         if _is_api(request):
             return problem(request, exc.status_code, exc.code, exc.message, field=exc.field)
         if isinstance(exc, Unauthenticated):
-            return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+            return RedirectResponse(f"/login?next={local_next(request)}", status_code=303)
         return render(request, "error.html", status_code=exc.status_code, error=exc, status=exc.status_code)
 
     @app.exception_handler(RequestValidationError)

@@ -118,8 +118,18 @@ SV: dict[str, str] = {
     "above target": "över målet",
     "not shown: fewer than": "visas inte: färre än",
     "Gaps: not shown, fewer than": "Luckor: visas inte, färre än",
-    "persons in the denominator (protection against identifying individuals).":
-        "personer i nämnaren (skydd mot att enskilda kan identifieras).",
+    "in the denominator (protection against identifying individuals).":
+        "i nämnaren (skydd mot att enskilda kan identifieras).",
+    "denominator": "nämnare",
+    "Breakdown": "Uppdelning",
+    "Age band": "Åldersgrupp",
+    "Women": "Kvinnor",
+    "Men": "Män",
+    "to": "t.o.m.",  # "to 23 Nov 2026": the last day of an incomplete period
+    "Incomplete period": "Ofullständig period",
+    "latest reported value; later periods not reported": "senaste redovisade värde; senare perioder ej redovisade",
+    "No results for %(asked)s; showing the latest period, %(shown)s.":
+        "Inga resultat för %(asked)s; visar den senaste perioden, %(shown)s.",
     "No results for this selection.": "Inga resultat för detta urval.",
     "No values to show (all cells suppressed or empty).": "Inga värden att visa (alla celler skyddade eller tomma).",
     "No follow-up results yet": "Det finns inga uppföljningsresultat ännu",
