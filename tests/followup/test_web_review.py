@@ -596,3 +596,17 @@ def test_english_chart_ticks_use_a_decimal_point(browser_page: Any, live: str) -
     page.wait_for_selector("#chart-C_COC .ytick text")
     ticks = page.eval_on_selector_all("#chart-C_COC .ytick text", "els => els.map(e => e.textContent)")
     assert any("," in t for t in ticks) and not any("." in t for t in ticks), ticks
+
+
+def test_comparison_fits_a_phone(browser_page: Any) -> None:
+    """At 390 px the page itself does not scroll sideways: selects shrink and wide tables scroll inside
+    their own box."""
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 800})
+    try:
+        page.goto("/followup/compare?indicator=C_FLK&period_type=year")
+        page.wait_for_selector(".fu-compare table")
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 390, width
+    finally:
+        page.set_viewport_size({"width": 1400, "height": 900})
