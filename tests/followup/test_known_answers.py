@@ -449,3 +449,27 @@ def test_contracts_agreed_within_thirty_days(make_lake, tmp_path: Path) -> None:
     agreed, goals = value(res, "P_AGREED"), value(res, "P_GOALS")
     assert (agreed["numerator"], agreed["denominator"]) == (1, 3)
     assert (goals["numerator"], goals["denominator"]) == (3, 4)  # every contract created counts for goals
+
+
+def test_continuity_over_all_professions(make_lake, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    lake = make_lake(
+        persons=[person(1), person(2)],
+        encounters=[
+            # person 1: doctor 11 on 3 and 20 March, nurse 21 on 5 and 20 March (twice that day: one visit)
+            visit(1, 1, 11, T(2025, 3, 3, 9)),
+            visit(2, 1, 21, T(2025, 3, 5, 9), prof="DSK"),
+            visit(3, 1, 11, T(2025, 3, 20, 9)),
+            visit(4, 1, 21, T(2025, 3, 20, 10), prof="DSK"),
+            visit(5, 1, 21, T(2025, 3, 20, 14), prof="DSK"),
+            # person 2: one visit, below the two-visit minimum
+            visit(6, 2, 21, T(2025, 3, 7, 9), prof="DSK"),
+        ],
+    )
+    res = run(lake, tmp_path / "res")
+    # person 1: N = 4 (2 with 11, 2 with 21), sum n_i^2 = 8 -> (8 - 4) / (4 * 3) = 1/3; the doctor-only COC
+    # has N = 2, both with 11 -> 1
+    coc_all = value(res, "C_COC_ALL")
+    assert (coc_all["denominator"], round(coc_all["value"], 9)) == (1, round(1 / 3, 9))
+    assert value(res, "C_COC")["value"] == 1.0
+    # attributed as the doctor indices are: here to the patient's municipality of residence
+    assert value(res, "C_COC_ALL", scope_type="municipality", scope_id="2180")["denominator"] == 1

@@ -32,7 +32,7 @@ from naravard.followup.indicators.base import (
     valid_on,
 )
 
-MIN_VISITS = {"C_UPC": 2, "C_COC": 2, "C_MMCI": 2, "C_HHI": 2, "C_SECON": 2}
+MIN_VISITS = {"C_UPC": 2, "C_COC": 2, "C_MMCI": 2, "C_HHI": 2, "C_SECON": 2, "C_COC_ALL": 2}
 _SRC_IDX = (
     "BMC Health Serv Res 2022 review of continuity indices (its table of formulas); domain.md section 5"
 )
@@ -76,6 +76,20 @@ C_SECON = _idx(
     "Sekventiell kontinuitet (SECON)",
     "Sequential continuity",
     "the share of consecutive visit pairs (ordered by start, then encounter id) with the same doctor",
+)
+C_COC_ALL = Indicator(
+    "C_COC_ALL",
+    "Kontinuitetsindex Bice-Boxerman, alla yrkesgrupper (COC)",
+    "Bice-Boxerman Continuity of Care, all professions",
+    "continuity",
+    "Mean over patients with >= 2 primary-care visits in the period (any profession, every mode; the same "
+    "practitioner twice on one day counts once) of (sum n_i^2 - N) / (N (N - 1)), n_i the visits with "
+    "practitioner i. The doctor indices' companion for the patient's total contacts.",
+    "sum of the patients' COC values",
+    "patients with enough visits",
+    "ÖK God och nära vård 2021-2022 Mål 2 (continuity index for doctors and for total contacts, +20 % "
+    "against a baseline); Bice & Boxerman 1977; domain.md 2.2, 5",
+    unit="index",
 )
 C_FLK = Indicator(
     "C_FLK",
@@ -161,24 +175,63 @@ def _monthly_counts(lake: Lake, period_types: tuple[str, ...]) -> ir.Table:
     return m
 
 
+def _per_period_type(m: ir.Table, period_types: tuple[str, ...], *, sequential: bool) -> dict[str, ir.Table]:
+    """Monthly counts per patient and practitioner (``n``, ``last``, with ``sequential`` also the same-doctor
+    pairs ``s_<period type>``) as counts per patient, practitioner and period for each period type: months
+    summed to quarters, quarters to years (the counts are additive)."""
+    same = {"same": m.s_month} if sequential else {}
+    per: dict[str, ir.Table] = {
+        "month": m.select("person_id", "practitioner_id", "n", "last", period_start=m.month, **same)
+    }
+    if "quarter" in period_types or "year" in period_types:
+        pairs = {"same": m.s_quarter.sum(), "s_year": m.s_year.sum()} if sequential else {}
+        q = m.group_by(
+            ["person_id", "practitioner_id", period_start(m.month, "quarter").name("period_start")]
+        ).aggregate(n=m.n.sum(), last=m.last.max(), **pairs)
+        per["quarter"] = q.drop("s_year") if sequential else q
+        if "year" in period_types:
+            per["year"] = q.group_by(
+                ["person_id", "practitioner_id", period_start(q.period_start, "year").name("period_start")]
+            ).aggregate(n=q.n.sum(), last=q.last.max(), **({"same": q.s_year.sum()} if sequential else {}))
+    return per
+
+
+def build_coc_all(lake: Lake, period_types: tuple[str, ...]) -> ir.Table:
+    """COC over every profession: visits per patient, practitioner and day at primary-care units (no
+    sequence, so no window), counted per month and summed to quarters and years as for the doctors."""
+    e, u = lake.encounters, lake.units
+    e = e.semi_join(u.filter(u.kind == "primary").select("unit_id"), "unit_id")
+    e = e.mutate(day=e.start.date())
+    e = e.filter(in_window(e.day, lake))
+    v = e.select("person_id", "practitioner_id", "day").distinct()
+    v = v.mutate(month=period_start(v.day, "month"))
+    m = v.group_by(["person_id", "practitioner_id", "month"]).aggregate(n=v.count(), last=v.day.max())
+    per = _per_period_type(m, period_types, sequential=False)
+    parts = []
+    for pt in period_types:
+        g = per[pt]
+        p = g.group_by(["person_id", "period_start"]).aggregate(
+            N=f64(g.n.sum()), sumsq=f64((g.n * g.n).sum()), att_date=g.last.max()
+        )
+        parts.append(p.filter(MIN_VISITS["C_COC_ALL"] <= p.N).mutate(period_type=ibis.literal(pt)))
+    p = ibis.union(*parts, distinct=False) if len(parts) > 1 else parts[0]
+    return p.select(
+        "period_type",
+        "period_start",
+        "person_id",
+        "att_date",
+        n_C_COC_ALL=(p.sumsq - p.N) / (p.N * (p.N - 1.0)),
+        d_C_COC_ALL=ibis.literal(1.0),
+    )
+
+
 def build_indices(lake: Lake, period_types: tuple[str, ...]) -> ir.Table:
     """UPC, COC, MMCI, Herfindahl and SECON for every period type from one pass over the visits: visits per
     patient, doctor and month (grouped once), summed to quarters and quarters to years (the counts per
     patient and doctor are additive; N, the maximum and the sum of squares are taken only after summing),
     then one small per-patient aggregate per period type."""
     m = lake.share("doctor_visits_monthly", lambda: _monthly_counts(lake, PERIOD_TYPES))
-    per: dict[str, ir.Table] = {
-        "month": m.select("person_id", "practitioner_id", "n", "last", period_start=m.month, same=m.s_month)
-    }
-    if "quarter" in period_types or "year" in period_types:
-        q = m.group_by(
-            ["person_id", "practitioner_id", period_start(m.month, "quarter").name("period_start")]
-        ).aggregate(n=m.n.sum(), last=m.last.max(), same=m.s_quarter.sum(), s_year=m.s_year.sum())
-        per["quarter"] = q.drop("s_year")
-        if "year" in period_types:
-            per["year"] = q.group_by(
-                ["person_id", "practitioner_id", period_start(q.period_start, "year").name("period_start")]
-            ).aggregate(n=q.n.sum(), last=q.last.max(), same=q.s_year.sum())
+    per = _per_period_type(m, period_types, sequential=True)
     parts = []
     for pt in period_types:
         g = per[pt]
@@ -353,6 +406,7 @@ FAMILIES = (
         grain="person",
         by_doctor=True,
     ),
+    Family("continuity_all_professions", (C_COC_ALL,), build_coc_all, grain="person"),
     Family("continuity_own_doctor", (C_OWNDR,), build_own_doctor, by_doctor=True),
     Family(
         "continuity_fixed_doctor",
