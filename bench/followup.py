@@ -93,7 +93,18 @@ def run_engine(eng: str, lake_dir: Path, periods: list[str], out: Path, memory_l
     n_cells = one(f"SELECT count(*) FROM '{cells}/*.parquet'")
     tw, _ = timed(
         f"{eng}: roll up + write results ({n_cells:,} cell rows in)",
-        lambda: write_results(cells, out, memory_limit=memory_limit),
+        lambda: write_results(
+            cells,
+            out,
+            memory_limit=memory_limit,
+            meta={
+                "engine": eng,
+                "lake": str(Path(lake_dir).resolve()),
+                "periods": periods,
+                "lake_first": lake.first.isoformat(),
+                "lake_last": lake.last.isoformat(),
+            },
+        ),
     )
     shutil.rmtree(cells)
     rows = one(f"SELECT count(*) FROM '{out}/results.parquet'")

@@ -31,7 +31,9 @@ console = Console(stderr=True)
 
 def fail(message: str, code: int = 2) -> typer.Exit:
     """One line on stderr and a non-zero exit."""
-    console.print(f"[red]error:[/red] {message}", highlight=False)
+    from rich.markup import escape
+
+    console.print(f"[red]error:[/red] {escape(message)}", highlight=False)  # brackets are text, not markup
     return typer.Exit(code)
 
 

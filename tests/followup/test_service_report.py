@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import run
@@ -59,3 +61,114 @@ def test_reports(results: Path, tmp_path: Path) -> None:
         )
         head = out.read_bytes()[:4]
         assert head == (b"%PDF" if fmt == "pdf" else b"PK\x03\x04")
+
+
+# --- review of the report (tests/review/cli.md 7, 11, 13, 14) -------------------------------------------------
+
+
+def _report(results: Path, out: Path, **kw: Any) -> Path:
+    args: dict[str, Any] = {
+        "results_dir": results,
+        "indicators": ["C_FLK"],
+        "period": "month",
+        "scope_type": "total",
+        "scope_id": None,
+        "fmt": "xlsx",
+        "out": out,
+    }
+    return write_report(**{**args, **kw})
+
+
+def test_report_needs_a_scope_id_and_some_rows(results: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.pdf"
+    with pytest.raises(Invalid, match=r"scope 'municipality' needs an id.*known municipality ids: 2101, "):
+        _report(results, out, scope_type="municipality", fmt="pdf")
+    with pytest.raises(Invalid, match=r"no results for unit 999999 per month; known unit ids: "):
+        _report(results, out, scope_type="unit", scope_id="999999", fmt="pdf")
+    with pytest.raises(Invalid, match=r"no results in total per quarter"):  # the run had month and year only
+        _report(results, out, period="quarter", fmt="pdf")
+    with pytest.raises(Invalid, match="no indicators given"):
+        _report(results, out, indicators=[])
+    with pytest.raises(Invalid, match="folder not found"):
+        _report(results, tmp_path / "no" / "r.xlsx")
+    with pytest.raises(Invalid, match="is a folder"):
+        _report(results, tmp_path)
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_report_is_swedish_with_formats_suppression_bounds_and_targets(results: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    rows = service.query_results(results, "A0", "month", "municipality")
+    mun = next(r["scope_id"] for r in rows if r["suppressed"])
+    targets = tmp_path / "targets.json"
+    targets.write_text(json.dumps([{"indicator": "A0", "value": 0.8, "scope_type": "municipality"}]))
+    out = _report(
+        results,
+        tmp_path / "r.xlsx",
+        indicators=["A0", "C_FLK"],
+        scope_type="municipality",
+        scope_id=mun,
+        period_from="2024-07",
+        period_to="2025",
+        targets_file=targets,
+    )
+    ws = load_workbook(out)["A0"]
+    assert [c.value for c in ws[3]] == ["Period", "Värde", "Täljare", "Nämnare", "Ej redovisat", "Når målet"]
+    assert ws["C2"].value == 0.8  # the targets file's, not the national 1.0
+    body = list(ws.iter_rows(min_row=4, max_row=ws.max_row))
+    periods = [r[0].value for r in body if r[0].value and str(r[0].value)[:2] == "20"]
+    assert periods[0] == "2024-07" and periods[-1] == "2025-12"
+    supp = [r for r in body if r[4].value == "ja"]
+    assert supp and all(r[1].value == "<5" and r[3].value == "<5" for r in supp)
+    shown = next(r for r in body if r[4].value == "nej")
+    assert shown[1].number_format == "0.0%" and shown[3].number_format == "#,##0"
+    assert any("ej redovisat (färre än 5 fall" in str(r[0].value) for r in body)
+    en = load_workbook(_report(results, tmp_path / "en.xlsx", lang="en"))["C_FLK"]
+    assert [c.value for c in en[3]][:4] == ["Period", "Value", "Numerator", "Denominator"]
+
+
+def test_report_pdf_text_is_swedish(results: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import weasyprint
+
+    seen: list[str] = []
+
+    class FakeHTML:
+        def __init__(self, string: str) -> None:
+            seen.append(string)
+
+        def write_pdf(self, target: Path) -> None:
+            Path(target).write_bytes(b"%PDF-fake")
+
+    monkeypatch.setattr(weasyprint, "HTML", FakeHTML)
+    _report(
+        results, tmp_path / "r.pdf", indicators=["A0"], scope_type="municipality", scope_id="2180", fmt="pdf"
+    )
+    html = seen[0]
+    assert '<html lang="sv">' in html and "<th>Täljare</th>" in html and "Nivå: kommun" in html
+    assert "ej redovisat (färre än 5 fall i nämnaren)" in html and "Mål 100.0 %" in html
+
+
+def test_report_lists_periods_without_rows() -> None:
+    import datetime as dt
+
+    from naravard.followup.indicators import INDICATORS
+    from naravard.followup.report import _fill_periods
+
+    def row(m: int) -> dict[str, Any]:
+        return {"period": f"2025-{m:02d}", "period_start": dt.date(2025, m, 1), "value": 0.5}
+
+    sections: list[dict[str, Any]] = [
+        {
+            "ind": INDICATORS["C_COC"],
+            "rows": [row(3), row(5)],
+            "target": None,
+            "supp": "<5",
+            "target_label": "Mål",
+        },
+        {"ind": INDICATORS["C_FLK"], "rows": [row(2)], "target": 0.55, "supp": "<5", "target_label": "Mål"},
+    ]
+    _fill_periods(sections, "month", "saknas")
+    assert [r["period"] for r in sections[0]["rows"]] == ["2025-02", "2025-03", "2025-04", "2025-05"]
+    assert sections[0]["rows"][2]["shown"] == "saknas" and sections[0]["rows"][2]["missing"]
+    assert len(sections[1]["rows"]) == 4 and "Mål 55.0 %" in sections[1]["svg"]

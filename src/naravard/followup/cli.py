@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+import signal
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from naravard.errors import NaravardError
+from naravard.errors import Invalid, NaravardError
 
 app = typer.Typer(
     help="Follow-up: indicators over the event lake, results and reports.", no_args_is_help=True
 )
 console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
+
+RESULTS_MARKER = frozenset({"meta.json", "results.parquet"})  # what followup run writes, and nothing else
+# what spark-submit accepts as a master; anything else makes the JVM print a stack trace before it exits
+_SPARK_MASTER = re.compile(r"^(local(\[(\*|\d+)(,\s*\d+)?\])?|yarn|(spark|k8s)://.+)$")
+_MEMORY = re.compile(r"^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)\s*$", re.IGNORECASE)
 
 
 def _settings():  # type: ignore[no-untyped-def]
@@ -25,9 +37,81 @@ def _settings():  # type: ignore[no-untyped-def]
     return Settings()
 
 
-def _fail(exc: NaravardError) -> None:
-    console.print(f"[red]error:[/red] {exc.message}", highlight=False)
+def _fail(message: str) -> NoReturn:
+    """One line on stderr (the message is printed as is, never read as Rich markup) and exit 1."""
+    err_console.print(f"[red]error:[/red] {escape(message)}", highlight=False)
     raise typer.Exit(1)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Our own errors, and the everyday ones of files and engines, as one line and exit 1 (130 when
+    interrupted: whatever was being replaced is left as it was)."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        err_console.print("[red]error:[/red] interrupted; nothing was replaced", highlight=False)
+        raise typer.Exit(130) from None
+    except NaravardError as exc:
+        _fail(exc.message)
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        _fail(f"{where}{exc.strerror or _first_line(exc)}")
+    except Exception as exc:  # narrowed below without importing the engines eagerly
+        import duckdb
+        import pyarrow as pa
+
+        if isinstance(exc, duckdb.Error | pa.ArrowException):
+            _fail(_first_line(exc))
+        raise
+
+
+def _interruptible() -> None:
+    """Let Ctrl-C (SIGINT) stop a run even when it was started with SIGINT ignored (a shell starts
+    background jobs so); DuckDB checks for the interrupt while a query runs."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        with suppress(ValueError):  # not the main thread (e.g. a test runner's worker): leave it
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def check_out_dir(out: Path, marker: frozenset[str], what: str) -> Path:
+    """``out`` resolved, refused unless it is absent, empty, or holds only ``marker`` names (a folder this
+    command made before, which it may replace); never a file, the root or a folder inside a file."""
+    out = Path(out).expanduser().resolve()
+    if out.parent == out:
+        raise Invalid(f"{out}: cannot write {what} to the root folder")
+    for p in (out, *out.parents):
+        if p.exists():
+            if not p.is_dir():
+                raise Invalid(f"{p}: is a file, not a folder")
+            break
+    if out.is_dir():
+        names = {c.name for c in out.iterdir()}
+        if names and not names <= marker:
+            shown = ", ".join(sorted(names - marker)[:3])
+            raise Invalid(
+                f"{out}: folder is not empty and is not {what} made by naravard (it holds {shown}); "
+                "choose a new or empty folder"
+            )
+    return out
+
+
+def remove_stale(out: Path) -> None:
+    """Remove the private folders a killed run left beside ``out`` (``.<out>.cells-*``, ``.tmp-*``,
+    ``.old-*``): the cells ones hold unsuppressed counts."""
+    for pattern in (".cells-*", ".tmp-*", ".old-*"):
+        for p in out.parent.glob(f".{glob_escape(out.name)}{pattern}"):
+            if p.is_dir():
+                shutil.rmtree(p, ignore_errors=True)
+
+
+def glob_escape(name: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", name)
 
 
 @app.command()
@@ -48,22 +132,38 @@ def run(
     from naravard.followup.lake import validate_lake
     from naravard.followup.results import write_results
 
-    try:
+    with _errors():
         if lake is None or out is None or threshold is None:
             s = _settings()
             lake = lake or s.effective_lake_dir
             out = out or s.effective_results_dir
             threshold = s.small_cell_threshold if threshold is None else threshold
+        if threshold < 0:
+            raise Invalid(f"--threshold must be 0 or more, not {threshold}")
         pts = [p.strip() for p in periods.split(",") if p.strip()]
+        if not pts:
+            raise Invalid(f"--periods names no period; choose from {', '.join(PERIOD_TYPES)}")
         for p in pts:
             if p not in PERIOD_TYPES:
-                raise NaravardError(f"unknown period {p!r}; choose from {', '.join(PERIOD_TYPES)}")
+                raise Invalid(f"unknown period {p!r}; choose from {', '.join(PERIOD_TYPES)}")
+        if not _MEMORY.match(memory_limit):
+            raise Invalid(f"--memory-limit {memory_limit!r} is not a size such as 8GB or 512MB")
+        if engine == "spark" and spark_master and not _SPARK_MASTER.match(spark_master):
+            raise Invalid(
+                f"--spark-master {spark_master!r} is not a Spark master URL "
+                "(local[N], spark://host:port, k8s://..., yarn)"
+            )
+        lake = Path(lake).expanduser().resolve()
+        out = check_out_dir(out, RESULTS_MARKER, "a results folder")
+        if out == lake or out in lake.parents:
+            raise Invalid(f"{out}: the results folder may not hold the lake {lake}")
         t0 = time.perf_counter()
+        _interruptible()
         validate_lake(lake)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale(out)
         con = connect(engine, memory_limit=memory_limit, spark_master=spark_master, spark_remote=spark_remote)
         lk = open_lake(con, lake)
-        out = Path(out).resolve()
-        out.parent.mkdir(parents=True, exist_ok=True)
         # the unsuppressed cells go to a private (0700) folder beside the results, removed afterwards
         with tempfile.TemporaryDirectory(prefix=f".{out.name}.cells-", dir=out.parent) as cells_dir:
             with Progress(
@@ -82,12 +182,18 @@ def run(
                 cells,
                 out,
                 threshold=threshold,
-                meta={"engine": engine, "lake": str(lake), "periods": pts},
+                meta={
+                    "engine": engine,
+                    "lake": str(lake),
+                    "periods": pts,
+                    "lake_first": lk.first.isoformat(),
+                    "lake_last": lk.last.isoformat(),
+                },
                 memory_limit=memory_limit,
             )
-    except NaravardError as exc:
-        _fail(exc)
-    console.print(f"results written to {out} in {time.perf_counter() - t0:.1f} s")
+    console.print(
+        f"results written to {out} in {time.perf_counter() - t0:.1f} s", highlight=False, markup=False
+    )
 
 
 @app.command()
@@ -97,27 +203,38 @@ def report(
     out: Annotated[Path, typer.Option(help="Output file.")],
     period: Annotated[str, typer.Option(help="month, quarter or year")] = "month",
     scope: Annotated[
-        str, typer.Option(help="total, region, municipality, unit or doctor; 'unit:1011' names one")
+        str, typer.Option(help="total, or region/municipality/unit/doctor with an id, e.g. 'unit:1011'")
     ] = "total",
     format: Annotated[str, typer.Option("--format", help="pdf or xlsx")] = "pdf",
+    period_from: Annotated[
+        str | None, typer.Option("--from", help="First period, e.g. 2025, 2025-Q2 or 2025-04.")
+    ] = None,
+    period_to: Annotated[str | None, typer.Option("--to", help="Last period, e.g. 2025-12.")] = None,
+    targets: Annotated[
+        Path | None, typer.Option(help="Targets file (JSON or YAML) adding to the national targets.")
+    ] = None,
+    lang: Annotated[str, typer.Option(help="Report language: sv or en.")] = "sv",
 ) -> None:
     """A steering-group report (PDF or Excel) for some indicators and one scope."""
     from naravard.followup.report import write_report
 
     scope_type, _, scope_id = scope.partition(":")
-    try:
+    with _errors():
         write_report(
             results_dir=results,
             indicators=[c.strip() for c in indicators.split(",") if c.strip()],
             period=period,
             scope_type=scope_type,
-            scope_id=scope_id or None,
+            scope_id=scope_id.strip() or None,
             fmt=format,
             out=out,
+            period_from=period_from,
+            period_to=period_to,
+            # the option, else the setting NARAVARD_TARGETS_FILE the pages and the API use
+            targets_file=targets if targets is not None else _settings().targets_file,
+            lang=lang,
         )
-    except NaravardError as exc:
-        _fail(exc)
-    console.print(f"report written to {out}")
+    console.print(f"report written to {out}", highlight=False, markup=False)
 
 
 def import_csv(
@@ -129,18 +246,21 @@ def import_csv(
     """Append a CSV file to a lake table; bad rows are listed with line numbers and reasons."""
     from naravard.followup.importer import import_csv as do_import
 
-    try:
+    with _errors():
         rep = do_import(
             table=table, file=file, lake_dir=lake or _settings().effective_lake_dir, skip_bad=skip_bad
         )
-    except NaravardError as exc:
-        _fail(exc)
     for b in rep.bad[:200]:
-        console.print(f"{rep.file}:{b.line}: column {b.column!r} {b.reason}", highlight=False)
+        what = f"column {b.column!r} {b.reason}" if b.column else b.reason
+        err_console.print(f"{rep.file}:{b.line}: {what}", highlight=False, markup=False)
     if len(rep.bad) > 200:
-        console.print(f"... and {len(rep.bad) - 200} more bad rows")
+        err_console.print(f"... and {len(rep.bad) - 200} more bad rows", highlight=False, markup=False)
     written = f"written to {rep.written}" if rep.written else "nothing written"
-    console.print(f"{rep.table}: {rep.good} good rows, {len(rep.bad)} bad rows; {written}")
+    console.print(
+        f"{rep.table}: {rep.good} good rows, {len(rep.bad)} bad rows; {written}",
+        highlight=False,
+        markup=False,
+    )
     if rep.bad and not skip_bad:
         raise typer.Exit(1)
 

@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from naravard.errors import Invalid
 from naravard.followup.indicators.base import Lake
-from naravard.followup.lake import TABLES
+from naravard.followup.lake import TABLES, parquet_list, table_files
 
 ENGINES = ("duckdb", "spark")
 DEFAULT_DUCKDB_MEMORY = "8GB"  # bounded so a national run cannot take the whole machine
@@ -71,7 +71,13 @@ def connect(
         con.raw_sql("SET enable_progress_bar = false")  # the demo and CLI would print it otherwise
         return con
     if engine == "spark":
-        return ibis.pyspark.connect(spark or spark_session(spark_master, spark_remote))
+        try:
+            return ibis.pyspark.connect(spark or spark_session(spark_master, spark_remote))
+        except Exception as exc:  # the JVM's and Py4J's errors, many lines each: one line is enough
+            where = spark_remote or spark_master or "local[2]"
+            text = str(exc).strip()
+            first = text.splitlines()[0] if text else type(exc).__name__
+            raise Invalid(f"cannot start Spark on {where}: {first}", field="engine") from exc
     raise Invalid(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}", field="engine")
 
 
@@ -89,13 +95,22 @@ def lake_window(lake_dir: Path) -> tuple[dt.date, dt.date]:
     con = duckdb.connect()
     try:
         con.execute("SET enable_progress_bar = false")
-        row = con.execute(
-            f"SELECT min(CAST(start AS DATE)), max(CAST(start AS DATE)) FROM '{Path(lake_dir)}/encounters/*.parquet'"
-        ).fetchall()[0]
+        files = table_files(Path(lake_dir), "encounters")
+        row = (
+            con.execute(
+                f"SELECT min(CAST(start AS DATE)), max(CAST(start AS DATE)) FROM read_parquet({parquet_list(files)})"
+            ).fetchall()[0]
+            if files
+            else (None, None)
+        )
     finally:
         con.close()
     if row[0] is None:
-        raise Invalid(f"{lake_dir}/encounters: no encounters, the lake covers no period", field="start")
+        raise Invalid(
+            f"{lake_dir}/encounters: no encounters, the lake covers no period; import them first "
+            f"(naravard import encounters FILE.csv --lake {lake_dir})",
+            field="start",
+        )
     return row[0], row[1]
 
 

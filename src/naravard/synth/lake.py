@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -16,7 +18,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from naravard.followup.lake import TABLES
+from naravard.errors import Invalid
+from naravard.followup.lake import TABLES, is_lake_dir
 from naravard.synth import lake_events as ev
 from naravard.synth.lake_model import CountyModel
 from naravard.synth.lake_tables import Chunk, Window
@@ -68,6 +71,40 @@ def _one_chunk(args: tuple[int, int, int, int, int, int, int, str]) -> int:
     return rows
 
 
+def check_request(
+    *, persons: int, years: int, out: Path, start_year: int | None = None, today: dt.date | None = None
+) -> tuple[Window, Path]:
+    """Refuse a request that cannot make a lake (no persons or years, a window after today, a folder that is
+    not a lake); returns the window and ``out`` resolved."""
+    if persons < 1:
+        raise Invalid(f"persons must be 1 or more, not {persons}", field="persons")
+    if years < 1:
+        raise Invalid(f"years must be 1 or more, not {years}", field="years")
+    today = today or dt.date.today()
+    start_year = start_year or today.year - years
+    w = window(start_year, years, today)
+    if w.end < w.start:
+        raise Invalid(
+            f"start year {start_year} is not before today ({today}): the lake would cover no day",
+            field="start_year",
+        )
+    out = Path(out).expanduser().resolve()
+    if out.parent == out:
+        raise Invalid(f"{out}: cannot write a lake to the root folder", field="out")
+    for p in (out, *out.parents):
+        if p.exists():
+            if not p.is_dir():
+                raise Invalid(f"{p}: is a file, not a folder", field="out")
+            break
+    if out.is_dir() and not is_lake_dir(out):
+        raise Invalid(
+            f"{out}: folder is not empty and is not an event lake (table folders only); "
+            "choose a new or empty folder",
+            field="out",
+        )
+    return w, out
+
+
 def generate_lake(
     *,
     persons: int,
@@ -79,18 +116,39 @@ def generate_lake(
     today: dt.date | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Generate the lake into ``out`` (table folders are replaced). Returns the number of rows written.
+    """Generate the lake into ``out``, replacing a lake already there. Returns the number of rows written.
+
+    The lake is written into a staging folder beside ``out`` and renamed into place at the end, so an
+    interrupted run leaves the previous lake as it was. ``out`` must be absent, empty or a lake (table
+    folders only): anything else is refused rather than replaced.
 
     ``progress`` is called with the number of persons finished after each chunk."""
     today = today or dt.date.today()
-    start_year = start_year or today.year - years
-    w = window(start_year, years, today)
-    out = Path(out)
+    w, out = check_request(persons=persons, years=years, out=out, start_year=start_year, today=today)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.parent / f".{out.name}.tmp-{uuid.uuid4().hex[:8]}"
+    try:
+        total = _generate(persons, w, staging, seed, workers, progress)
+        old = out.parent / f".{out.name}.old-{uuid.uuid4().hex[:8]}"
+        if out.exists():
+            out.rename(old)
+        staging.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return total
+
+
+def _generate(
+    persons: int,
+    w: Window,
+    out: Path,
+    seed: int,
+    workers: int | None,
+    progress: Callable[[int], None] | None,
+) -> int:
     for table in TABLES:
-        d = out / table
-        d.mkdir(parents=True, exist_ok=True)
-        for old in d.glob("*.parquet"):
-            old.unlink()
+        (out / table).mkdir(parents=True)
     model = CountyModel.build(persons)
     pq.write_table(model.units_table(), out / "units" / "part-00000.parquet")
     jobs = [

@@ -29,7 +29,7 @@ def test_extract_writes_a_valid_pseudonymised_lake(db: Session, tmp_path: Path) 
     assert summary.persons >= 2 and summary.listings >= 2
     persons = pq.read_table(out / "persons").to_pylist()
     by_id = {p["person_id"]: p for p in persons}
-    assert by_id[pseudonym(KEY, listed.id)]["sex"] == "male"
+    assert by_id[pseudonym(KEY, listed.id)]["sex"] == "M"
     # The protected person's municipality is the listing unit's, not their own.
     assert by_id[pseudonym(KEY, hidden.id)]["municipality_code"] == "2180"
     text = (out / "persons" / "part-0.parquet").read_bytes()
