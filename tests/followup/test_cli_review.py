@@ -191,3 +191,21 @@ def test_interrupted_run_keeps_the_old_results(tmp_path: Path, monkeypatch: pyte
     assert r.exit_code == 130 and "interrupted; nothing was replaced" in r.stderr
     assert (out / "meta.json").read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["lake", "res"]  # no cells folder left
+
+
+def test_run_and_read_with_a_quote_and_brackets_in_the_paths(tmp_path: Path) -> None:
+    """Paths are never pasted into SQL as globs or unquoted strings: a lake and results under names with a
+    quote and glob characters run, and the service reads the results."""
+    from naravard.followup.service import query_results
+
+    lake = write_lake(
+        tmp_path / "it's [lake]",
+        persons=[person(1)],
+        encounters=[visit(1, 1, 11, T(2025, 3, 1, 9)), visit(2, 1, 11, T(2025, 4, 1, 9))],
+    )
+    out = tmp_path / "res [1] o'clock"
+    r = _run("--lake", str(lake), "--out", str(out), "--periods", "year", "--threshold", "1")
+    assert r.exit_code == 0, r.output
+    rows = query_results(out, "C_COC", "year")
+    assert [(r["period"], r["value"], r["denominator"]) for r in rows] == [("2025", 1.0, 1)]
+    assert json.loads((out / "meta.json").read_text())["lake"] == str(lake.resolve())

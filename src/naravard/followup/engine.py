@@ -119,7 +119,9 @@ def open_lake(con: Any, lake_dir: Path, *, first: dt.date | None = None, last: d
     tables = {}
     for name in TABLES:
         if con.name == "duckdb":
-            tables[name] = con.read_parquet(f"{lake_dir / name}/*.parquet", table_name=f"lake_{name}")
+            # the files one by one: a folder name with glob characters or a quote is read as it is
+            files = [str(f) for f in table_files(lake_dir, name)]
+            tables[name] = con.read_parquet(files, table_name=f"lake_{name}")
         else:
             tables[name] = con.read_parquet(str(lake_dir / name), table_name=f"lake_{name}")
     if first is None or last is None:

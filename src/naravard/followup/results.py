@@ -14,6 +14,7 @@ import duckdb
 import pyarrow as pa
 
 from naravard.followup.indicators import FAMILIES
+from naravard.followup.lake import parquet_list, sql_str
 
 RESULTS_FILE = "results.parquet"
 META_FILE = "meta.json"
@@ -219,10 +220,11 @@ def write_results(
         if isinstance(long, pa.Table):
             con.register("long", long)
         else:
-            con.execute(f"CREATE TEMP VIEW long AS SELECT * FROM read_parquet('{Path(long)}/*.parquet')")
+            files = parquet_list(sorted(Path(long).glob("*.parquet")))
+            con.execute(f"CREATE TEMP VIEW long AS SELECT * FROM read_parquet({files})")
         out = tmp / RESULTS_FILE
-        con.execute(f"COPY ({rollup(con, threshold)}) TO '{out}' (FORMAT parquet, COMPRESSION zstd)")
-        rows = con.execute(f"SELECT count(*) FROM '{tmp / RESULTS_FILE}'").fetchall()[0][0]
+        con.execute(f"COPY ({rollup(con, threshold)}) TO {sql_str(out)} (FORMAT parquet, COMPRESSION zstd)")
+        rows = con.execute(f"SELECT count(*) FROM read_parquet({sql_str(out)})").fetchall()[0][0]
         con.close()
         info = {
             "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

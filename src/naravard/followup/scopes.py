@@ -9,6 +9,7 @@ from typing import Any
 
 import duckdb
 
+from naravard.followup.lake import parquet_list
 from naravard.synth import reference
 
 
@@ -62,7 +63,8 @@ def load_names(lake_dir: Path) -> Names:
     con = duckdb.connect()
     try:
         rows = con.execute(
-            f"SELECT CAST(unit_id AS VARCHAR), name, municipality_code FROM read_parquet('{files}/*.parquet')"
+            "SELECT CAST(unit_id AS VARCHAR), name, municipality_code FROM "
+            f"read_parquet({parquet_list(sorted(files.glob('*.parquet')))})"
         ).fetchall()
     finally:
         con.close()

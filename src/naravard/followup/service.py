@@ -20,6 +20,7 @@ from naravard.actor import Actor, Role
 from naravard.errors import Forbidden, Invalid, NotFound
 from naravard.followup.compute import AGE_BANDS
 from naravard.followup.indicators import INDICATORS, PERIOD_TYPES
+from naravard.followup.lake import sql_str
 from naravard.followup.results import RESULT_COLUMNS, RESULTS_FILE, SCOPES, STRATA
 from naravard.followup.targets import Target, load_targets, meets, target_for
 
@@ -103,7 +104,7 @@ def _known_strata(file: Path, stratum_type: str) -> list[str]:
     con = duckdb.connect()
     try:
         rows = con.execute(
-            f"SELECT DISTINCT stratum FROM read_parquet('{file}') WHERE stratum_type = $sty ORDER BY 1",
+            f"SELECT DISTINCT stratum FROM read_parquet({sql_str(file)}) WHERE stratum_type = $sty ORDER BY 1",
             {"sty": stratum_type},
         ).fetchall()
     finally:
@@ -187,7 +188,7 @@ def query_results(
         where.append("period_start <= $pto")
         params["pto"] = hi[1]
     sql = (
-        f"SELECT {', '.join(RESULT_COLUMNS)} FROM read_parquet('{file}') "
+        f"SELECT {', '.join(RESULT_COLUMNS)} FROM read_parquet({sql_str(file)}) "
         f"WHERE {' AND '.join(where)} ORDER BY indicator, period_start, scope_id, stratum"
     )
     con = duckdb.connect()
