@@ -153,14 +153,17 @@ def rollup(con: duckdb.DuckDBPyConnection, threshold: int) -> str:
     con.execute(f"""
       CREATE OR REPLACE TEMP TABLE res AS
       SELECT {K7}, num, den, value, den < {threshold} AS sup FROM (SELECT {K7}, num, den, value FROM ratio{qsel})""")
-    for where, partition in _sibling_groups():
+    for where, keys in _sibling_groups():
+        # only groups with exactly one suppressed member are looked at (a group-by over the suppressed
+        # rows), and their smallest published member is suppressed by row id: no sort of every row
+        g = ", ".join(f"{k} AS g{i}" for i, k in enumerate(keys))
+        gs = ", ".join(f"g{i}" for i in range(len(keys)))
         con.execute(f"""
-          CREATE OR REPLACE TEMP TABLE res AS
-          SELECT * EXCLUDE (nsup, rk) REPLACE (sup OR (nsup = 1 AND rk = 1) AS sup) FROM (
-            SELECT *, count(*) FILTER (WHERE sup) OVER w AS nsup,
-              row_number() OVER (w ORDER BY sup, den, scope_id, stratum, period_start) AS rk
-            FROM res WHERE {where} WINDOW w AS (PARTITION BY {partition}))
-          UNION ALL SELECT * FROM res WHERE NOT ({where})""")
+          UPDATE res SET sup = true WHERE rowid IN (
+            WITH p AS (SELECT rowid AS rid, sup, den, scope_id, stratum, period_start, {g} FROM res WHERE {where}),
+            single AS (SELECT {gs} FROM p WHERE sup GROUP BY ALL HAVING count(*) = 1)
+            SELECT arg_min(rid, (den, scope_id, stratum, period_start)) FROM p JOIN single USING ({gs})
+            WHERE NOT sup GROUP BY {gs})""")
     return f"""
     SELECT indicator, period_type, {_label("period_start")} AS period, period_start, scope_type, scope_id,
       stratum_type, stratum,
@@ -173,21 +176,21 @@ def rollup(con: duckdb.DuckDBPyConnection, threshold: int) -> str:
     """
 
 
-def _sibling_groups() -> list[tuple[str, str]]:
+def _sibling_groups() -> list[tuple[str, list[str]]]:
     """Complementary suppression: groups of published siblings whose published parent would give away a
-    single suppressed member by subtraction, as (rows, partition). In each group with exactly one
+    single suppressed member by subtraction, as (rows, grouping keys). In each group with exactly one
     suppressed member the smallest other member is suppressed too: the strata of a cell (parent: the
     cell's 'all'), the municipalities of a county and the regions (parent: the county, the total): the
     comparisons a page shows side by side. One pass each, in that order. Units and doctors have no
     published parent that is their sum (unlisted persons, persons without a fixed doctor). Periods are not
     grouped: the running month is nearly always small, and the months of its quarter would be hidden with
     it, the last complete month first of all (docs/indicators.md)."""
-    cell = "indicator, period_type, period_start"
-    strat = "stratum_type, stratum"
+    cell = ["indicator", "period_type", "period_start"]
+    strat = ["stratum_type", "stratum"]
     return [
-        ("stratum_type <> 'all'", f"{cell}, scope_type, scope_id, stratum_type"),
-        ("scope_type = 'municipality'", f"{cell}, {strat}, left(scope_id, 2)"),
-        ("scope_type = 'region'", f"{cell}, {strat}"),
+        ("stratum_type <> 'all'", [*cell, "scope_type", "scope_id", "stratum_type"]),
+        ("scope_type = 'municipality'", [*cell, *strat, "left(scope_id, 2)"]),
+        ("scope_type = 'region'", [*cell, *strat]),
     ]
 
 
