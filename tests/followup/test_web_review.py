@@ -610,3 +610,23 @@ def test_comparison_fits_a_phone(browser_page: Any) -> None:
         assert width <= 390, width
     finally:
         page.set_viewport_size({"width": 1400, "height": 900})
+
+
+def test_unknown_scope_is_404_and_the_picker_stays(env: Env) -> None:
+    r = env.client.get("/followup", headers=env.analyst, params={"scope": "unit:99999"})
+    assert r.status_code == 404
+    assert "Inga resultat för Enhet 99999 (unit:99999)" in r.text
+    assert 'value="municipality:' in r.text  # the scope picker is still there to choose from
+    # a bad choice (422) keeps the picker too
+    r = env.client.get("/followup", headers=env.analyst, params={"scope": "planet:3"})
+    assert r.status_code == 422 and 'value="municipality:' in r.text
+
+
+def test_scope_picker_offers_scopes_of_every_selected_indicator(env: Env) -> None:
+    # A90V's units are the specialist units; the primary-care units come from C_FLK
+    html = env.client.get("/followup", headers=env.analyst, params={"indicator": ["A90V", "C_FLK"]}).text
+    from naravard.followup import service
+
+    res = env.settings.effective_results_dir
+    flk_units = {r["scope_id"] for r in service.query_results(res, "C_FLK", "year", "unit")}
+    assert flk_units and all(f'value="unit:{u}"' in html for u in flk_units)

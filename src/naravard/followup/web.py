@@ -313,7 +313,22 @@ def dashboard_page(
     try:
         if stratum_type not in STRATUM_TYPES:
             raise Invalid(f"unknown stratum type {stratum_type!r}", field="stratum_type")
+        # the picker first, so a page refusing a bad choice (422) still offers the scopes to choose from
+        ctx["scopes"] = _scope_options(request, codes, names, tr)
         scope_type, scope_id = _parse_scope(scope)
+        known = {o["value"] for o in ctx["scopes"]}
+        if (
+            scope_type != "total"
+            and scope not in known
+            and not (scope_type == "unit" and scope_id in names.units)
+        ):
+            ctx["scope_name"] = names.name(scope_type, scope_id, tr)
+            return render(
+                request,
+                "followup/dashboard.html",
+                status_code=404,
+                **{**ctx, "error": f"{tr('No results for')} {ctx['scope_name']} ({scope})"},
+            )
 
         def series_of(st: str) -> dict[str, list[dict[str, Any]]]:
             return service.dashboard_series(
@@ -363,7 +378,6 @@ def dashboard_page(
                 ),
             }
         )
-    ctx["scopes"] = _scope_options(request, codes[0], names, tr)
     ctx["scope_name"] = names.name(scope_type, scope_id, tr)
     up = names.parent(scope_type, scope_id) if scope_id else None
     ctx["up"] = (
@@ -405,11 +419,11 @@ def _lang(request: Request) -> tuple[str, Any]:
     return lang, lambda text: translate(text, lang)
 
 
-def _scope_options(request: Request, code: str, names: Names, t: Any) -> list[dict[str, str]]:
-    """Every scope with results for ``code`` (yearly rows are few), for the scope picker."""
+def _scope_options(request: Request, codes: list[str], names: Names, t: Any) -> list[dict[str, str]]:
+    """Every scope with results for any of ``codes`` (yearly rows are few), for the scope picker."""
     out = [{"type": "total", "value": "total", "name": str(t("All"))}]
     for st in UI_SCOPES[1:]:
-        ids = sorted({r["scope_id"] for r in service.query_results(results_dir(request), code, "year", st)})
+        ids = sorted({r["scope_id"] for r in service.query_results(results_dir(request), codes, "year", st)})
         opts = [{"type": st, "value": f"{st}:{i}", "name": names.name(st, i, t)} for i in ids]
         out += sorted(opts, key=lambda o: o["name"])
     return out

@@ -131,6 +131,7 @@ SV: dict[str, str] = {
     "No results for %(asked)s; showing the latest period, %(shown)s.":
         "Inga resultat för %(asked)s; visar den senaste perioden, %(shown)s.",
     "No results for this selection.": "Inga resultat för detta urval.",
+    "No results for": "Inga resultat för",
     "No values to show (all cells suppressed or empty).": "Inga värden att visa (alla celler skyddade eller tomma).",
     "No follow-up results yet": "Det finns inga uppföljningsresultat ännu",
     "Results are computed from an event lake. Create them with:":
