@@ -1,4 +1,4 @@
-"""Fixes of the review of the follow-up pages and API (/tmp/review/web.md, findings by number): empty indicator,
+"""The follow-up pages and API as a user meets them, case by case from a review of them: empty indicator,
 period filters, stale periods on the comparison page, number formats by language, the query kept across the
 language switch and login, the chart layout, contradictory filters, targets per scope from a setting, the doctor
 scope for analysts only, per-point target colours, drill links, incomplete periods, gzip and strata."""
@@ -31,10 +31,10 @@ from naravard.app import create_app
 from naravard.config import Settings
 from naravard.db import make_engine
 from naravard.followup import service
+from naravard.followup.charts import MISS, fmt_count, fmt_value
 from naravard.followup.demo import ensure_demo_results
 from naravard.followup.indicators import INDICATORS
 from naravard.followup.scopes import load_names
-from naravard.followup.web import MISS, fmt_count, fmt_value
 from naravard.web.errors import local_next
 from tests import factories as f
 
@@ -117,7 +117,7 @@ def _periods(r: httpx.Response) -> list[str]:
     return sorted({x["period"] for x in r.json()})
 
 
-# --- 1: empty indicator --------------------------------------------------------------------------------------
+# --- empty indicator --------------------------------------------------------------------------------------
 
 
 def test_empty_indicator_falls_back_to_defaults(env: Env) -> None:
@@ -126,7 +126,7 @@ def test_empty_indicator_falls_back_to_defaults(env: Env) -> None:
     assert 'id="chart-C_FLK"' in r.text and 'id="chart-K_READM30"' in r.text
 
 
-# --- 2: period filter ----------------------------------------------------------------------------------------
+# --- period filter ----------------------------------------------------------------------------------------
 
 
 def test_period_filter_accepts_coarser_bounds(env: Env) -> None:
@@ -169,7 +169,7 @@ def test_bad_period_bounds_are_422(env: Env, params: dict[str, str], field: str)
     assert r.json()["field"] == field and r.json()["detail"]
 
 
-# --- 10: contradictory filters -------------------------------------------------------------------------------
+# --- contradictory filters -------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -195,7 +195,7 @@ def test_known_strata_still_filter(env: Env) -> None:
         assert r.status_code == 200 and r.json() and {x["stratum"] for x in r.json()} == {stratum}
 
 
-# --- 14: the doctor scope is for analysts and administrators ------------------------------------------------
+# --- the doctor scope is for analysts and administrators ------------------------------------------------
 
 
 def test_unit_manager_gets_403_for_doctor_scope(env: Env) -> None:
@@ -232,7 +232,7 @@ def test_pages_never_offer_doctor_scope_to_a_unit_manager(env: Env) -> None:
     assert r.status_code == 200 and "doctor" not in r.text.split('id="compare-')[-1].split("</section>")[0]
 
 
-# --- 3: the comparison page falls back to the latest period --------------------------------------------------
+# --- the comparison page falls back to the latest period --------------------------------------------------
 
 
 def test_compare_stale_period_falls_back_to_latest(env: Env) -> None:
@@ -262,7 +262,7 @@ def test_compare_keeps_a_chosen_period(env: Env) -> None:
     assert '<option value="2025" selected>2025</option>' in html and "period-notice" not in html
 
 
-# --- 4, 5, 7, 8: numbers by language -------------------------------------------------------------------------
+# --- numbers by language -------------------------------------------------------------------------
 
 
 def test_fmt_count_by_language_and_without_float_noise() -> None:
@@ -316,7 +316,7 @@ def test_compare_numerators_use_swedish_format(env: Env) -> None:
     assert cells and not any(re.fullmatch(r"\d+\.\d+", c) for c in cells)
 
 
-# --- 6: language switch and login keep the query -------------------------------------------------------------
+# --- language switch and login keep the query -------------------------------------------------------------
 
 
 def test_language_switch_keeps_the_query(env: Env) -> None:
@@ -352,7 +352,7 @@ def test_next_is_always_a_local_path() -> None:
         assert target.startswith("/") and not target.startswith("//") and "\\" not in target, target
 
 
-# --- 12: targets per scope from a setting --------------------------------------------------------------------
+# --- targets per scope from a setting --------------------------------------------------------------------
 
 
 def test_targets_file_setting_gives_targets_per_scope(env: Env, tmp_path: Path) -> None:
@@ -392,7 +392,7 @@ def test_targets_file_setting_gives_targets_per_scope(env: Env, tmp_path: Path) 
         assert r.status_code == 422 and "nope.json" in r.json()["detail"]
 
 
-# --- 15, 16: target colours per point, drill links, the latest reported value --------------------------------
+# --- target colours per point, drill links, the latest reported value --------------------------------
 
 
 def test_trend_markers_coloured_by_target(env: Env) -> None:
@@ -442,7 +442,7 @@ def test_latest_value_says_when_later_periods_are_not_reported(env: Env) -> None
     assert "senaste redovisade värde" not in html
 
 
-# --- 17, 20: incomplete periods, the suppression footnote ----------------------------------------------------
+# --- incomplete periods, the suppression footnote ----------------------------------------------------
 
 
 def test_incomplete_periods_are_marked(env: Env) -> None:
@@ -469,7 +469,7 @@ def test_suppression_footnote_names_the_denominator(env: Env) -> None:
     assert "färre än 5 i nämnaren" in html and "personer i nämnaren" not in html
 
 
-# --- 23: compression -----------------------------------------------------------------------------------------
+# --- compression -----------------------------------------------------------------------------------------
 
 
 def test_responses_are_gzipped(env: Env) -> None:
@@ -480,7 +480,7 @@ def test_responses_are_gzipped(env: Env) -> None:
     assert r.headers["content-encoding"] == "gzip"
 
 
-# --- 11: strata on the dashboard -----------------------------------------------------------------------------
+# --- strata on the dashboard -----------------------------------------------------------------------------
 
 
 def test_dashboard_draws_one_trace_per_stratum(env: Env) -> None:
@@ -501,7 +501,7 @@ def test_dashboard_draws_one_trace_per_stratum(env: Env) -> None:
     assert r.status_code == 422
 
 
-# --- 4, 9: in a browser --------------------------------------------------------------------------------------
+# --- in a browser --------------------------------------------------------------------------------------
 
 
 def _free_port() -> int:

@@ -11,15 +11,20 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import plotly
-import plotly.graph_objects as go
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
 from naravard.errors import Invalid, NotFound
 from naravard.followup import service
 from naravard.followup.api import FollowupActor, results_dir, targets
+from naravard.followup.charts import (
+    bar_chart,
+    fmt_count,
+    fmt_date,
+    fmt_value,
+    trend_chart,
+)
 from naravard.followup.indicators import INDICATORS, PERIOD_TYPES
-from naravard.followup.indicators.base import Indicator
 from naravard.followup.results import META_FILE
 from naravard.followup.scopes import Names, load_names
 from naravard.web.templating import language_of, render, translate
@@ -41,13 +46,6 @@ LABELS = {
 }
 PLURALS = {"region": "Regions", "municipality": "Municipalities", "unit": "Units"}
 STRATUM_TYPES = {"all": "All", "age_band": "Age band", "sex": "Sex"}
-STRATUM_NAMES = {"F": "Women", "M": "Men"}  # age bands are shown as they are, with "years"
-MISS, MEETS, NEUTRAL = "#a4262c", "#00605f", "#7a8693"
-STRATUM_COLORS = ("#00605f", "#5c4a9e", "#b05f00", "#2f6eb5", "#7a8693")
-MONTHS = {
-    "sv": ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
-    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-}
 
 
 @router.get("/followup/static/plotly.min.js")
@@ -61,59 +59,6 @@ def plotly_js() -> FileResponse:
 
 
 # --- formatting ----------------------------------------------------------------------------------------------
-
-
-def _number(v: float, decimals: int, lang: str) -> str:
-    """``1234.5`` -> ``1 234,5`` (sv: decimal comma, no-break space for thousands) or ``1,234.5`` (en)."""
-    s = f"{v:,.{decimals}f}"
-    if lang == "sv":
-        s = s.replace(",", "\u00a0").replace(".", ",")
-    return s
-
-
-def fmt_value(v: float | None, ind: Indicator, lang: str) -> str:
-    """A result as the pages show it: shares in per cent with one decimal, quantile waits in whole days,
-    mean days with one decimal, indices and rates with two."""
-    if v is None:
-        return "–"
-    if ind.unit == "share":
-        return f"{_number(v * 100, 1, lang)} %"
-    if ind.unit == "days":
-        return (
-            f"{_number(v, 0 if ind.quantile is not None else 1, lang)} {'dagar' if lang == 'sv' else 'days'}"
-        )
-    return _number(v, 2, lang)
-
-
-def fmt_count(v: float | None, lang: str = "sv") -> str:
-    """A numerator or denominator: whole numbers without float noise (sums such as 721.9999999), anything
-    else (a sum of days, a weighted count) with one decimal."""
-    if v is None:
-        return ""
-    if abs(v - round(v)) < 1e-6:
-        return _number(round(v), 0, lang)
-    return _number(v, 1, lang)
-
-
-def fmt_date(d: dt.date, lang: str) -> str:
-    """``23 nov 2026`` (sv) or ``23 Nov 2026`` (en)."""
-    return f"{d.day} {MONTHS[lang][d.month - 1]} {d.year}"
-
-
-def _hover_value(ind: Indicator, lang: str) -> str:
-    """The Plotly hover format of a value, as precise as the tables."""
-    if ind.unit == "share":
-        return "%{y:.1%}"
-    if ind.unit == "days":
-        return f"%{{y:.{0 if ind.quantile is not None else 1}f}} {'dagar' if lang == 'sv' else 'days'}"
-    return "%{y:.2f}"
-
-
-def _hover_counts(ind: Indicator, t: Any) -> str:
-    """The hover line under the value: numerator / denominator, or only the count of a quantile."""
-    if ind.quantile is not None:
-        return f"{t('Denominator')}: %{{customdata[1]}}"
-    return f"{t('Numerator')} / {t('denominator')}: %{{customdata[0]}} / %{{customdata[1]}}"
 
 
 def _meta(request: Request) -> dict[str, Any]:
@@ -169,100 +114,7 @@ def _url(path: str, **params: Any) -> str:
     return f"{path}?{urlencode(flat)}"
 
 
-def _axis(fig: go.Figure, unit: str, axis: str = "yaxis") -> None:
-    fig.update_layout(**{axis: {"tickformat": ".0%" if unit == "share" else None, "rangemode": "tozero"}})
-
-
-def _html(fig: go.Figure, div_id: str, lang: str) -> str:
-    fig.update_layout(
-        height=320,
-        # the legend sits above the plot: below it, rotated category ticks ran into it (review finding 9)
-        margin={"l": 50, "r": 20, "t": 30, "b": 10},
-        template="plotly_white",
-        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
-        # decimal and thousands separators: "1 234,5" in Swedish, "1,234.5" in English
-        separators=", " if lang == "sv" else ".,",
-    )
-    fig.update_xaxes(automargin=True)
-    # width 100 %: the card decides; a fixed width would overflow the dashboard grid
-    html: str = fig.to_html(
-        full_html=False,
-        include_plotlyjs=False,
-        div_id=div_id,
-        default_width="100%",
-        default_height="320px",
-        config={"displaylogo": False, "responsive": True},
-    )
-    return html
-
-
 # --- dashboard -----------------------------------------------------------------------------------------------
-
-
-def _marker_colors(points: list[dict[str, Any]]) -> list[str]:
-    return [NEUTRAL if p["meets_target"] is None else MEETS if p["meets_target"] else MISS for p in points]
-
-
-def stratum_name(stratum: str, t: Any) -> str:
-    if stratum in STRATUM_NAMES:
-        return str(t(STRATUM_NAMES[stratum]))
-    return f"{stratum} {t('years')}"
-
-
-def _trend(code: str, points: list[dict[str, Any]], t: Any, lang: str) -> str:
-    """One line per stratum ('all' unless the page asks for age bands or sex); each marker is coloured by
-    whether that period meets its target, so misses stand out in the chart as well as in the heading."""
-    ind = INDICATORS[code]
-    x = [p["period"] for p in points if p.get("stratum", "all") == "all"] or sorted(
-        {p["period"] for p in points}
-    )
-    hover = f"%{{x}}: {_hover_value(ind, lang)}<br>{_hover_counts(ind, t)}<extra>%{{fullData.name}}</extra>"
-    strata = sorted({p.get("stratum", "all") for p in points})
-    fig = go.Figure()
-    for i, stratum in enumerate(strata):
-        own = [p for p in points if p.get("stratum", "all") == stratum]
-        single = strata == ["all"]
-        fig.add_trace(
-            go.Scatter(
-                x=[p["period"] for p in own],
-                y=[p["value"] for p in own],
-                mode="lines+markers",
-                name=t("Result") if single else stratum_name(stratum, t),
-                line={"color": MEETS if single else STRATUM_COLORS[i % len(STRATUM_COLORS)]},
-                marker=(
-                    {"color": _marker_colors(own), "size": 7}
-                    if single
-                    # a stratum keeps its colour; a miss gets a red ring
-                    else {
-                        "size": 7,
-                        "line": {
-                            "width": 2,
-                            "color": [MISS if p["meets_target"] is False else "white" for p in own],
-                        },
-                    }
-                ),
-                customdata=[
-                    [fmt_count(p["numerator"], lang), fmt_count(p["denominator"], lang)] for p in own
-                ],
-                hovertemplate=hover,
-            )
-        )
-    targets_by_period = {p["period"]: p["target"] for p in points}
-    tg = [targets_by_period.get(p) for p in x]
-    if any(v is not None for v in tg):
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=tg,
-                mode="lines",
-                name=t("Target"),
-                line={"color": MISS, "dash": "dash"},
-                hovertemplate=f"%{{x}}: {_hover_value(ind, lang)}<extra>%{{fullData.name}}</extra>",
-            )
-        )
-    fig.update_layout(xaxis={"type": "category", "tickangle": -45, "nticks": 12, "categoryarray": x})
-    _axis(fig, ind.unit)
-    return _html(fig, f"chart-{code}", lang)
 
 
 def _compare_parent(scope_type: str, scope_id: str | None, names: Names) -> str | None:
@@ -359,9 +211,9 @@ def dashboard_page(
             {
                 "code": code,
                 "ind": ind,
-                "html": _trend(code, strata[code], tr, lang) if last else "",
+                "html": trend_chart(code, strata[code], tr, lang) if last else "",
                 "last": last,
-                # the latest value shown is older than the last period: say so (review finding 16)
+                # the latest value shown is older than the last period: say so
                 "stale": last is not None and last is not points[-1],
                 "last_partial": _partial(period_type, last["period"], lake_last, lang, tr) if last else None,
                 "partial": _partial(period_type, points[-1]["period"], lake_last, lang, tr)
@@ -432,38 +284,6 @@ def _scope_options(request: Request, codes: list[str], names: Names, t: Any) -> 
 # --- comparison with drill-down --------------------------------------------------------------------------------
 
 
-def _bars(rows: list[dict[str, Any]], ind: Indicator, div_id: str, t: Any, lang: str) -> str:
-    shown = [r for r in rows if not r["suppressed"] and r["value"] is not None]
-    colors = [NEUTRAL if r["meets_target"] is None else MEETS if r["meets_target"] else MISS for r in shown]
-    fig = go.Figure(
-        go.Bar(
-            x=[r["name"] for r in shown],
-            y=[r["value"] for r in shown],
-            marker_color=colors,
-            name=t("Result"),
-            customdata=[[r["num_s"], r["den_s"]] for r in shown],
-            hovertemplate=f"%{{x}}: {_hover_value(ind, lang)}<br>{_hover_counts(ind, t)}<extra></extra>",
-        )
-    )
-    targets = {r["target"] for r in shown if r["target"] is not None}
-    if len(targets) == 1:
-        fig.add_hline(y=targets.pop(), line_dash="dash", line_color=MISS, annotation_text=t("Target"))
-    elif targets:  # targets set per scope: one marker per bar
-        fig.add_trace(
-            go.Scatter(
-                x=[r["name"] for r in shown],
-                y=[r["target"] for r in shown],
-                mode="markers",
-                name=t("Target"),
-                marker={"symbol": "line-ew-open", "size": 24, "color": MISS},
-                hovertemplate=f"%{{x}}: {_hover_value(ind, lang)}<extra>%{{fullData.name}}</extra>",
-            )
-        )
-    fig.update_layout(xaxis={"type": "category", "tickangle": -35}, showlegend=False)
-    _axis(fig, ind.unit)
-    return _html(fig, div_id, lang)
-
-
 def _section(
     request: Request,
     *,
@@ -501,7 +321,7 @@ def _section(
                 parent=f"{scope_type}:{r['scope_id']}",
             )
             if scope_type in ("region", "municipality")
-            # the unit's trend in the same period type as the comparison (review finding 16)
+            # the unit's trend in the same period type as the comparison
             else _url("/followup", indicator=code, period_type=period_type, scope=f"unit:{r['scope_id']}")
         )
         rows.append(
@@ -522,7 +342,7 @@ def _section(
         "scope_type": scope_type,
         "rows": rows,
         "misses": sum(r["meets_target"] is False for r in rows),
-        "html": _bars(rows, ind, f"bars-{scope_type}", t, lang) if rows else "",
+        "html": bar_chart(rows, ind, f"bars-{scope_type}", t, lang) if rows else "",
     }
 
 
@@ -574,7 +394,7 @@ def compare_page(
         if not periods:
             raise NotFound(f"no results for {indicator} per {period_type}")
         # a period kept from another period type or indicator (the form sends it again) falls back to the
-        # latest period of the new selection, with a notice, instead of an empty page (review finding 3)
+        # latest period of the new selection, with a notice, instead of an empty page
         if period and period in periods:
             ctx["chosen"] = period
         elif period:
