@@ -18,6 +18,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from naravard.errors import Invalid, NaravardError
+from naravard.followup.folders import check_out_dir
 
 app = typer.Typer(
     help="Follow-up: indicators over the event lake, results and reports.", no_args_is_help=True
@@ -77,28 +78,6 @@ def _interruptible() -> None:
     if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
         with suppress(ValueError):  # not the main thread (e.g. a test runner's worker): leave it
             signal.signal(signal.SIGINT, signal.default_int_handler)
-
-
-def check_out_dir(out: Path, marker: frozenset[str], what: str) -> Path:
-    """``out`` resolved, refused unless it is absent, empty, or holds only ``marker`` names (a folder this
-    command made before, which it may replace); never a file, the root or a folder inside a file."""
-    out = Path(out).expanduser().resolve()
-    if out.parent == out:
-        raise Invalid(f"{out}: cannot write {what} to the root folder")
-    for p in (out, *out.parents):
-        if p.exists():
-            if not p.is_dir():
-                raise Invalid(f"{p}: is a file, not a folder")
-            break
-    if out.is_dir():
-        names = {c.name for c in out.iterdir()}
-        if names and not names <= marker:
-            shown = ", ".join(sorted(names - marker)[:3])
-            raise Invalid(
-                f"{out}: folder is not empty and is not {what} made by naravard (it holds {shown}); "
-                "choose a new or empty folder"
-            )
-    return out
 
 
 def remove_stale(out: Path) -> None:

@@ -25,8 +25,8 @@ import pyarrow.parquet as pq
 from sqlalchemy.orm import Session
 
 from naravard.actor import Actor
-from naravard.errors import Invalid
-from naravard.followup.lake import TABLES, arrow_schema, is_lake_dir, validate_lake
+from naravard.followup import folders
+from naravard.followup.lake import TABLES, arrow_schema, validate_lake
 from naravard.organizations import service as org_service
 from naravard.patients import service as patients_service
 
@@ -68,18 +68,7 @@ class ExtractSummary:
 
 def check_out_dir(out_dir: Path) -> Path:
     """``out_dir`` resolved, refused unless it is absent, empty or a lake (table folders only)."""
-    out_dir = Path(out_dir).expanduser().resolve()
-    if out_dir.parent == out_dir:
-        raise Invalid(f"{out_dir}: cannot write a lake to the root folder", field="out")
-    if out_dir.exists() and not out_dir.is_dir():
-        raise Invalid(f"{out_dir}: is a file, not a folder", field="out")
-    if out_dir.is_dir() and not is_lake_dir(out_dir):
-        raise Invalid(
-            f"{out_dir}: folder is not empty and is not an event lake (table folders only); "
-            "choose a new or empty folder",
-            field="out",
-        )
-    return out_dir
+    return folders.check_out_dir(out_dir, frozenset(TABLES), "an event lake")
 
 
 def extract(

@@ -254,11 +254,6 @@ def sql_str(value: object) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def is_lake_dir(path: Path) -> bool:
-    """True if ``path`` holds nothing but table folders of a lake (so it may be replaced by a new lake)."""
-    return all(p.is_dir() and p.name in TABLES for p in Path(path).iterdir())
-
-
 def arrow_schema(table: str) -> pa.Schema:
     return pa.schema([pa.field(c.name, ARROW_TYPES[c.type], c.nullable) for c in TABLES[table]])
 

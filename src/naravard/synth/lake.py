@@ -19,7 +19,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from naravard.errors import Invalid
-from naravard.followup.lake import TABLES, is_lake_dir
+from naravard.followup.folders import check_out_dir
+from naravard.followup.lake import TABLES
 from naravard.synth import lake_events as ev
 from naravard.synth.lake_model import CountyModel
 from naravard.synth.lake_tables import Chunk, Window
@@ -88,20 +89,7 @@ def check_request(
             f"start year {start_year} is not before today ({today}): the lake would cover no day",
             field="start_year",
         )
-    out = Path(out).expanduser().resolve()
-    if out.parent == out:
-        raise Invalid(f"{out}: cannot write a lake to the root folder", field="out")
-    for p in (out, *out.parents):
-        if p.exists():
-            if not p.is_dir():
-                raise Invalid(f"{p}: is a file, not a folder", field="out")
-            break
-    if out.is_dir() and not is_lake_dir(out):
-        raise Invalid(
-            f"{out}: folder is not empty and is not an event lake (table folders only); "
-            "choose a new or empty folder",
-            field="out",
-        )
+    out = check_out_dir(out, frozenset(TABLES), "an event lake")
     return w, out
 
 
