@@ -9,9 +9,6 @@ import datetime as dt
 import json
 import os
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +17,6 @@ from urllib.parse import unquote
 
 import httpx
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import sessionmaker
 from starlette.requests import Request
@@ -32,11 +28,11 @@ from naravard.config import Settings
 from naravard.db import make_engine
 from naravard.followup import service
 from naravard.followup.charts import MISS, fmt_count, fmt_value
-from naravard.followup.demo import ensure_demo_results
 from naravard.followup.indicators import INDICATORS
 from naravard.followup.scopes import load_names
 from naravard.web.errors import local_next
 from tests import factories as f
+from tests.live import serve
 
 KEY = "k" * 40
 TODAY = dt.date(2026, 11, 23)
@@ -54,21 +50,11 @@ class Env:
 
 
 @pytest.fixture(scope="module")
-def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    root = tmp_path_factory.mktemp("fu-review")
-    s = Settings(
-        environment="test",
-        audit_hmac_key=KEY,
-        database_url=f"sqlite:///{root}/x.db",
-        data_dir=root,
-        results_dir=root / "results",
-        lake_dir=root / "lake",
-    )  # type: ignore[call-arg]
-    ensure_demo_results(s, persons=1_500, seed=5, today=TODAY)
+def settings(demo_settings: Settings) -> Settings:
     # the demo records the lake's last day, as `naravard followup run` does: the pages mark later periods
-    meta = json.loads((s.effective_results_dir / "meta.json").read_text(encoding="utf-8"))
+    meta = json.loads((demo_settings.effective_results_dir / "meta.json").read_text(encoding="utf-8"))
     assert meta["lake_first"] < meta["lake_last"] <= TODAY.isoformat()
-    return s
+    return demo_settings
 
 
 @pytest.fixture(scope="module")
@@ -504,36 +490,10 @@ def test_dashboard_draws_one_trace_per_stratum(env: Env) -> None:
 # --- in a browser --------------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def live(env: Env) -> Iterator[str]:
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(env.settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            if httpx.get(f"{base}/login", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline:
-            server.should_exit = True
-            pytest.fail("the live server did not start")
-        time.sleep(0.05)
-    yield base
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(create_app(env.settings)) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

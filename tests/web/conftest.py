@@ -8,10 +8,7 @@ generator cannot silently turn a "no access" patient into an accessible one.
 from __future__ import annotations
 
 import os
-import socket
 import sqlite3
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,12 +16,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from naravard.app import create_app
 from naravard.cli import prepare_demo
 from naravard.config import Settings
+from tests.live import serve
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -54,13 +51,6 @@ class DemoPatients:
     unrelated: DemoPatient  # listed elsewhere, no consent for the clinician's organisation
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _sqlite_path(settings: Settings) -> Path:
     return Path(settings.database_url.removeprefix("sqlite:///"))
 
@@ -72,26 +62,8 @@ def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="session")
 def live_server(demo_settings: Settings) -> Iterator[str]:
-    port = _free_port()
-    config = uvicorn.Config(create_app(demo_settings), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="naravard-live-server", daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            if httpx.get(f"{base}/login", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline or not thread.is_alive():
-            server.should_exit = True
-            pytest.fail("the live server did not answer /login within 20 s")
-        time.sleep(0.05)
-    yield base
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(create_app(demo_settings)) as base:
+        yield base
 
 
 def api_token(base: str, username: str, password: str) -> str:
