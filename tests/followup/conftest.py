@@ -1,4 +1,5 @@
-"""Fixtures for the follow-up tests: hand-made lakes, a generated lake, and one Spark session per worker."""
+"""Fixtures for the follow-up tests: hand-made lakes, a generated lake, the demo region's results (built once
+per worker for the page and API tests), and one Spark session per worker."""
 
 from __future__ import annotations
 
@@ -133,3 +134,26 @@ def spark() -> Iterator[Any]:
     s.sparkContext.setLogLevel("ERROR")
     yield s
     s.stop()
+
+
+DEMO_KEY = "k" * 40
+DEMO_TODAY = D(2026, 11, 23)
+
+
+@pytest.fixture(scope="session")
+def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Settings of a demo region (1,500 persons) with its lake and results: what the pages and the API read."""
+    from naravard.config import Settings
+    from naravard.followup.demo import ensure_demo_results
+
+    root = tmp_path_factory.mktemp("fu-demo")
+    s = Settings(
+        environment="test",
+        audit_hmac_key=DEMO_KEY,
+        database_url=f"sqlite:///{root}/x.db",
+        data_dir=root,
+        results_dir=root / "results",
+        lake_dir=root / "lake",
+    )  # type: ignore[call-arg]
+    ensure_demo_results(s, persons=1_500, seed=5, today=DEMO_TODAY)
+    return s

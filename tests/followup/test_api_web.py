@@ -47,14 +47,6 @@ def _settings(root: Path, name: str = "x", **kw: object) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    root = tmp_path_factory.mktemp("fu-web")
-    s = _settings(root, results_dir=root / "results", lake_dir=root / "lake")
-    ensure_demo_results(s, persons=1_500, seed=5, today=TODAY)
-    return s
-
-
-@pytest.fixture(scope="session")
 def env(demo_settings: Settings) -> Iterator[Env]:
     url = demo_settings.database_url
     migrate.upgrade(url)
