@@ -352,16 +352,6 @@ def test_persons_who_left_are_no_longer_listed_or_waiting(make_lake, tmp_path: P
     lake = make_lake(
         persons=[person(1, out=D(2025, 3, 15)), person(2)],
         encounters=[visit(1, 2, 11, T(2025, 1, 1, 9)), visit(2, 2, 11, T(2025, 6, 30, 9))],
-        units=[
-            {
-                "unit_id": 1,
-                "name": "VC",
-                "kind": "primary",
-                "region_code": "21",
-                "municipality_code": "2180",
-                "private": False,
-            }
-        ],
         listings=[
             {"person_id": 1, "unit_id": 1, "valid_from": D(2024, 1, 1), "valid_to": None},
             {"person_id": 2, "unit_id": 1, "valid_from": D(2024, 1, 1), "valid_to": None},
@@ -398,16 +388,6 @@ def test_age_bands_of_snapshots_hold_over_a_long_lake(make_lake, tmp_path: Path)
     lake = make_lake(
         persons=[person(1), person(2, born=D(2015, 3, 1))],
         encounters=[visit(1, 1, 11, T(2000, 1, 3, 9)), visit(2, 1, 11, T(2025, 12, 31, 9))],
-        units=[
-            {
-                "unit_id": 1,
-                "name": "VC",
-                "kind": "primary",
-                "region_code": "21",
-                "municipality_code": "2180",
-                "private": False,
-            }
-        ],
         listings=[
             {"person_id": 1, "unit_id": 1, "valid_from": D(1999, 1, 1), "valid_to": None},
             {"person_id": 2, "unit_id": 1, "valid_from": D(2015, 6, 1), "valid_to": None},
