@@ -3,17 +3,41 @@ HTML error page, CLI message)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 
 class NaravardError(Exception):
-    """Base of every error a service raises on purpose."""
+    """Base of every error a service raises on purpose.
+
+    ``message`` is English (the API's ``detail``, logs, the CLI). With ``params`` it is a ``%``-template
+    (``"unknown indicator %(code)r"``) kept as ``key``, so an edge can translate the template and fill in the
+    same values (:meth:`text`); a list or tuple value is joined with " or "."""
 
     status_code = 400
     code = "error"
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(
+        self, message: str, *, field: str | None = None, params: Mapping[str, object] | None = None
+    ) -> None:
+        self.key = message
+        self.params = dict(params or {})
+        self.message = self.text(lambda s: s)
+        super().__init__(self.message)
         self.field = field
+
+    def text(self, translate: Callable[[str], str]) -> str:
+        """The message through ``translate`` (keyed by the English template); the English message when the
+        translation does not fit the parameters."""
+        if not self.params:
+            return translate(self.key)
+        sep = translate(" or ")
+        values = {
+            k: sep.join(map(str, v)) if isinstance(v, list | tuple) else v for k, v in self.params.items()
+        }
+        try:
+            return translate(self.key) % values
+        except (KeyError, TypeError, ValueError):
+            return self.key % values
 
 
 class Invalid(NaravardError):

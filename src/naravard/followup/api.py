@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
 
 from naravard.actor import Actor, Role
 from naravard.deps import CurrentActor
 from naravard.errors import Forbidden, Invalid
-from naravard.followup import service
+from naravard.followup import report, service
 from naravard.followup.targets import Target, load_targets_cached
 
 router = APIRouter(prefix="/followup", tags=["followup"])
@@ -46,7 +47,7 @@ def split_codes(raw: str, field: str) -> list[str]:
     """``"A,B"`` -> ``["A", "B"]``; an empty list is an error, not "everything"."""
     codes = [c.strip() for c in raw.split(",") if c.strip()]
     if not codes:
-        raise Invalid(f"{field} must name at least one value", field=field)
+        raise Invalid("%(field)s must name at least one value", field=field, params={"field": field})
     return codes
 
 
@@ -106,7 +107,9 @@ def dashboard(
     """One time series per indicator for one scope: period, value, numerator, denominator, target."""
     if scope_type != "total" and not scope_id:
         raise Invalid(
-            f"scope_id is required for scope_type {scope_type!r} (one series per scope)", field="scope_id"
+            "scope_id is required for scope_type %(scope_type)r (one series per scope)",
+            field="scope_id",
+            params={"scope_type": scope_type},
         )
     if scope_id is not None and "," in scope_id:
         raise Invalid(
@@ -121,4 +124,80 @@ def dashboard(
         scope_id=scope_id,
         targets=targets(request),
         actor=actor,
+    )
+
+
+def report_response(
+    request: Request,
+    actor: Actor,
+    *,
+    fmt: str,
+    indicators: list[str],
+    period_type: str,
+    scope_type: str,
+    scope_id: str | None,
+    period_from: str | None,
+    period_to: str | None,
+    stratum_type: str,
+    stratum: str | None,
+    lang: str,
+) -> Response:
+    """The report as a download, read with the actor's access (shared by the API and the pages)."""
+    data = report.render_report(
+        results_dir=results_dir(request),
+        indicators=indicators,
+        period=period_type,
+        scope_type=scope_type,
+        scope_id=scope_id,
+        fmt=fmt,
+        period_from=period_from,
+        period_to=period_to,
+        stratum_type=stratum_type,
+        stratum=stratum,
+        targets_file=request.app.state.settings.targets_file,
+        lang=lang,
+        actor=actor,
+    )
+    name = report.report_filename(scope_type, scope_id, period_type, fmt, lang)
+    return Response(
+        data,
+        media_type=report.FORMATS[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+    )
+
+
+@router.get(
+    "/report",
+    response_class=Response,
+    responses={200: {"content": {t: {} for t in report.FORMATS.values()}, "description": "The report file"}},
+)
+def report_file(
+    request: Request,
+    actor: FollowupActor,
+    indicators: Annotated[str, Query(description="Indicator codes separated by commas, e.g. C_FLK,A3")],
+    format: Annotated[str, Query(description="pdf or xlsx")] = "pdf",
+    period_type: Annotated[str, Query(description="month, quarter or year")] = "month",
+    scope_type: Annotated[str, Query(description="total, region, municipality, unit or doctor")] = "total",
+    scope_id: Annotated[str | None, Query(description="Scope id (one report per scope)")] = None,
+    stratum_type: Annotated[str, Query(description="all, age_band or sex")] = "all",
+    stratum: Annotated[str | None, Query(description="One stratum of stratum_type, e.g. F or 65-79")] = None,
+    period_from: Annotated[str | None, Query(description="First period: YYYY, YYYY-Qn or YYYY-MM")] = None,
+    period_to: Annotated[str | None, Query(description="Last period (inclusive), same formats")] = None,
+    lang: Annotated[str, Query(description="Report language: sv or en")] = "sv",
+) -> Response:
+    """The steering-group report (PDF or Excel) of ``naravard followup report`` for one scope and stratum. The
+    doctor scope is for analysts and administrators (403 for a unit manager)."""
+    return report_response(
+        request,
+        actor,
+        fmt=format,
+        indicators=split_codes(indicators, "indicators"),
+        period_type=period_type,
+        scope_type=scope_type,
+        scope_id=scope_id,
+        period_from=period_from,
+        period_to=period_to,
+        stratum_type=stratum_type,
+        stratum=stratum,
+        lang=lang,
     )

@@ -60,7 +60,11 @@ def period_bounds(period_type: str, label: str) -> tuple[dt.date, dt.date]:
     parsed = _parse_label(label)
     fmt = {"year": "YYYY", "quarter": "YYYY-Qn", "month": "YYYY-MM"}.get(period_type)
     if parsed is None or parsed[0] != fmt:
-        raise Invalid(f"{label!r} is not a {period_type} period", field="period")
+        raise Invalid(
+            "%(label)r is not a %(period_type)s period",
+            field="period",
+            params={"label": label, "period_type": period_type},
+        )
     start = parsed[1]
     return start, _add_months(start, _MONTHS[fmt]) - dt.timedelta(days=1)
 
@@ -72,8 +76,9 @@ def _bound(period_type: str, value: str, field: str) -> tuple[dt.date, dt.date]:
     parsed = _parse_label(value.strip())
     if parsed is None or parsed[0] not in allowed:
         raise Invalid(
-            f"{field} {value!r} is not valid for period_type {period_type!r}; use {' or '.join(allowed)}",
+            "%(field)s %(value)r is not valid for period_type %(period_type)r; use %(formats)s",
             field=field,
+            params={"field": field, "value": value, "period_type": period_type, "formats": allowed},
         )
     fmt, start = parsed
     return start, _add_months(start, _MONTHS[fmt]) - dt.timedelta(days=1)
@@ -120,7 +125,9 @@ def list_indicators() -> list[dict[str, Any]]:
 def _file(results_dir: Path) -> Path:
     f = Path(results_dir) / RESULTS_FILE
     if not f.is_file():
-        raise NotFound(f"{results_dir}: no follow-up results; run 'naravard followup run' first")
+        raise NotFound(
+            "%(dir)s: no follow-up results; run 'naravard followup run' first", params={"dir": results_dir}
+        )
     return f
 
 
@@ -147,13 +154,13 @@ def query_results(
     codes = [indicator] if isinstance(indicator, str) else list(indicator)
     for c in codes:
         if c not in INDICATORS:
-            raise Invalid(f"unknown indicator {c!r}", field="indicator")
+            raise Invalid("unknown indicator %(code)r", field="indicator", params={"code": c})
     if period_type not in PERIOD_TYPES:
-        raise Invalid(f"unknown period type {period_type!r}", field="period_type")
+        raise Invalid("unknown period type %(value)r", field="period_type", params={"value": period_type})
     if scope_type not in SCOPES:
-        raise Invalid(f"unknown scope type {scope_type!r}", field="scope_type")
+        raise Invalid("unknown scope type %(value)r", field="scope_type", params={"value": scope_type})
     if stratum_type not in STRATA:
-        raise Invalid(f"unknown stratum type {stratum_type!r}", field="stratum_type")
+        raise Invalid("unknown stratum type %(value)r", field="stratum_type", params={"value": stratum_type})
     check_scope_access(actor, scope_type)
     if scope_type == "total" and scope_id is not None:
         raise Invalid("scope_type 'total' takes no scope_id", field="scope_id")
@@ -161,11 +168,19 @@ def query_results(
         raise Invalid("stratum needs stratum_type age_band or sex", field="stratum")
     file = _file(results_dir)
     if stratum is not None and stratum not in (known := _known_strata(file, stratum_type)):
-        raise Invalid(f"unknown {stratum_type} {stratum!r}; choose from {', '.join(known)}", field="stratum")
+        raise Invalid(
+            "unknown %(stratum_type)s %(stratum)r; choose from %(known)s",
+            field="stratum",
+            params={"stratum_type": stratum_type, "stratum": stratum, "known": ", ".join(known)},
+        )
     lo = _bound(period_type, period_from, "period_from") if period_from else None
     hi = _bound(period_type, period_to, "period_to") if period_to else None
     if lo and hi and lo[0] > hi[1]:
-        raise Invalid(f"period_from {period_from!r} is after period_to {period_to!r}", field="period_to")
+        raise Invalid(
+            "period_from %(period_from)r is after period_to %(period_to)r",
+            field="period_to",
+            params={"period_from": period_from, "period_to": period_to},
+        )
     where = [
         "indicator IN (SELECT unnest($codes))",
         "period_type = $pt",

@@ -46,14 +46,22 @@ def load_targets(path: Path | None = None) -> list[Target]:
         try:
             import yaml  # type: ignore[import-untyped]
         except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise Invalid(f"{path}: reading YAML needs PyYAML; use a .json file", field="targets") from exc
+            raise Invalid(
+                "%(path)s: reading YAML needs PyYAML; use a .json file",
+                field="targets",
+                params={"path": path},
+            ) from exc
         raw = yaml.safe_load(text)
     else:
         raw = json.loads(text)
     for i, item in enumerate(raw or []):
         code = item.get("indicator")
         if code not in INDICATORS:
-            raise Invalid(f"{path}: entry {i + 1} names unknown indicator {code!r}", field="indicator")
+            raise Invalid(
+                "%(path)s: entry %(n)s names unknown indicator %(code)r",
+                field="indicator",
+                params={"path": path, "n": i + 1, "code": code},
+            )
         targets.append(
             Target(
                 code,
@@ -78,7 +86,11 @@ def load_targets_cached(path: Path | None) -> list[Target]:
     try:
         mtime = path.stat().st_mtime_ns
     except OSError as exc:
-        raise Invalid(f"{path}: targets file not found ({exc.strerror})", field="targets") from exc
+        raise Invalid(
+            "%(path)s: targets file not found (%(reason)s)",
+            field="targets",
+            params={"path": path, "reason": exc.strerror},
+        ) from exc
     hit = _CACHE.get(path)
     if hit is None or hit[0] != mtime:
         hit = (mtime, load_targets(path))

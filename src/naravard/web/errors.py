@@ -11,7 +11,8 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from naravard.errors import NaravardError, Unauthenticated
-from naravard.web.templating import render
+from naravard.web.i18n import translate
+from naravard.web.templating import language_of, render
 
 log = logging.getLogger("naravard")
 
@@ -49,7 +50,17 @@ def install(app: FastAPI) -> None:
             return problem(request, exc.status_code, exc.code, exc.message, field=exc.field)
         if isinstance(exc, Unauthenticated):
             return RedirectResponse(f"/login?next={local_next(request)}", status_code=303)
-        return render(request, "error.html", status_code=exc.status_code, error=exc, status=exc.status_code)
+        # the page's language; the API above keeps the English message as its stable ``detail``
+        lang = language_of(request)
+        detail = exc.text(lambda text: translate(text, lang))
+        return render(
+            request,
+            "error.html",
+            status_code=exc.status_code,
+            error=None,
+            status=exc.status_code,
+            detail=detail,
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
@@ -66,8 +77,14 @@ def install(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if _is_api(request):
             return problem(request, exc.status_code, "http-error", str(exc.detail))
-        return render(request, "error.html", status_code=exc.status_code, error=None, status=exc.status_code,
-                      detail=str(exc.detail))
+        return render(
+            request,
+            "error.html",
+            status_code=exc.status_code,
+            error=None,
+            status=exc.status_code,
+            detail=str(exc.detail),
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

@@ -1,0 +1,249 @@
+"""The comparison page's content: municipalities and units side by side for one indicator, period and
+stratum, with drill-down region -> municipality -> unit, and the report downloads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+
+from naravard.actor import Actor
+from naravard.errors import Invalid, NotFound
+from naravard.followup import service
+from naravard.followup.api import results_dir, targets
+from naravard.followup.charts import bar_chart, fmt_count, fmt_value
+from naravard.followup.indicators import INDICATORS, PERIOD_TYPES
+from naravard.followup.page_common import (
+    LABELS,
+    PLURALS,
+    Translate,
+    lake_last,
+    meta,
+    parse_stratum,
+    partial,
+    report_links,
+    stratum_options,
+    threshold,
+    url,
+)
+from naravard.followup.scopes import Names, load_names
+
+LEVELS = {"total": ("region",), "region": ("municipality", "unit"), "municipality": ("unit",)}
+
+
+def _section(
+    request: Request,
+    *,
+    code: str,
+    period_type: str,
+    period: str,
+    scope_type: str,
+    parent: tuple[str, str],
+    stratum: str | None,
+    names: Names,
+    lang: str,
+    t: Translate,
+    actor: Actor,
+) -> dict[str, Any]:
+    """One level (the municipalities or the units of ``parent``): its rows best first, and a bar chart."""
+    ind = INDICATORS[code]
+    stratum_type, stratum_id = parse_stratum(stratum)
+    raw = service.query_results(
+        results_dir(request),
+        code,
+        period_type,
+        scope_type,
+        stratum_type=stratum_type,
+        stratum=stratum_id,
+        period_from=period,
+        period_to=period,
+        targets=targets(request),
+        actor=actor,
+    )
+    rows = []
+    for r in raw:
+        if not names.within(scope_type, r["scope_id"], parent):
+            continue
+        drill = (
+            url(
+                "/followup/compare",
+                indicator=code,
+                period_type=period_type,
+                period=period,
+                parent=f"{scope_type}:{r['scope_id']}",
+                stratum=stratum,
+            )
+            if scope_type in ("region", "municipality")
+            # the unit's trend in the same period type as the comparison
+            else url("/followup", indicator=code, period_type=period_type, scope=f"unit:{r['scope_id']}")
+        )
+        rows.append(
+            {
+                **r,
+                "name": names.name(scope_type, r["scope_id"], t),
+                "url": drill,
+                "value_s": fmt_value(r["value"], ind, lang),
+                "num_s": fmt_count(r["numerator"], lang),
+                "den_s": fmt_count(r["denominator"], lang),
+                "target_s": fmt_value(r["target"], ind, lang) if r["target"] is not None else "",
+            }
+        )
+    # best first, suppressed last
+    sign = -1 if ind.higher_is_better else 1
+    rows.sort(key=lambda r: (r["value"] is None, sign * (r["value"] or 0), r["name"]))
+    return {
+        "scope_type": scope_type,
+        "rows": rows,
+        "misses": sum(r["meets_target"] is False for r in rows),
+        "html": bar_chart(rows, ind, f"bars-{scope_type}", t, lang) if rows else "",
+    }
+
+
+def compare_context(
+    request: Request,
+    actor: Actor,
+    *,
+    indicator: str,
+    period_type: str,
+    period: str | None,
+    parent: str | None,
+    stratum: str | None,
+    lang: str,
+    t: Translate,
+    plotly_url: str,
+) -> tuple[int, dict[str, Any]]:
+    """The status and template context of ``followup/compare.html``; a region's page lists both its
+    municipalities and its units, a municipality's page its units."""
+    names = load_names(request.app.state.settings.effective_lake_dir)
+    m = meta(request)
+    last_day = lake_last(m)
+    stratum = stratum or None
+    ctx: dict[str, Any] = {
+        "indicators": service.list_indicators(),
+        "code": indicator,
+        "period_type": period_type,
+        "period_types": PERIOD_TYPES,
+        "labels": LABELS,
+        "plurals": PLURALS,
+        "plotly_url": plotly_url,
+        "sections": [],
+        "periods": [],
+        "period": period,
+        "chosen": None,
+        "notice": None,
+        "partial": None,
+        "parent": parent,
+        "stratum": stratum,
+        "strata": stratum_options(t),
+        "error": None,
+        "missing": None,
+        "threshold": threshold(m, request),
+        "crumbs": [],
+        "reports": None,
+    }
+    try:
+        total = service.query_results(results_dir(request), indicator, period_type, "total", actor=actor)
+        periods = [r["period"] for r in reversed(total)]
+        ctx["periods"] = [
+            {
+                "value": p,
+                "label": f"{p} ({pp})" if (pp := partial(period_type, p, last_day, lang, t)) else p,
+            }
+            for p in periods
+        ]
+        if not periods:
+            raise NotFound(
+                "no results for %(indicator)s per %(period_type)s",
+                params={"indicator": indicator, "period_type": period_type},
+            )
+        # a period kept from another period type or indicator (the form sends it again) falls back to the
+        # latest period of the new selection, with a notice, instead of an empty page
+        if period and period in periods:
+            ctx["chosen"] = period
+        elif period:
+            ctx["notice"] = t("No results for %(asked)s; showing the latest period, %(shown)s.") % {
+                "asked": period,
+                "shown": periods[0],
+            }
+        period = ctx["chosen"] or periods[0]
+        ctx["partial"] = partial(period_type, period, last_day, lang, t)
+        if parent is None:
+            regions = service.query_results(
+                results_dir(request),
+                indicator,
+                period_type,
+                "region",
+                period_from=period,
+                period_to=period,
+                actor=actor,
+            )
+            ids = sorted({r["scope_id"] for r in regions})
+            parent = f"region:{ids[0]}" if len(ids) == 1 else "total"
+        ptype, _, pid = parent.partition(":")
+        if ptype not in LEVELS or (ptype != "total" and not pid):
+            raise Invalid(
+                "parent must be total, region:<code> or municipality:<code>, not %(parent)r",
+                field="parent",
+                params={"parent": parent},
+            )
+        ctx["sections"] = [
+            _section(
+                request,
+                code=indicator,
+                period_type=period_type,
+                period=period,
+                scope_type=st,
+                parent=(ptype, pid),
+                stratum=stratum,
+                names=names,
+                lang=lang,
+                t=t,
+                actor=actor,
+            )
+            for st in LEVELS[ptype]
+        ]
+    except NotFound as exc:
+        return 200, {**ctx, "missing": exc.text(t)}
+    except Invalid as exc:
+        return 422, {**ctx, "error": exc.text(t)}
+    crumbs = [("total", "")]
+    if ptype == "region":
+        crumbs.append(("region", pid))
+    elif ptype == "municipality":
+        crumbs += [("region", pid[:2]), ("municipality", pid)]
+    ctx["crumbs"] = [
+        {
+            "name": names.name(ct, ci, t),
+            "url": url(
+                "/followup/compare",
+                indicator=indicator,
+                period_type=period_type,
+                period=ctx["chosen"],
+                parent=f"{ct}:{ci}" if ci else "total",
+                stratum=stratum,
+            ),
+        }
+        for ct, ci in crumbs
+    ]
+    ctx.update(
+        period=period,
+        parent=parent,
+        ind=INDICATORS[indicator],
+        trend_url=url(
+            "/followup",
+            indicator=indicator,
+            period_type=period_type,
+            scope=parent if ptype != "total" else "total",
+        ),
+        # the report of the area compared: its trend up to the period shown, in the same stratum
+        reports=report_links(
+            {
+                "indicator": indicator,
+                "period_type": period_type,
+                "scope": parent,
+                "period_to": period,
+                "stratum": stratum,
+            }
+        ),
+    )
+    return 200, ctx

@@ -1,0 +1,188 @@
+"""The dashboard page's content: one trend chart per indicator for one scope, with targets, the latest value,
+incomplete periods, drill-down to the scope's children and up to its parent, and the report downloads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import Request
+
+from naravard.actor import Actor
+from naravard.errors import Invalid, NotFound
+from naravard.followup import service
+from naravard.followup.api import results_dir, targets
+from naravard.followup.charts import fmt_value, trend_chart
+from naravard.followup.indicators import INDICATORS, PERIOD_TYPES
+from naravard.followup.page_common import (
+    DEFAULT_INDICATORS,
+    LABELS,
+    PLURALS,
+    STRATUM_TYPES,
+    Translate,
+    lake_last,
+    meta,
+    parse_scope,
+    partial,
+    report_links,
+    scope_options,
+    threshold,
+    url,
+)
+from naravard.followup.scopes import Names, load_names
+
+
+def _compare_parent(scope_type: str, scope_id: str | None, names: Names) -> str | None:
+    """The comparison page that holds a dashboard scope: its own page for a region or municipality, the
+    municipality's page for a unit."""
+    if scope_type in ("region", "municipality"):
+        return f"{scope_type}:{scope_id}"
+    if scope_type == "unit" and scope_id in names.unit_municipality:
+        return f"municipality:{names.unit_municipality[scope_id]}"
+    return None
+
+
+def dashboard_context(
+    request: Request,
+    actor: Actor,
+    *,
+    indicator: list[str] | None,
+    period_type: str,
+    scope: str,
+    stratum_type: str,
+    lang: str,
+    t: Translate,
+    plotly_url: str,
+) -> tuple[int, dict[str, Any]]:
+    """The status and template context of ``followup/dashboard.html``. A bad choice is a 422 page that still
+    offers the pickers; a scope the actor may not see raises ``Forbidden`` (the error page)."""
+    # an empty ?indicator= (or only empty ones) means the defaults, not an empty page
+    codes = [c for c in indicator or [] if c] or list(DEFAULT_INDICATORS)
+    names = load_names(request.app.state.settings.effective_lake_dir)
+    m = meta(request)
+    last_day = lake_last(m)
+    ctx: dict[str, Any] = {
+        "indicators": service.list_indicators(),
+        "selected": codes,
+        "period_type": period_type,
+        "period_types": PERIOD_TYPES,
+        "labels": LABELS,
+        "plurals": PLURALS,
+        "scope": scope,
+        "stratum_type": stratum_type,
+        "stratum_types": STRATUM_TYPES,
+        "plotly_url": plotly_url,
+        "charts": [],
+        "scopes": [],
+        "children": [],
+        "error": None,
+        "missing": None,
+        "threshold": threshold(m, request),
+        "compare_url": url("/followup/compare", indicator=codes[0], period_type=period_type),
+        "reports": None,
+    }
+    # the doctor scope is not offered on the pages; asking for it anyway says why a unit manager may not
+    service.check_scope_access(actor, scope.partition(":")[0])
+    tg = targets(request)
+    try:
+        if stratum_type not in STRATUM_TYPES:
+            raise Invalid(
+                "unknown stratum type %(value)r", field="stratum_type", params={"value": stratum_type}
+            )
+        # the picker first, so a page refusing a bad choice (422) still offers the scopes to choose from
+        ctx["scopes"] = scope_options(request, codes, names, t, actor)
+        scope_type, scope_id = parse_scope(scope)
+        known = {o["value"] for o in ctx["scopes"]}
+        if (
+            scope_type != "total"
+            and scope not in known
+            and not (scope_type == "unit" and scope_id in names.units)
+        ):
+            ctx["scope_name"] = names.name(scope_type, scope_id, t)
+            return 404, {**ctx, "error": f"{t('No results for')} {ctx['scope_name']} ({scope})"}
+
+        def series_of(st: str) -> dict[str, list[dict[str, Any]]]:
+            return service.dashboard_series(
+                results_dir(request),
+                indicators=codes,
+                period_type=period_type,
+                scope_type=scope_type,
+                scope_id=scope_id,
+                targets=tg,
+                stratum_type=st,
+                actor=actor,
+            )
+
+        series = series_of("all")
+        # the heading keeps the whole population's value; the chart draws one line per stratum
+        strata = series_of(stratum_type) if stratum_type != "all" else series
+    except NotFound as exc:
+        return 200, {**ctx, "missing": exc.text(t)}
+    except Invalid as exc:
+        return 422, {**ctx, "error": exc.text(t)}
+    parent = _compare_parent(scope_type, scope_id, names)
+    ctx["compare_url"] = url("/followup/compare", indicator=codes[0], period_type=period_type, parent=parent)
+    # the report is of the whole population: the breakdown draws lines, it does not filter
+    ctx["reports"] = report_links({"indicator": codes, "period_type": period_type, "scope": scope})
+    for code in codes:
+        ctx["charts"].append(_card(code, series[code], strata[code], period_type, parent, last_day, lang, t))
+    ctx["scope_name"] = names.name(scope_type, scope_id, t)
+    keep = None if stratum_type == "all" else stratum_type
+    up = names.parent(scope_type, scope_id) if scope_id else None
+    ctx["up"] = (
+        {
+            "name": names.name(up[0], up[1], t),
+            "url": url(
+                "/followup",
+                indicator=codes,
+                period_type=period_type,
+                scope=f"{up[0]}:{up[1]}" if up[1] else "total",
+                stratum_type=keep,
+            ),
+        }
+        if up
+        else None
+    )
+    ctx["children"] = [
+        {
+            "name": o["name"],
+            "url": url(
+                "/followup", indicator=codes, period_type=period_type, scope=o["value"], stratum_type=keep
+            ),
+        }
+        for o in ctx["scopes"]
+        if o["type"] != "total"
+        and o["type"] != scope_type
+        and names.parent(o["type"], o["value"].partition(":")[2]) == (scope_type, scope_id or "")
+    ]
+    return 200, ctx
+
+
+def _card(
+    code: str,
+    points: list[dict[str, Any]],
+    strata: list[dict[str, Any]],
+    period_type: str,
+    parent: str | None,
+    last_day: dt.date | None,
+    lang: str,
+    t: Translate,
+) -> dict[str, Any]:
+    """One indicator's card: the chart (a line per stratum), the latest reported value and its target."""
+    ind = INDICATORS[code]
+    last = next((p for p in reversed(points) if p["value"] is not None), None)
+    return {
+        "code": code,
+        "ind": ind,
+        "html": trend_chart(code, strata, t, lang) if last else "",
+        "last": last,
+        # the latest value shown is older than the last period: say so
+        "stale": last is not None and last is not points[-1],
+        "last_partial": partial(period_type, last["period"], last_day, lang, t) if last else None,
+        "partial": partial(period_type, points[-1]["period"], last_day, lang, t) if points else None,
+        "last_period": points[-1]["period"] if points else None,
+        "gaps": any(p["suppressed"] for p in strata),
+        "last_value": fmt_value(last["value"], ind, lang) if last else "–",
+        "target": fmt_value(last["target"], ind, lang) if last and last["target"] is not None else None,
+        "compare_url": url("/followup/compare", indicator=code, period_type=period_type, parent=parent),
+    }

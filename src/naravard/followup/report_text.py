@@ -1,0 +1,112 @@
+"""The words and number formats of the steering-group reports, in Swedish and English: shared by the report
+body, its PDF and its Excel workbook so the three say the same thing."""
+
+from __future__ import annotations
+
+LANGS = ("sv", "en")
+
+LABELS: dict[str, dict[str, str]] = {
+    "sv": {
+        "title": "Uppföljning God och nära vård",
+        "scope": "Nivå",
+        "period": "Period",
+        "periods": "perioder",
+        "created": "skapad",
+        "source_data": "syntetiska eller uttagna data",
+        "legend": "{s}: ej redovisat (färre än {n} fall i nämnaren); –: ej tillämpligt; saknas: inga fall",
+        "missing": "saknas",
+        "value": "Värde",
+        "numerator": "Täljare",
+        "denominator": "Nämnare",
+        "suppressed": "Ej redovisat",
+        "meets": "Når målet",
+        "target": "Mål",
+        "source": "Källa",
+        "definition": "Definition (engelska)",
+        "yes": "ja",
+        "no": "nej",
+        "all": "Hela riket/regionen",
+        "from": "från",
+        "to": "till",
+        "month": "månad",
+        "quarter": "kvartal",
+        "year": "år",
+        "total": "totalt",
+        "region": "region",
+        "municipality": "kommun",
+        "unit": "enhet",
+        "doctor": "läkare",
+        "Region": "Region",
+        "Municipality": "Kommun",
+        "Unit": "Enhet",
+        "All": "Alla",
+        "age_band": "åldersgrupp",
+        "sex": "kön",
+        "F": "kvinnor",
+        "M": "män",
+        "years": "år",
+    },
+    "en": {
+        "title": "Follow-up of God och nära vård",
+        "scope": "Scope",
+        "period": "Period",
+        "periods": "periods",
+        "created": "created",
+        "source_data": "synthetic or extracted data",
+        "legend": "{s}: suppressed (fewer than {n} cases in the denominator); –: not applicable; no data: no cases",
+        "missing": "no data",
+        "value": "Value",
+        "numerator": "Numerator",
+        "denominator": "Denominator",
+        "suppressed": "Suppressed",
+        "meets": "Meets target",
+        "target": "Target",
+        "source": "Source",
+        "definition": "Definition",
+        "yes": "yes",
+        "no": "no",
+        "all": "All",
+        "from": "from",
+        "to": "to",
+        "month": "month",
+        "quarter": "quarter",
+        "year": "year",
+        "total": "total",
+        "region": "region",
+        "municipality": "municipality",
+        "unit": "unit",
+        "doctor": "doctor",
+        "Region": "Region",
+        "Municipality": "Municipality",
+        "Unit": "Unit",
+        "All": "All",
+        "age_band": "age band",
+        "sex": "sex",
+        "F": "women",
+        "M": "men",
+        "years": "years",
+    },
+}
+
+
+def esc(text: str) -> str:
+    """Text for SVG markup (the charts are written by hand, not through Jinja)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def fmt(value: float | None, unit: str) -> str:
+    """A value in the report: shares in per cent, indices and rates with two decimals, days with one."""
+    if value is None:
+        return "–"
+    return (
+        f"{value * 100:.1f} %"
+        if unit == "share"
+        else f"{value:.2f}"
+        if unit in ("index", "rate")
+        else f"{value:.1f}"
+    )
+
+
+def count(value: float | None) -> str:
+    """A numerator or denominator, thousands separated by a no-break space."""
+    return "–" if value is None else f"{value:,.0f}".replace(",", "\u00a0")

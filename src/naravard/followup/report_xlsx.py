@@ -1,0 +1,57 @@
+"""The Excel workbook of a steering-group report (openpyxl): per indicator a sheet with the figures as numbers
+in the indicator's format, suppressed cells as text, and a bar chart."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import Any
+
+# Excel number formats per indicator unit; counts are whole numbers
+XLSX_FORMATS = {"share": "0.0%", "index": "0.00", "rate": "0.00", "days": "0.0"}
+COUNT_FORMAT = "#,##0"
+
+
+def xlsx_bytes(sections: list[dict[str, Any]], *, heading: str, legend: str, L: dict[str, str]) -> bytes:
+    """The report as an Excel workbook: one sheet per indicator, named by its code."""
+    from openpyxl import Workbook
+    from openpyxl.chart import BarChart, Reference
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for s in sections:
+        ind = s["ind"]
+        ws = wb.create_sheet(ind.code[:31])
+        ws.append([f"{ind.code} {ind.name_sv} / {ind.name_en}"])
+        ws.append([heading, L["target"], s["target"]])
+        fmt = XLSX_FORMATS.get(ind.unit, "0.0")
+        ws.cell(row=2, column=3).number_format = fmt
+        ws.append([L["period"], L["value"], L["numerator"], L["denominator"], L["suppressed"], L["meets"]])
+        for r in s["rows"]:
+            ws.append(
+                [
+                    r["period"],
+                    r["shown"] if r["suppressed"] or r.get("missing") else r["value"],
+                    r["numerator"],
+                    r["shown"] if r["suppressed"] else r["denominator"],
+                    L["yes"] if r["suppressed"] else L["no"],
+                    None if r["meets_target"] is None else L["yes"] if r["meets_target"] else L["no"],
+                ]
+            )
+            row = ws.max_row
+            ws.cell(row=row, column=2).number_format = fmt
+            ws.cell(row=row, column=3).number_format = COUNT_FORMAT
+            ws.cell(row=row, column=4).number_format = COUNT_FORMAT
+        ws.append([])
+        ws.append([legend])
+        ws.column_dimensions["A"].width = 14
+        if s["rows"]:
+            chart = BarChart()
+            chart.title = s["name"]
+            last = 3 + len(s["rows"])
+            chart.add_data(Reference(ws, min_col=2, min_row=3, max_row=last), titles_from_data=True)
+            chart.set_categories(Reference(ws, min_col=1, min_row=4, max_row=last))
+            chart.y_axis.number_format = fmt
+            ws.add_chart(chart, "H3")
+    buf = BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,280 @@
+"""The report download from the pages and the API (access, validation, the figures are the dashboard's), and
+the stratum choice of the comparison page (it filters as the API does)."""
+
+from __future__ import annotations
+
+import html as htmllib
+import io
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from page_env import Env, doctor_id, flash, open_env
+
+# --- report downloads ---------------------------------------------------------------------------------
+from naravard.config import Settings
+from naravard.followup import service
+from naravard.followup.charts import fmt_value
+from naravard.followup.indicators import INDICATORS
+
+
+@pytest.fixture(scope="module")
+def env(demo_settings: Settings) -> Iterator[Env]:
+    with open_env(demo_settings) as e:
+        yield e
+
+
+def _links(page: str) -> dict[str, str]:
+    box = page.split('id="report-links"')[1].split("</span>")[0]
+    hrefs = [htmllib.unescape(h) for h in re.findall(r'href="([^"]+)"', box)]
+    assert "Ladda ner PDF" in box and "Ladda ner Excel" in box
+    return {h.split("?")[0].rsplit(".", 1)[1]: h for h in hrefs}
+
+
+def _sheet(data: bytes, code: str) -> dict[str, Any]:
+    """A report sheet as {period: value}."""
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(data))[code]
+    return {r[0]: r[1] for r in ws.iter_rows(min_row=4, values_only=True) if r[0] and str(r[0])[:2] == "20"}
+
+
+def test_dashboard_report_downloads_match_the_dashboard(env: Env) -> None:
+    params = {"indicator": ["C_FLK", "A3"], "period_type": "quarter", "scope": "municipality:2180"}
+    page = env.client.get("/followup", headers=env.heads["analyst"], params=params).text
+    links = _links(page)
+    assert links["pdf"].startswith("/followup/report.pdf?indicator=C_FLK&indicator=A3&period_type=quarter")
+    assert "scope=municipality%3A2180" in links["pdf"]
+
+    pdf = env.client.get(links["pdf"], headers=env.heads["analyst"])
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    disp = pdf.headers["content-disposition"]
+    assert re.fullmatch(
+        r'attachment; filename="uppfoljning_municipality-2180_quarter_\d{4}-\d\d-\d\d\.pdf"', disp
+    )
+
+    xlsx = env.client.get(links["xlsx"], headers=env.heads["analyst"])
+    assert xlsx.status_code == 200 and xlsx.content[:4] == b"PK\x03\x04"
+    assert xlsx.headers["content-disposition"].endswith('.xlsx"')
+    from openpyxl import load_workbook
+
+    assert load_workbook(io.BytesIO(xlsx.content)).sheetnames == ["C_FLK", "A3"]
+    # the workbook's figures are the dashboard's: the series it draws and the latest value it prints
+    series = env.get(
+        "analyst",
+        "/api/followup/dashboard",
+        indicators="C_FLK,A3",
+        period_type="quarter",
+        scope_type="municipality",
+        scope_id="2180",
+    ).json()
+    for code in ("C_FLK", "A3"):
+        sheet = _sheet(xlsx.content, code)
+        shown = {p["period"]: p["value"] for p in series[code] if not p["suppressed"]}
+        # Excel keeps 15 significant digits
+        assert shown and {k: sheet[k] for k in shown} == pytest.approx(shown, rel=1e-13), code
+    last = next(p for p in reversed(series["C_FLK"]) if p["value"] is not None)
+    assert _sheet(xlsx.content, "C_FLK")[last["period"]] == pytest.approx(last["value"], rel=1e-13)
+    assert fmt_value(last["value"], INDICATORS["C_FLK"], "sv") in page.split('id="card-C_FLK"')[1][:600]
+
+
+def test_compare_report_is_of_the_area_period_and_stratum(env: Env) -> None:
+    params = {"indicator": "C_FLK", "period_type": "year", "period": "2025", "stratum": "sex:F"}
+    page = env.client.get("/followup/compare", headers=env.heads["analyst"], params=params).text
+    links = _links(page)
+    assert "period_to=2025" in links["xlsx"] and "stratum=sex%3AF" in links["xlsx"]
+    assert "scope=region%3A21" in links["xlsx"]
+    r = env.client.get(links["xlsx"], headers=env.heads["analyst"])
+    assert r.status_code == 200, r.text
+    want = env.get(
+        "analyst",
+        "/api/followup/results",
+        indicator="C_FLK",
+        scope_type="region",
+        scope_id="21",
+        stratum_type="sex",
+        stratum="F",
+        period_to="2025",
+    ).json()
+    assert want and _sheet(r.content, "C_FLK") == pytest.approx(
+        {x["period"]: x["value"] for x in want}, rel=1e-13
+    )
+
+
+def test_api_report(env: Env) -> None:
+    r = env.get(
+        "analyst",
+        "/api/followup/report",
+        indicators="C_FLK,C_COC",
+        format="xlsx",
+        period_type="year",
+        scope_type="unit",
+        scope_id=next(
+            x["scope_id"]
+            for x in service.query_results(env.settings.effective_results_dir, "C_FLK", "year", "unit")
+        ),
+        lang="en",
+    )
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert 'filename="followup_unit-' in r.headers["content-disposition"]
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(r.content))["C_COC"]
+    assert [c.value for c in ws[3]][:2] == ["Period", "Value"]
+    r = env.get("analyst", "/api/followup/report", indicators="C_FLK")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+
+
+def test_report_access(env: Env) -> None:
+    doctor = doctor_id(env)
+    assert env.get("clinician", "/followup/report.pdf").status_code == 403
+    r = env.get("nobody", "/followup/report.xlsx", indicator="A3")
+    assert r.status_code == 303 and r.headers["location"].startswith("/login?next=%2Ffollowup%2Freport.xlsx")
+    assert env.get("nobody", "/api/followup/report", indicators="A3").status_code == 401
+    assert env.get("clinician", "/api/followup/report", indicators="A3").status_code == 403
+    r = env.get("manager", "/api/followup/report", indicators="C_COC", scope_type="doctor", scope_id=doctor)
+    assert r.status_code == 403 and r.json()["field"] == "scope_type"
+    r = env.get("manager", "/api/followup/report", indicators="C_COC", scope_type="doctor")  # no id hint leak
+    assert r.status_code == 403
+    r = env.get("manager", "/followup/report.xlsx", indicator="C_COC", scope="unit:" + _unit(env))
+    assert r.status_code == 200
+    for who in ("analyst", "admin"):
+        r = env.get(
+            who, "/followup/report.xlsx", indicator="C_COC", period_type="year", scope=f"doctor:{doctor}"
+        )
+        assert r.status_code == 200, r.text
+
+
+def _unit(env: Env) -> str:
+    rows = service.query_results(env.settings.effective_results_dir, "C_COC", "year", "unit")
+    return str(rows[0]["scope_id"])
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "field"),
+    [
+        ("/api/followup/report", {"indicators": "C_FLK", "format": "docx"}, "format"),
+        ("/api/followup/report", {"indicators": "NOPE"}, "indicators"),
+        ("/api/followup/report", {"indicators": " , "}, "indicators"),
+        ("/api/followup/report", {"indicators": "C_FLK", "period_type": "week"}, "period_type"),
+        ("/api/followup/report", {"indicators": "C_FLK", "scope_type": "unit"}, "scope"),
+        (
+            "/api/followup/report",
+            {"indicators": "C_FLK", "scope_type": "unit", "scope_id": "999999"},
+            "scope",
+        ),
+        ("/api/followup/report", {"indicators": "C_FLK", "stratum_type": "sex"}, "stratum"),
+        ("/api/followup/report", {"indicators": "C_FLK", "stratum_type": "sex", "stratum": "X"}, "stratum"),
+        ("/api/followup/report", {"indicators": "C_FLK", "lang": "fi"}, "lang"),
+        (
+            "/api/followup/report",
+            {"indicators": "C_FLK", "period_from": "2026", "period_to": "2024"},
+            "period_to",
+        ),
+    ],
+)
+def test_api_report_bad_parameters_are_422(env: Env, path: str, params: dict[str, str], field: str) -> None:
+    r = env.get("analyst", path, **params)
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["field"] == field and r.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "sv"),
+    [
+        ("/followup/report.docx", {}, "okänt format 'docx'"),
+        ("/followup/report.pdf", {"indicator": "NOPE"}, "okänd indikator 'NOPE'"),
+        ("/followup/report.pdf", {"period_type": "week"}, "okänd periodtyp 'week'"),
+        ("/followup/report.pdf", {"scope": "galaxy:1"}, "okänd nivå 'galaxy'"),
+        ("/followup/report.pdf", {"scope": "unit"}, "nivån 'unit' behöver ett id"),
+        ("/followup/report.xlsx", {"stratum": "sex:X"}, "okänd grupp 'X' för sex"),
+        ("/followup/report.xlsx", {"stratum": "eyes:blue"}, "okänd uppdelning 'eyes'"),
+    ],
+)
+def test_page_report_bad_parameters_are_422_in_swedish(
+    env: Env, path: str, params: dict[str, str], sv: str
+) -> None:
+    r = env.get("analyst", path, **params)
+    assert r.status_code == 422
+    assert r.headers["content-type"].startswith("text/html") and sv in flash(r.text)
+
+
+# --- the comparison's stratum --------------------------------------------------------------------------
+
+ROW = re.compile(
+    r'<a class="fu-drill" href="[^"]*">[^<]*</a> <span class="muted">([^<]+)</span></td>\s*'
+    r'<td class="fu-num">([^<]*)</td>\s*<td class="fu-num">([^<]*)</td>\s*<td class="fu-num">([^<]*)</td>'
+)
+
+
+def _rows(page: str, level: str) -> dict[str, tuple[str, str, str]]:
+    section = page.split(f'id="compare-{level}"')[1].split("</section>")[0]
+    return {m[0]: (m[1], m[2], m[3]) for m in ROW.findall(section)}
+
+
+@pytest.mark.parametrize(("stratum_type", "stratum"), [("sex", "F"), ("age_band", "65-79")])
+def test_compare_stratum_filters_like_the_api(env: Env, stratum_type: str, stratum: str) -> None:
+    base = {"indicator": "C_FLK", "period_type": "year", "period": "2025"}
+    everyone = env.get("analyst", "/followup/compare", **base)
+    chosen = env.get("analyst", "/followup/compare", **base, stratum=f"{stratum_type}:{stratum}")
+    assert chosen.status_code == 200, chosen.text
+    assert re.search(rf'<option value="{stratum_type}:{stratum}" selected>', chosen.text)
+    api = env.get(
+        "analyst",
+        "/api/followup/results",
+        indicator="C_FLK",
+        scope_type="municipality",
+        stratum_type=stratum_type,
+        stratum=stratum,
+        period_from="2025",
+        period_to="2025",
+    ).json()
+    want = {
+        x["scope_id"]: ("–", "–", "–")
+        if x["suppressed"]
+        else (
+            f"{x['numerator']:,.0f}".replace(",", "\u00a0"),
+            f"{x['denominator']:,.0f}".replace(",", "\u00a0"),
+            fmt_value(x["value"], INDICATORS["C_FLK"], "sv"),
+        )
+        for x in api
+    }
+    shown = _rows(chosen.text, "municipality")
+    assert shown == want
+    assert shown != _rows(everyone.text, "municipality")  # the choice changes the numbers
+    # drilling down keeps the stratum
+    assert "stratum=sex%3AF" in chosen.text or stratum_type != "sex"
+    down = env.get(
+        "analyst",
+        "/followup/compare",
+        **base,
+        parent="municipality:2180",
+        stratum=f"{stratum_type}:{stratum}",
+    )
+    units = {
+        x["scope_id"]: x["value"]
+        for x in env.get(
+            "analyst",
+            "/api/followup/results",
+            indicator="C_FLK",
+            scope_type="unit",
+            stratum_type=stratum_type,
+            stratum=stratum,
+            period_from="2025",
+            period_to="2025",
+        ).json()
+    }
+    for uid, (_, _, value) in _rows(down.text, "unit").items():
+        assert value == fmt_value(units[uid], INDICATORS["C_FLK"], "sv")
+
+
+def test_compare_stratum_options_in_swedish(env: Env) -> None:
+    page = env.get("analyst", "/followup/compare").text
+    assert (
+        "Befolkningsgrupp" in page and ">Åldersgrupp 80+ år</option>" in page and ">Kvinnor</option>" in page
+    )
+    assert '<option value="" selected>Alla</option>' in page
