@@ -1,5 +1,5 @@
 """Fixtures for the follow-up tests: hand-made lakes, a generated lake, the demo region's results (built once
-per worker for the page and API tests), and one Spark session per worker."""
+per worker for the page and API tests), one Spark session per worker and a Spark Connect server."""
 
 from __future__ import annotations
 
@@ -102,19 +102,76 @@ def generated_lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def _need_java() -> None:
+    """Spark needs a JVM: .ci/run installs one; under CI its absence fails, elsewhere it skips."""
+    if shutil.which("java") is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(
+                "Java is required under CI for the Spark tests (apt-get install openjdk-17-jre-headless)"
+            )
+        pytest.skip("no Java on this machine (apt-get install openjdk-17-jre-headless)")
+
+
+@pytest.fixture(scope="session")
+def spark_connect() -> Iterator[str]:
+    """A Spark Connect server in a process of its own (``spark-submit`` of the server class, from the
+    pyspark package's jars), bound to 127.0.0.1 on a free port: the shape of a production Connect endpoint.
+    Yields its ``sc://`` URL."""
+    _need_java()
+    import socket
+    import subprocess
+    import time
+
+    import pyspark
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    submit = Path(pyspark.__file__).parent / "bin" / "spark-submit"
+    conf = {
+        "spark.connect.grpc.binding.address": "127.0.0.1",
+        "spark.connect.grpc.binding.port": str(port),
+        "spark.ui.enabled": "false",
+        "spark.driver.bindAddress": "127.0.0.1",
+        "spark.driver.host": "127.0.0.1",
+        "spark.driver.memory": "1g",
+        "spark.sql.shuffle.partitions": "1",
+        "spark.default.parallelism": "2",
+        "spark.sql.adaptive.enabled": "true",
+    }
+    cmd = [str(submit), "--master", "local[2]", "--class"]
+    cmd += ["org.apache.spark.sql.connect.service.SparkConnectServer"]
+    cmd += [a for k, v in conf.items() for a in ("--conf", f"{k}={v}")] + ["spark-internal"]
+    log = Path(os.environ.get("TMPDIR", "/tmp")) / f"naravard-spark-connect-{port}.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"the Spark Connect server did not start; see {log}")
+                time.sleep(0.5)
+        yield f"sc://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.unlink(missing_ok=True)
+
+
 @pytest.fixture(scope="session")
 def spark() -> Iterator[Any]:
     """One local Spark session per xdist worker (each worker is its own process and JVM), started only by the
     worker that runs the parity test. The test lake is tiny, so one shuffle partition and adaptive query
     execution (which coalesces partitions and switches small joins to broadcasts) keep each of the many
     small stages to one task."""
-    if shutil.which("java") is None:
-        # Spark needs a JVM: .ci/run installs one; under CI its absence fails, elsewhere it skips.
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(
-                "Java is required under CI for the Spark parity test (apt-get install openjdk-17-jre-headless)"
-            )
-        pytest.skip("no Java on this machine (apt-get install openjdk-17-jre-headless)")
+    _need_java()
     from pyspark.sql import SparkSession
 
     s = (

@@ -8,7 +8,7 @@ from typing import Any
 import duckdb
 import pyarrow.parquet as pq
 import pytest
-from helpers import run
+from helpers import assert_same_results, run
 
 from naravard.followup import engine
 from naravard.followup.lake import validate_lake
@@ -81,32 +81,4 @@ def test_duckdb_and_spark_agree(parity_results: tuple[Path, Path]) -> None:
     """One test (so one xdist worker computes Spark once), one assertion per domain and a whole-set check;
     a failure names the indicators that differ."""
     d, s = parity_results
-    keys = "indicator, period_type, period, scope_type, scope_id, stratum_type, stratum"
-    per = duckdb.sql(f"""
-        SELECT indicator, count(*) AS n, count(a.period) AS na, count(b.period) AS nb,
-          coalesce(max(abs(a.value - b.value)), 0) AS dv, coalesce(max(abs(a.numerator - b.numerator)), 0) AS dn,
-          coalesce(max(abs(a.denominator - b.denominator)), 0) AS dd,
-          sum(CAST(a.suppressed IS DISTINCT FROM b.suppressed AS INT)) AS ds,
-          sum(CAST((a.value IS NULL) <> (b.value IS NULL) AS INT)) AS dnull
-        FROM '{d}/results.parquet' a FULL JOIN '{s}/results.parquet' b USING ({keys})
-        GROUP BY indicator ORDER BY indicator""").fetchall()
-    by_code = {r[0]: r[1:] for r in per}
-    assert sum(r[0] for r in by_code.values()) > 10_000
-    from naravard.followup.indicators import INDICATORS
-
-    for domain in ("continuity", "accessibility", "participation", "coordination"):
-        codes = [c for c, i in INDICATORS.items() if i.domain == domain]
-        assert all(c in by_code for c in codes), (domain, sorted(set(codes) - set(by_code)))
-        bad = {
-            c: by_code[c]
-            for c in codes
-            if not (
-                by_code[c][0] == by_code[c][1] == by_code[c][2]
-                and by_code[c][3] < 1e-9
-                and by_code[c][4] < 1e-6
-                and by_code[c][5] == 0
-                and by_code[c][6] == 0
-                and by_code[c][7] == 0
-            )
-        }
-        assert not bad, f"{domain}: (rows, duckdb, spark, dvalue, dnum, dden, dsuppressed, dnull) {bad}"
+    assert_same_results(d, s)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import socket
 import tempfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import duckdb
 import ibis
@@ -28,7 +30,8 @@ def spark_session(master: str | None = None, remote: str | None = None) -> Any:
 
     b = SparkSession.builder.appName("naravard-followup")
     if remote:
-        b = b.remote(remote)
+        # the server owns its resources; the session settings the results depend on are still ours
+        b = b.remote(remote).config("spark.sql.session.timeZone", "UTC")
     else:
         b = (
             b.master(master or "local[2]")
@@ -45,8 +48,27 @@ def spark_session(master: str | None = None, remote: str | None = None) -> Any:
             .config("spark.driver.maxResultSize", "4g")
         )
     session = b.getOrCreate()
-    session.sparkContext.setLogLevel("ERROR") if not remote else None
+    if not remote:  # a Connect client has no SparkContext; the server's log settings are its own
+        session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+def _check_reachable(remote: str) -> None:
+    """A Spark Connect client retries an unreachable server for about ten minutes before it gives up; a
+    wrong URL or a server that is down is better told at once."""
+    url = urlparse(remote)
+    if url.scheme != "sc" or not url.hostname:
+        raise Invalid(f"{remote!r} is not a Spark Connect URL (sc://host:port)", field="spark_remote")
+    try:
+        port = url.port or 15002  # Spark Connect's default port
+        socket.create_connection((url.hostname, port), timeout=10).close()
+    except ValueError as exc:  # a port that is not a number
+        raise Invalid(
+            f"{remote!r} is not a Spark Connect URL (sc://host:port)", field="spark_remote"
+        ) from exc
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise Invalid(f"cannot reach Spark Connect at {remote}: {reason}", field="spark_remote") from exc
 
 
 def connect(
@@ -71,6 +93,8 @@ def connect(
         con.raw_sql("SET enable_progress_bar = false")  # the demo and CLI would print it otherwise
         return con
     if engine == "spark":
+        if spark is None and spark_remote:
+            _check_reachable(spark_remote)
         try:
             return ibis.pyspark.connect(spark or spark_session(spark_master, spark_remote))
         except Exception as exc:  # the JVM's and Py4J's errors, many lines each: one line is enough

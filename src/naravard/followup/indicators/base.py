@@ -52,8 +52,10 @@ class Lake:
         return self._shared[key]
 
     def release(self) -> None:
-        """Drop the cached intermediates (temp tables / persisted DataFrames)."""
-        for t in self._shared.values():
+        """Drop the cached intermediates (temp tables / persisted DataFrames), the newest first: on Spark
+        Connect a cached frame is a plan naming the views it was built from, so a view must outlive the
+        caches built on it."""
+        for t in reversed(self._shared.values()):
             if self.materialise:
                 t.release()
         self._shared.clear()
