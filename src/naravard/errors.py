@@ -83,3 +83,11 @@ class BusinessRule(NaravardError):
 
     status_code = 422
     code = "business-rule"
+
+
+class Unavailable(NaravardError):
+    """Something this installation lacks (a system library, an optional package); another time or another
+    format may work, so it is not the caller's fault."""
+
+    status_code = 503
+    code = "unavailable"

@@ -278,3 +278,27 @@ def test_compare_stratum_options_in_swedish(env: Env) -> None:
         "Befolkningsgrupp" in page and ">Åldersgrupp 80+ år</option>" in page and ">Kvinnor</option>" in page
     )
     assert '<option value="" selected>Alla</option>' in page
+
+
+def test_pdf_without_weasyprint_is_a_clear_503(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A machine without Pango (WeasyPrint cannot load it) or without WeasyPrint: the PDF is refused with
+    what to install, in the page's language, and the Excel report still works."""
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_weasyprint(name: str, *args: Any, **kw: Any) -> Any:
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libpango-1.0-0'")
+        return real_import(name, *args, **kw)
+
+    monkeypatch.setattr(builtins, "__import__", no_weasyprint)
+    params = {"indicator": "C_FLK", "period_type": "year", "scope": "total"}
+    page = env.client.get("/followup/report.pdf", headers=env.heads["analyst"], params=params)
+    assert page.status_code == 503
+    assert "PDF-rapporter kräver WeasyPrint och Pango-biblioteken" in htmllib.unescape(page.text)
+    api = env.get("analyst", "/api/followup/report", indicators="C_FLK")
+    assert api.status_code == 503 and api.json()["title"] == "unavailable"
+    assert "apt-get install libpango-1.0-0" in api.json()["detail"]
+    xlsx = env.client.get("/followup/report.xlsx", headers=env.heads["analyst"], params=params)
+    assert xlsx.status_code == 200 and xlsx.content[:4] == b"PK\x03\x04"

@@ -9,6 +9,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from naravard.errors import Unavailable
 from naravard.followup.report_text import esc, fmt
 
 BAR_W, BAR_H = 560, 160
@@ -78,7 +79,13 @@ def pdf_bytes(
         legend=legend,
         created=dt.date.today().isoformat(),
     )
-    from weasyprint import HTML  # slow to import; only reports need it
+    try:
+        from weasyprint import HTML  # slow to import; only reports need it
+    except (ImportError, OSError) as exc:  # the package, or the Pango libraries it loads, are missing
+        raise Unavailable(
+            "PDF reports need WeasyPrint and the Pango libraries (apt-get install libpango-1.0-0 "
+            "libpangoft2-1.0-0); the Excel report works without them"
+        ) from exc
 
     buf = BytesIO()
     HTML(string=html).write_pdf(buf)

@@ -146,6 +146,9 @@ SV: dict[str, str] = {
     "Units": "Enheter",
     "Population group": "Befolkningsgrupp",
     "Download PDF": "Ladda ner PDF",
+    "PDF reports need WeasyPrint and the Pango libraries (apt-get install libpango-1.0-0 libpangoft2-1.0-0); "
+    "the Excel report works without them": "PDF-rapporter kräver WeasyPrint och Pango-biblioteken (apt-get "
+    "install libpango-1.0-0 libpangoft2-1.0-0); Excel-rapporten fungerar utan dem",
     "Download Excel": "Ladda ner Excel",
     # follow-up errors: English %-templates (naravard.errors.NaravardError.text) and their Swedish
     " or ": " eller ",
