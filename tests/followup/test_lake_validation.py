@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from naravard.errors import Invalid
 from naravard.followup.cli import app, import_csv
-from naravard.followup.lake import validate_lake
+from naravard.followup.lake import arrow_schema, validate_lake
 
 T = dt.datetime
 TODAY = D(2026, 11, 23)
@@ -366,3 +366,41 @@ def test_import_missing_file_and_semicolons_are_one_line(tmp_path: Path) -> None
     r = CliRunner().invoke(app2, ["admissions", str(tmp_path / "nope.csv"), "--lake", str(lake)])
     assert r.exit_code == 1
     assert r.output.startswith("error: ") and "nope.csv" in r.output and r.exception.__class__ is SystemExit
+
+
+def test_ids_unproven_by_order_are_still_counted_exactly(make_lake) -> None:  # type: ignore[no-untyped-def]
+    """Unique ids are proven by order when each file's ids rise and the files' ranges are apart; ids out of
+    order, or ranges that interleave, fall back to an exact count: unique passes, a repeat is refused."""
+    enc = [visit(i, 1, 11, T(2025, 1, 1, 9)) for i in (5, 3, 9)]  # unique, not rising
+    lake = make_lake(persons=[person(1)], encounters=enc)
+    validate_lake(lake, today=TODAY)
+    pq.write_table(  # a second file whose ids interleave with the first's: still unique
+        pa.Table.from_pylist(
+            [visit(i, 1, 11, T(2025, 1, 1, 9)) for i in (4, 6)], schema=arrow_schema("encounters")
+        ),
+        lake / "encounters" / "part-1.parquet",
+    )
+    validate_lake(lake, today=TODAY)
+    pq.write_table(  # rising within its file, but 9 is in part-0 already
+        pa.Table.from_pylist(
+            [visit(i, 1, 11, T(2025, 1, 1, 9)) for i in (8, 9)], schema=arrow_schema("encounters")
+        ),
+        lake / "encounters" / "part-2.parquet",
+    )
+    repeat = (
+        r"part-2.parquet: column 'encounter_id' repeats .* in rows 2 \(the first: .*part-0.parquet row 3\)"
+    )
+    with pytest.raises(Invalid, match=repeat):
+        validate_lake(lake, today=TODAY)
+
+
+def test_birth_dates_of_unchecked_persons_use_the_earliest(make_lake) -> None:  # type: ignore[no-untyped-def]
+    """Checking only some tables, persons are not proven unique: a repeated person's earliest birth date is
+    the one an encounter is held against (and the repeat itself is not this call's business)."""
+    lake = make_lake(
+        persons=[person(1, born=D(1990, 1, 1)), person(1, born=D(1950, 6, 1))],
+        encounters=[visit(1, 1, 11, T(1960, 1, 1, 9))],
+    )
+    validate_lake(lake, today=TODAY, tables=("encounters",))
+    with pytest.raises(Invalid, match=r"column 'person_id' repeats"):
+        validate_lake(lake, today=TODAY)

@@ -232,15 +232,15 @@ def import_csv(
     for b in rep.bad[:200]:
         what = f"column {b.column!r} {b.reason}" if b.column else b.reason
         err_console.print(f"{rep.file}:{b.line}: {what}", highlight=False, markup=False)
-    if len(rep.bad) > 200:
-        err_console.print(f"... and {len(rep.bad) - 200} more bad rows", highlight=False, markup=False)
+    if rep.bad_total > 200:
+        err_console.print(f"... and {rep.bad_total - 200} more bad rows", highlight=False, markup=False)
     written = f"written to {rep.written}" if rep.written else "nothing written"
     console.print(
-        f"{rep.table}: {rep.good} good rows, {len(rep.bad)} bad rows; {written}",
+        f"{rep.table}: {rep.good} good rows, {rep.bad_total} bad rows; {written}",
         highlight=False,
         markup=False,
     )
-    if rep.bad and not skip_bad:
+    if rep.bad_total and not skip_bad:
         raise typer.Exit(1)
 
 

@@ -1,55 +1,50 @@
 """``naravard import``: append a CSV file to one lake table, refusing bad rows with line numbers and reasons.
 
-Rows are checked one by one against the table's schema and the lake's rules, with ``validate_lake``'s wording
-(types, required values, allowed values, no future or pre-1900 dates, ordered dates), then as a whole: an id
-used twice in the file or already in the lake, and listings or fixed doctors that overlap (in the file or with
-the lake's). A records-system export can so be fixed where it is wrong; good rows are written only when no
-row is bad, or with ``skip_bad`` (then the bad ones are left out and reported). Timestamps with an offset
-are converted to Swedish local time, as the lake stores them.
+A region's export is tens of millions of rows, so the file is never held in Python: Arrow's streaming CSV
+reader turns it into batches of text columns, which DuckDB parses and checks in one INSERT (types, required
+values, allowed values, no future or pre-1900 dates, ordered dates, ranges: ``validate_lake``'s rules in its
+wording, the first failing rule per row) into a staging table that spills to disk past its memory limit.
+Rules over all rows then run once on the staged rows (a date before the person's birth in the lake, an id
+used twice in the file or already in the lake, listings or fixed doctors that overlap in the file or with
+the lake's). Good rows are written only when no row is bad, or with ``skip_bad`` (then the bad ones are left
+out), as a new Parquet file that appears whole or not at all; the report keeps the first ``report_limit``
+bad rows and the total. Timestamps with an offset are converted to Swedish local time, as the lake stores
+them.
+
+Line numbers count records with the header as line 1, as the row-by-row importer did: blank lines are
+skipped and a quoted value spanning lines counts once.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
+import tempfile
 import uuid
+from array import array
+from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
 
 import duckdb
+import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
 
 from naravard.errors import Invalid
-from naravard.followup.lake import (
-    BOOL,
-    DATE,
-    DATE_FLOOR,
-    DOMAINS,
-    INT,
-    KEYS,
-    NOT_GREATER_RULES,
-    ORDER_RULES,
-    OVERLAP_REASON,
-    RANGES,
-    STR,
-    TABLES,
-    TS,
-    arrow_schema,
-    domain_reason,
-    floor_reason,
-    key_reason,
-    order_reason,
-    parquet_list,
-    range_reason,
-    table_files,
-)
+from naravard.followup.import_rules import row_checks, set_checks
+from naravard.followup.lake_schema import TABLES, sql_str
 
-LOCAL = ZoneInfo("Europe/Stockholm")
-
-_TRUE, _FALSE = {"1", "true", "t", "yes", "ja"}, {"0", "false", "f", "no", "nej"}
+# Arrow's CSV reader reads a few dozen blocks ahead, so the block size bounds its memory: 16 MB blocks
+# peaked at 1 GB on ten million rows, 2 MB blocks at about 0.5 GB in the same time.
+BLOCK_BYTES = 2 << 20  # about 30,000 encounter rows
+CHUNK_ROWS = 32_768  # rows per Arrow batch handed to DuckDB (its threads take a batch each)
+REPORT_LIMIT = 200  # bad rows kept in the report (the total is always counted)
+MEMORY_LIMIT = "256MB"  # DuckDB's share; it spills to a private temp folder beyond it
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,188 +59,213 @@ class ImportReport:
     table: str
     file: Path
     good: int
-    bad: list[BadRow]
+    bad: list[BadRow]  # the first ``report_limit`` bad rows, by line
     written: Path | None
+    bad_total: int  # every bad row, also those not listed in ``bad``
 
 
-def _parse(typ: str, raw: str) -> Any:
-    if typ == INT:
-        return int(raw)
-    if typ == DATE:
-        return dt.date.fromisoformat(raw)
-    if typ == TS:
-        t = dt.datetime.fromisoformat(raw)
-        return t if t.tzinfo is None else t.astimezone(LOCAL).replace(tzinfo=None)
-    if typ == BOOL:
-        low = raw.strip().lower()
-        if low in _TRUE | _FALSE:
-            return low in _TRUE
-        raise ValueError(f"not a yes/no value: {raw!r}")
-    return raw
+class _Lines:
+    """Maps the ordinal of a parsed row to its line: rows with too many or too few values never reach
+    DuckDB, so each such row shifts the lines of the rows after it by one."""
+
+    def __init__(self) -> None:
+        self.skipped = array("q")  # lines of rows left out by the CSV reader
+        self.first: list[BadRow] = []  # the first of them, with their reasons
+
+    def add(self, line: int, reason: str, keep: int) -> None:
+        self.skipped.append(line)
+        if len(self.first) < keep:
+            self.first.append(BadRow(line, "", reason))
+
+    def mapper(self) -> tuple[array[int], int]:
+        lines = sorted(self.skipped) if any(a > b for a, b in pairwise(self.skipped)) else None
+        ordered = array("q", lines) if lines is not None else self.skipped
+        # parsed rows before the j-th skipped line: its line - 2 (header, 1-based) - j
+        return array("q", (s - 2 - j for j, s in enumerate(ordered))), len(ordered)
+
+    @staticmethod
+    def line(before: array[int], ordinal: int) -> int:
+        return ordinal + 2 + bisect_right(before, ordinal)
 
 
-def _row_problem(
-    table: str, line: int, raw: dict[str | None, Any], today: dt.date
-) -> tuple[dict[str, Any] | None, BadRow | None]:
-    """Parse and check one CSV row: (row, None) if good, (None, problem) if not."""
-    if None in raw:
-        return None, BadRow(line, "", "has more values than the header has columns")
-    if any(v is None for v in raw.values()):
-        return None, BadRow(line, "", "has fewer values than the header has columns")
-    row: dict[str, Any] = {}
-    for c in TABLES[table]:
-        text = (raw.get(c.name) or "").strip()
-        if not text:
-            if not c.nullable:
-                return None, BadRow(line, c.name, "is empty")
-            row[c.name] = None
-            continue
-        try:
-            v = _parse(c.type, text)
-        except ValueError as exc:
-            return None, BadRow(line, c.name, f"cannot be read as {c.type}: {exc}")
-        row[c.name] = v
-        if c.type in (DATE, TS):
-            day = v.date() if isinstance(v, dt.datetime) else v
-            if day > today:
-                return None, BadRow(line, c.name, f"is in the future ({text})")
-            if day < DATE_FLOOR:
-                return None, BadRow(line, c.name, floor_reason())
-        if c.type == STR and (table, c.name) in DOMAINS and v not in DOMAINS[(table, c.name)]:
-            return None, BadRow(line, c.name, domain_reason(table, c.name))
-        if c.type == INT and (table, c.name) in RANGES:
-            lo, hi = RANGES[(table, c.name)]
-            if not lo <= v <= hi:
-                return None, BadRow(line, c.name, range_reason(table, c.name))
-    for t, early, late in ORDER_RULES:
-        if t == table and row.get(early) is not None and row.get(late) is not None and row[late] < row[early]:
-            return None, BadRow(line, late, order_reason(early))
-    for t, small, large in NOT_GREATER_RULES:
-        if t == table and row[small] > row[large]:
-            return None, BadRow(line, small, f"is greater than {large!r}")
-    return row, None
-
-
-def _set_checks(table: str, rows: list[tuple[int, dict[str, Any]]], lake_dir: Path) -> dict[int, BadRow]:
-    """Checks over the good rows as a whole: ids used twice (in the file, or already in the lake) and
-    overlapping listings / fixed doctors (in the file, or with the lake's), the rule ``validate_lake`` uses."""
-    bad: dict[int, BadRow] = {}
-    key = KEYS.get(table)
-    files = table_files(lake_dir, table)
-    glob = parquet_list(files)
-    if key:
-        seen: dict[Any, int] = {}
-        for line, r in rows:
-            if r[key] in seen:
-                bad[line] = BadRow(line, key, f"{key_reason()} (line {seen[r[key]]})")
-            else:
-                seen[r[key]] = line
-        if files and seen:
-            con = duckdb.connect()
-            try:
-                con.register("new_ids", pa.table({"id": pa.array(list(seen), pa.int64())}))
-                used = {
-                    r[0]
-                    for r in con.execute(
-                        f"SELECT DISTINCT n.id FROM new_ids n JOIN read_parquet({glob}) l ON l.{key} = n.id"
-                    ).fetchall()
-                }
-            finally:
-                con.close()
-            for i in used:
-                bad[seen[i]] = BadRow(seen[i], key, f"{key_reason()} (already in the lake)")
-    if table in ("listings", "fixed_contacts"):
-        doctor = table == "fixed_contacts"
-        new = [(line, r) for line, r in rows if line not in bad and (not doctor or r["kind"] == "doctor")]
-        if not new:
-            return bad
-        periods = pa.table(
-            {
-                "line": pa.array([line for line, _ in new], pa.int64()),
-                "person_id": pa.array([r["person_id"] for _, r in new], pa.int64()),
-                "valid_from": pa.array([r["valid_from"] for _, r in new], pa.date32()),
-                "valid_to": pa.array([r["valid_to"] for _, r in new], pa.date32()),
-            }
-        )
-        con = duckdb.connect()
-        try:
-            con.register("new_periods", periods)
-            lake_part = ""
-            if files:
-                kind = " AND kind = 'doctor'" if doctor else ""
-                lake_part = (
-                    f" UNION ALL SELECT NULL::BIGINT, person_id, valid_from, valid_to FROM read_parquet({glob}) "
-                    f"WHERE person_id IN (SELECT person_id FROM new_periods){kind}"
-                )
-            hits = con.execute(
-                "SELECT line, prev_line FROM (SELECT line, valid_from, lag(valid_to) OVER w AS prev_to, "
-                "lag(line) OVER w AS prev_line, row_number() OVER w AS rn FROM "
-                f"(SELECT line, person_id, valid_from, valid_to FROM new_periods{lake_part}) "
-                "WINDOW w AS (PARTITION BY person_id ORDER BY valid_from, line NULLS FIRST)) "
-                "WHERE rn > 1 AND (prev_to IS NULL OR prev_to >= valid_from)"
-            ).fetchall()
-        finally:
-            con.close()
-        for line, prev in hits:
-            where = "the lake" if prev is None else f"line {prev}"
-            if line is not None:
-                bad.setdefault(line, BadRow(line, "valid_from", f"{OVERLAP_REASON} ({where})"))
-            else:  # a new period overlapped by a later one already in the lake
-                bad.setdefault(
-                    prev, BadRow(prev, "valid_to", "overlaps a later period of the same person (the lake)")
-                )
-    return bad
-
-
-def import_csv(
-    *, table: str, file: Path, lake_dir: Path, skip_bad: bool = False, today: dt.date | None = None
-) -> ImportReport:
-    if table not in TABLES:
-        raise Invalid(f"unknown lake table {table!r}; one of {', '.join(TABLES)}", field="table")
-    today = today or dt.date.today()
-    cols = TABLES[table]
-    parsed: list[tuple[int, dict[str, Any]]] = []
-    bad: list[BadRow] = []
+def _header(file: Path, table: str) -> list[str]:
+    """The header row, refused with one line when the file is unreadable or columns are missing."""
     try:
         fh = open(file, newline="", encoding="utf-8-sig")  # noqa: SIM115 - closed below
     except OSError as exc:
         raise Invalid(f"{file}: cannot be read ({exc.strerror or exc})", field="file") from exc
     with fh:
-        reader = csv.DictReader(fh)
         try:
-            header = reader.fieldnames or []
+            header = next(csv.reader(fh), [])
         except (UnicodeDecodeError, csv.Error) as exc:
             raise Invalid(f"{file}: not a UTF-8 CSV file ({exc})", field="file") from exc
-        missing = [c.name for c in cols if c.name not in header]
-        if missing and len(header) == 1 and ";" in header[0]:
-            raise Invalid(
-                f"{file}: the header is separated by ';'; save the file with ',' between values",
-                field="file",
-            )
-        if missing:
-            raise Invalid(
-                f"{file}: missing column(s) {', '.join(missing)} for table {table}", field=missing[0]
-            )
-        try:
-            for line, raw in enumerate(reader, start=2):
-                row, problem = _row_problem(table, line, raw, today)
-                if problem:
-                    bad.append(problem)
-                else:
-                    assert row is not None
-                    parsed.append((line, row))
-        except (UnicodeDecodeError, csv.Error) as exc:
-            raise Invalid(f"{file}: not a UTF-8 CSV file ({exc})", field="file") from exc
-    set_bad = _set_checks(table, parsed, Path(lake_dir))
-    good = [r for line, r in parsed if line not in set_bad]
-    bad = sorted([*bad, *set_bad.values()], key=lambda b: b.line)
-    written = None
-    if good and (not bad or skip_bad):
-        out = Path(lake_dir) / table
-        out.mkdir(parents=True, exist_ok=True)
-        data = pa.Table.from_pylist(good, schema=arrow_schema(table))
-        written = out / f"import-{dt.datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}.parquet"
-        tmp = written.with_suffix(".tmp")
-        pq.write_table(data, tmp)
+    missing = [c.name for c in TABLES[table] if c.name not in header]
+    if missing and len(header) == 1 and ";" in header[0]:
+        raise Invalid(
+            f"{file}: the header is separated by ';'; save the file with ',' between values", field="file"
+        )
+    if missing:
+        raise Invalid(f"{file}: missing column(s) {', '.join(missing)} for table {table}", field=missing[0])
+    return header
+
+
+def _reader(file: Path, header: list[str], lines: _Lines, keep: int, block: int) -> pcsv.CSVStreamingReader:
+    """Arrow's streaming reader, every column as text (so every value is checked as UTF-8); rows with
+    more or fewer values than the header are left out and noted with their line."""
+
+    def invalid(row: pcsv.InvalidRow) -> str:
+        more = row.actual_columns > row.expected_columns
+        what = "more" if more else "fewer"
+        lines.add(int(row.number), f"has {what} values than the header has columns", keep)
+        return "skip"
+
+    names = [f"c{i}" for i in range(len(header))]  # by position: a repeated name cannot clash
+    return pcsv.open_csv(
+        file,
+        read_options=pcsv.ReadOptions(use_threads=False, block_size=block, column_names=names, skip_rows=1),
+        parse_options=pcsv.ParseOptions(newlines_in_values=True, invalid_row_handler=invalid),
+        convert_options=pcsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
+        ),
+    )
+
+
+def _connect(folder: Path, memory_limit: str) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB that spills to ``folder`` past ``memory_limit``: a third less CPU than staging
+    in a database file (no compression on insert), the same bound on memory."""
+    con = duckdb.connect(
+        config={
+            "memory_limit": memory_limit,
+            "temp_directory": str(folder),
+            "threads": os.cpu_count() or 1,
+        },
+    )
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
+def _batches(
+    reader: pcsv.CSVStreamingReader, columns: list[int], names: list[str], failed: list[Exception]
+) -> pa.RecordBatchReader:
+    """The file as one stream of batches of ``ord`` and the trimmed text columns, which DuckDB pulls as its
+    threads need them (one INSERT for the whole file: a statement per block cost more in planning than in
+    checking). A CSV error is kept in ``failed``: DuckDB reports it only as a failed scan."""
+    schema = pa.schema([pa.field(n, pa.int64() if n == "ord" else pa.string()) for n in names])
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        done = 0
+        while True:
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                return
+            except pa.ArrowInvalid as exc:
+                failed.append(exc)
+                raise
+            ords = pa.array(np.arange(done, done + batch.num_rows, dtype=np.int64))
+            text = [pc.utf8_trim_whitespace(batch.column(i)) for i in columns]
+            done += batch.num_rows
+            yield from pa.table([ords, *text], schema=schema).to_batches(max_chunksize=CHUNK_ROWS)
+
+    return pa.RecordBatchReader.from_batches(schema, batches())
+
+
+def _stage(
+    con: duckdb.DuckDBPyConnection,
+    file: Path,
+    table: str,
+    header: list[str],
+    today: dt.date,
+    lines: _Lines,
+    keep: int,
+    block: int,
+) -> None:
+    """Parse and check the whole file into the ``stage`` table (``ord`` = parsed row ordinal)."""
+    cols = TABLES[table]
+    position = {name: i for i, name in enumerate(header)}  # the last of a repeated name, as csv.DictReader
+    select, create = row_checks(table, today)
+    con.execute(f"CREATE TABLE stage ({create})")
+    names = ["ord", *(f"t_{c.name}" for c in cols)]
+    failed: list[Exception] = []
+    reader = _reader(file, header, lines, keep, block)
+    con.register("raw", _batches(reader, [position[c.name] for c in cols], names, failed))
+    try:
+        con.execute(f"INSERT INTO stage {select}")
+    except (duckdb.Error, pa.ArrowInvalid) as exc:
+        if not failed and not isinstance(exc, pa.ArrowInvalid):
+            raise
+        text = str(failed[0] if failed else exc)
+        what = "not a UTF-8 CSV file" if "UTF8" in text else "not a readable CSV file"
+        raise Invalid(f"{file}: {what} ({text.splitlines()[0]})", field="file") from exc
+    finally:
+        con.unregister("raw")
+
+
+def _report(con: duckdb.DuckDBPyConnection, lines: _Lines, keep: int) -> tuple[list[BadRow], int, int]:
+    """(first ``keep`` bad rows by line, bad total, good total)."""
+    before, skipped = lines.mapper()
+    n_rows, n_bad = con.execute(
+        "SELECT (SELECT count(*) FROM stage), "
+        "(SELECT count(*) FROM stage WHERE bad_col IS NOT NULL) + (SELECT count(*) FROM set_bad)"
+    ).fetchall()[0]
+    first = con.execute(
+        "SELECT ord, bad_col, bad_why, NULL::BIGINT AS ref FROM stage WHERE bad_col IS NOT NULL "
+        f"UNION ALL SELECT ord, col, why, ref FROM set_bad ORDER BY ord LIMIT {int(keep)}"
+    ).fetchall()
+    bad = [*lines.first]
+    for ordinal, col, why, ref in first:
+        where = "the lake" if ref is None else f"line {_Lines.line(before, ref)}"
+        bad.append(BadRow(_Lines.line(before, ordinal), col, why.replace("{ref}", where)))
+    bad.sort(key=lambda b: b.line)
+    return bad[:keep], int(n_bad) + skipped, int(n_rows) - int(n_bad)
+
+
+def _write(con: duckdb.DuckDBPyConnection, table: str, out_dir: Path, any_set_bad: bool) -> Path:
+    """Write the good rows with DuckDB's parallel Parquet writer into a new file, renamed into place only
+    when complete. Rows keep roughly, not exactly, the file's order (blocks are written as threads finish)."""
+    names = ", ".join(f'"{c.name}"' for c in TABLES[table])
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = out_dir / f"import-{dt.datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}.parquet"
+    tmp = written.with_suffix(".tmp")
+    anti = " AND NOT EXISTS (SELECT 1 FROM set_bad b WHERE b.ord = s.ord)" if any_set_bad else ""
+    try:
+        con.execute(
+            f"COPY (SELECT {names} FROM stage s WHERE bad_col IS NULL{anti}) TO {sql_str(tmp)} "
+            "(FORMAT parquet, COMPRESSION snappy)"
+        )
         tmp.rename(written)  # a half-written file never carries the .parquet name readers glob for
-    return ImportReport(table, Path(file), len(good), bad, written)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return written
+
+
+def import_csv(
+    *,
+    table: str,
+    file: Path,
+    lake_dir: Path,
+    skip_bad: bool = False,
+    today: dt.date | None = None,
+    report_limit: int = REPORT_LIMIT,
+    memory_limit: str = MEMORY_LIMIT,
+    block_bytes: int = BLOCK_BYTES,
+) -> ImportReport:
+    if table not in TABLES:
+        raise Invalid(f"unknown lake table {table!r}; one of {', '.join(TABLES)}", field="table")
+    today = today or dt.date.today()
+    file, lake_dir = Path(file), Path(lake_dir)
+    header = _header(file, table)
+    lines = _Lines()
+    with tempfile.TemporaryDirectory(prefix="naravard-import-") as folder:
+        con = _connect(Path(folder), memory_limit)
+        try:
+            _stage(con, file, table, header, today, lines, report_limit, block_bytes)
+            set_checks(con, table, lake_dir)
+            bad, bad_total, good = _report(con, lines, report_limit)
+            written = None
+            if good and (not bad_total or skip_bad):
+                row = con.execute("SELECT count(*) > 0 FROM set_bad").fetchone()
+                written = _write(con, table, lake_dir / table, bool(row and row[0]))
+        finally:
+            con.close()
+    return ImportReport(table, file, good, bad, written, bad_total)
