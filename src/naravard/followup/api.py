@@ -17,6 +17,7 @@ from naravard.actor import Actor, Role
 from naravard.deps import CurrentActor
 from naravard.errors import Forbidden, Invalid
 from naravard.followup import report, service
+from naravard.followup.schemas import IndicatorOut, ResultRow, SeriesPoint
 from naravard.followup.targets import Target, load_targets_cached
 
 router = APIRouter(prefix="/followup", tags=["followup"])
@@ -51,13 +52,13 @@ def split_codes(raw: str, field: str) -> list[str]:
     return codes
 
 
-@router.get("/indicators")
+@router.get("/indicators", response_model=list[IndicatorOut])
 def indicators(_actor: FollowupActor) -> list[dict[str, Any]]:
     """Every indicator: code, Swedish and English name, domain, definition, numerator, denominator, source."""
     return service.list_indicators()
 
 
-@router.get("/results")
+@router.get("/results", response_model=list[ResultRow])
 def results(
     request: Request,
     actor: FollowupActor,
@@ -95,7 +96,7 @@ def results(
     )
 
 
-@router.get("/dashboard")
+@router.get("/dashboard", response_model=dict[str, list[SeriesPoint]])
 def dashboard(
     request: Request,
     actor: FollowupActor,

@@ -1,0 +1,51 @@
+"""Response models of ``/api/followup``: the OpenAPI document then tells a client every field's type, and
+the API can only ever return these fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field
+
+
+class IndicatorOut(BaseModel):
+    code: str = Field(examples=["C_FLK"])
+    name_sv: str
+    name_en: str
+    domain: str = Field(description="continuity, accessibility, participation or coordination")
+    definition: str
+    numerator: str
+    denominator: str
+    source: str
+    unit: str = Field(description="share, index, days or rate")
+    quantile: float | None = Field(description="0.5 or 0.9 for a median or 90th-percentile wait")
+    higher_is_better: bool
+    doctor_scope: bool = Field(description="given per fixed doctor")
+
+
+class ResultRow(BaseModel):
+    indicator: str
+    period_type: str = Field(description="month, quarter or year")
+    period: str = Field(examples=["2025-03", "2025-Q1", "2025"])
+    period_start: dt.date
+    scope_type: str = Field(description="total, region, municipality, unit or doctor")
+    scope_id: str = Field(description="'all' for the total; a region, municipality, unit or doctor id")
+    stratum_type: str = Field(description="all, age_band or sex")
+    stratum: str = Field(examples=["all", "65-79", "F"])
+    numerator: float | None = Field(description="null when suppressed (and for quantiles)")
+    denominator: float | None = Field(description="null when suppressed")
+    value: float | None = Field(description="null when suppressed")
+    suppressed: bool = Field(description="a small cell, or its complement (docs/indicators.md)")
+    target: float | None
+    meets_target: bool | None = Field(description="null without a target or a value")
+
+
+class SeriesPoint(BaseModel):
+    period: str
+    stratum: str
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    suppressed: bool
+    target: float | None
+    meets_target: bool | None
