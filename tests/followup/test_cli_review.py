@@ -209,3 +209,25 @@ def test_run_and_read_with_a_quote_and_brackets_in_the_paths(tmp_path: Path) -> 
     rows = query_results(out, "C_COC", "year")
     assert [(r["period"], r["value"], r["denominator"]) for r in rows] == [("2025", 1.0, 1)]
     assert json.loads((out / "meta.json").read_text())["lake"] == str(lake.resolve())
+
+
+def test_report_of_one_population_group(demo_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """``--stratum sex:F``: the report's figures are the women's, as the results API gives them; a stratum
+    that does not exist is one line."""
+    from openpyxl import load_workbook
+
+    from naravard.followup.service import query_results
+
+    res = demo_settings.effective_results_dir
+    out = tmp_path / "women.xlsx"
+    args = ["report", "--results", str(res), "--indicators", "C_FLK", "--period", "year", "--format", "xlsx"]
+    r = CliRunner().invoke(app, [*args, "--stratum", "sex:F", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    ws = load_workbook(out)["C_FLK"]
+    got = {row[0]: row[1] for row in ws.iter_rows(min_row=4, values_only=True) if str(row[0])[:2] == "20"}
+    want = query_results(res, "C_FLK", "year", "total", stratum_type="sex", stratum="F", targets=[])
+    everyone = query_results(res, "C_FLK", "year", "total", targets=[])
+    assert got and got == pytest.approx({w["period"]: w["value"] for w in want}, rel=1e-13)
+    assert got != pytest.approx({w["period"]: w["value"] for w in everyone}, rel=1e-13)
+    r = CliRunner().invoke(app, [*args, "--stratum", "sex:X", "--out", str(tmp_path / "x.xlsx")])
+    _one_error_line(r, "unknown sex 'X'; choose from F, M")

@@ -193,11 +193,15 @@ def report(
         Path | None, typer.Option(help="Targets file (JSON or YAML) adding to the national targets.")
     ] = None,
     lang: Annotated[str, typer.Option(help="Report language: sv or en.")] = "sv",
+    stratum: Annotated[
+        str, typer.Option(help="all, or one age band or sex, e.g. 'age_band:65-79' or 'sex:F'")
+    ] = "all",
 ) -> None:
-    """A steering-group report (PDF or Excel) for some indicators and one scope."""
+    """A steering-group report (PDF or Excel) for some indicators, one scope and one population group."""
     from naravard.followup.report import write_report
 
     scope_type, _, scope_id = scope.partition(":")
+    stratum_type, _, stratum_value = stratum.partition(":")
     with _errors():
         write_report(
             results_dir=results,
@@ -209,6 +213,8 @@ def report(
             out=out,
             period_from=period_from,
             period_to=period_to,
+            stratum_type=stratum_type.strip(),
+            stratum=stratum_value.strip() or None,
             # the option, else the setting NARAVARD_TARGETS_FILE the pages and the API use
             targets_file=targets if targets is not None else _settings().targets_file,
             lang=lang,

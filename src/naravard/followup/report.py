@@ -323,6 +323,8 @@ def write_report(
     out: Path,
     period_from: str | None = None,
     period_to: str | None = None,
+    stratum_type: str = "all",
+    stratum: str | None = None,
     targets_file: Path | None = None,
     lang: str = "sv",
 ) -> Path:
@@ -339,6 +341,8 @@ def write_report(
         fmt=fmt,
         period_from=period_from,
         period_to=period_to,
+        stratum_type=stratum_type,
+        stratum=stratum,
         targets_file=targets_file,
         lang=lang,
     )
