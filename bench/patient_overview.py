@@ -112,14 +112,17 @@ def visible_patients(database_url: str, username: str, limit: int) -> list[uuid.
     engine = create_engine(database_url)
     try:
         with engine.connect() as conn:
-            rows = conn.execute(text(
-                "SELECT l.person_id FROM user_account u JOIN membership m ON m.user_id = u.id"
-                " JOIN listing l ON l.unit_id = m.unit_id AND l.end_date IS NULL"
-                " WHERE u.username = :u"
-                " UNION SELECT r.person_id FROM user_account u JOIN membership m ON m.user_id = u.id"
-                " JOIN care_relationship r ON r.unit_id = m.unit_id AND r.ended_at IS NULL"
-                " WHERE u.username = :u"
-            ), {"u": username}).all()
+            rows = conn.execute(
+                text(
+                    "SELECT l.person_id FROM user_account u JOIN membership m ON m.user_id = u.id"
+                    " JOIN listing l ON l.unit_id = m.unit_id AND l.end_date IS NULL"
+                    " WHERE u.username = :u"
+                    " UNION SELECT r.person_id FROM user_account u JOIN membership m ON m.user_id = u.id"
+                    " JOIN care_relationship r ON r.unit_id = m.unit_id AND r.ended_at IS NULL"
+                    " WHERE u.username = :u"
+                ),
+                {"u": username},
+            ).all()
     finally:
         engine.dispose()
     ids = sorted(uuid.UUID(str(row[0])) for row in rows)
@@ -133,8 +136,22 @@ def visible_patients(database_url: str, username: str, limit: int) -> list[uuid.
 @contextmanager
 def uvicorn_server(app: str, *, workers: int, env: dict[str, str], extra: list[str]) -> Iterator[str]:
     port = _free_port()
-    command = [sys.executable, "-m", "uvicorn", app, *extra, "--host", HOST, "--port", str(port),
-               "--workers", str(workers), "--log-level", "warning", "--no-access-log"]
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        app,
+        *extra,
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
     process = subprocess.Popen(command, env={**os.environ, **env})
     base = f"http://{HOST}:{port}"
     try:
@@ -162,8 +179,9 @@ def uvicorn_server(app: str, *, workers: int, env: dict[str, str], extra: list[s
 # --- the load -------------------------------------------------------------------------------------------
 
 
-async def _get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str, path: str,
-               headers: dict[str, str]) -> int:
+async def _get(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str, path: str, headers: dict[str, str]
+) -> int:
     """One HTTP/1.1 GET on a kept-alive connection; returns the status. The server is uvicorn, which
     always sends Content-Length for these responses, so no chunked decoding is needed."""
     lines = [f"GET {path} HTTP/1.1", f"Host: {host}", *(f"{k}: {v}" for k, v in headers.items())]
@@ -219,8 +237,12 @@ def overview_requests(sessions: list[ClinicianSession], total: int) -> list[tupl
     out: list[tuple[str, dict[str, str]]] = []
     for n in range(total):
         s = sessions[n % len(sessions)]
-        out.append((f"/api/patients/{s.patient_ids[(n // len(sessions)) % len(s.patient_ids)]}",
-                    {"Authorization": f"Bearer {s.token}"}))
+        out.append(
+            (
+                f"/api/patients/{s.patient_ids[(n // len(sessions)) % len(s.patient_ids)]}",
+                {"Authorization": f"Bearer {s.token}"},
+            )
+        )
     return out
 
 
@@ -228,8 +250,9 @@ def log_in(base: str, database_url: str, password: str, count: int, pool: int) -
     sessions = []
     for n in range(count):
         username = CLINICIANS[n % len(CLINICIANS)]
-        response = httpx.post(f"{base}/api/auth/login", json={"username": username, "password": password},
-                              timeout=30)
+        response = httpx.post(
+            f"{base}/api/auth/login", json={"username": username, "password": password}, timeout=30
+        )
         response.raise_for_status()
         patients = visible_patients(database_url, username, pool)
         if not patients:
@@ -244,11 +267,15 @@ def log_in(base: str, database_url: str, password: str, count: int, pool: int) -
 def report(overview: Result, bare: Result) -> None:
     print(f"{'target':<28}{'requests':>9}{'errors':>8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}")
     for r in (overview, bare):
-        print(f"{r.name:<28}{r.requests:>9}{r.errors:>8}{r.rps:>10.0f}{r.percentile(50):>9.1f}"
-              f"{r.percentile(99):>9.1f}")
-    print(f"ratio overview/bare: req/s {overview.rps / bare.rps:.3f}, "
-          f"p50 {overview.percentile(50) / bare.percentile(50):.1f}x, "
-          f"p99 {overview.percentile(99) / bare.percentile(99):.1f}x")
+        print(
+            f"{r.name:<28}{r.requests:>9}{r.errors:>8}{r.rps:>10.0f}{r.percentile(50):>9.1f}"
+            f"{r.percentile(99):>9.1f}"
+        )
+    print(
+        f"ratio overview/bare: req/s {overview.rps / bare.rps:.3f}, "
+        f"p50 {overview.percentile(50) / bare.percentile(50):.1f}x, "
+        f"p99 {overview.percentile(99) / bare.percentile(99):.1f}x"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -256,15 +283,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--persons", type=int, default=3000, help="demo persons (default 3000)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the demo region")
     parser.add_argument("--data-dir", type=Path, help="demo data dir (default: a temp dir, removed)")
-    parser.add_argument("--database", help="database URL (default: SQLite in the data dir); "
-                        "postgresql+psycopg://postgres@127.0.0.1:5432/NAME is created and dropped if missing")
+    parser.add_argument(
+        "--database",
+        help="database URL (default: SQLite in the data dir); "
+        "postgresql+psycopg://postgres@127.0.0.1:5432/NAME is created and dropped if missing",
+    )
     parser.add_argument("--keep-database", action="store_true", help="do not drop a database we created")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (default 1)")
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients (default 50)")
-    parser.add_argument("--requests", type=int, default=3000, help="measured requests per target (default 3000)")
+    parser.add_argument(
+        "--requests", type=int, default=3000, help="measured requests per target (default 3000)"
+    )
     parser.add_argument("--warmup", type=int, default=200, help="unmeasured requests per target first")
     parser.add_argument("--sessions", type=int, default=8, help="logged-in clinician sessions (default 8)")
-    parser.add_argument("--patients", type=int, default=200, help="patients per session to read (default 200)")
+    parser.add_argument(
+        "--patients", type=int, default=200, help="patients per session to read (default 200)"
+    )
     args = parser.parse_args(argv)
     if args.database and not args.database.startswith("postgresql"):
         parser.error("--database takes a postgresql+psycopg:// URL (SQLite is the default)")
@@ -292,19 +326,26 @@ def run(args: argparse.Namespace, data_dir: Path, database_url: str | None) -> i
         "NARAVARD_DATA_DIR": str(data_dir),
     }
     engine = "PostgreSQL" if settings.database_url.startswith("postgresql") else "SQLite"
-    print(f"naravard benchmark: {engine}, {args.persons} persons, {args.workers} worker(s), "
-          f"{args.clients} clients, {args.requests} requests per target, {os.cpu_count()} CPUs "
-          f"(client and server share them)", flush=True)
+    print(
+        f"naravard benchmark: {engine}, {args.persons} persons, {args.workers} worker(s), "
+        f"{args.clients} clients, {args.requests} requests per target, {os.cpu_count()} CPUs "
+        f"(client and server share them)",
+        flush=True,
+    )
 
-    with uvicorn_server("naravard.app:create_app", workers=args.workers, env=env, extra=["--factory"]) as base:
+    with uvicorn_server(
+        "naravard.app:create_app", workers=args.workers, env=env, extra=["--factory"]
+    ) as base:
         sessions = log_in(base, settings.database_url, settings.demo_password, args.sessions, args.patients)
         asyncio.run(drive("warm-up", base, overview_requests(sessions, args.warmup), args.clients))
-        overview = asyncio.run(drive("GET /api/patients/{id}", base,
-                                     overview_requests(sessions, args.requests), args.clients))
+        overview = asyncio.run(
+            drive("GET /api/patients/{id}", base, overview_requests(sessions, args.requests), args.clients)
+        )
 
     bench_dir = str(Path(__file__).resolve().parent)
-    with uvicorn_server("patient_overview:bare_app", workers=args.workers, env={},
-                        extra=["--app-dir", bench_dir]) as base:
+    with uvicorn_server(
+        "patient_overview:bare_app", workers=args.workers, env={}, extra=["--app-dir", bench_dir]
+    ) as base:
         bare_requests: list[tuple[str, dict[str, str]]] = [("/bare", {})] * args.requests
         asyncio.run(drive("warm-up", base, bare_requests[: args.warmup], args.clients))
         bare_result = asyncio.run(drive("GET /bare (bare FastAPI)", base, bare_requests, args.clients))

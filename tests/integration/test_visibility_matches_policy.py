@@ -34,14 +34,20 @@ def test_sql_visibility_equals_policy(db: Session, seed: int) -> None:
             f.block(db, p, rng.choice([*orgs, None]))
         persons.append(p)
     db.commit()
-    for at, role in [(units[0], Role.CLINICIAN), (units[3], Role.UNIT_MANAGER), (homecare[1], Role.MUNICIPAL_STAFF)]:
+    for at, role in [
+        (units[0], Role.CLINICIAN),
+        (units[3], Role.UNIT_MANAGER),
+        (homecare[1], Role.MUNICIPAL_STAFF),
+    ]:
         actor = f.user(db, role=role, at=at).actor
         visibility = consent_service.visible_person_ids(actor)
         clause = consent_service.restriction_clause(visibility, Person.id, Person.protected_identity)
         visible = set(db.scalars(select(Person.id).where(clause)))
         allowed = set()
         for p in persons:
-            facts = consent_service.gather_facts(db, actor=actor, person_id=p.id, protected_identity=p.protected_identity)
+            facts = consent_service.gather_facts(
+                db, actor=actor, person_id=p.id, protected_identity=p.protected_identity
+            )
             if decide(actor, facts, Access.READ).allowed:
                 allowed.add(p.id)
         assert visible & {p.id for p in persons} == allowed

@@ -19,8 +19,11 @@ def test_every_setting_has_a_row_with_its_environment_variable() -> None:
     rows = documented()
     missing = sorted(set(Settings.model_fields) - set(rows))
     assert not missing, f"settings missing from docs/settings.md: {missing}"
-    wrong = {name: env for name, env in rows.items() if name in Settings.model_fields
-             and env != f"NARAVARD_{name.upper()}"}
+    wrong = {
+        name: env
+        for name, env in rows.items()
+        if name in Settings.model_fields and env != f"NARAVARD_{name.upper()}"
+    }
     assert not wrong, f"wrong environment variable in docs/settings.md: {wrong}"
 
 

@@ -46,8 +46,7 @@ SV: dict[str, str] = {
     "Emergency access": "Nödåtkomst",
     "Open with emergency access": "Öppna med nödåtkomst",
     "Reason (required, at least 10 characters)": "Skäl (obligatoriskt, minst 10 tecken)",
-    "Emergency access is logged, flagged and reviewed by the log reviewer.":
-        "Nödåtkomst loggas, flaggas och granskas av logggranskare.",
+    "Emergency access is logged, flagged and reviewed by the log reviewer.": "Nödåtkomst loggas, flaggas och granskas av logggranskare.",
     "You are reading with emergency access.": "Du läser med nödåtkomst.",
     "Contact details": "Kontaktuppgifter",
     "Save": "Spara",
@@ -118,8 +117,7 @@ SV: dict[str, str] = {
     "above target": "över målet",
     "not shown: fewer than": "visas inte: färre än",
     "Gaps: not shown, fewer than": "Luckor: visas inte, färre än",
-    "in the denominator (protection against identifying individuals).":
-        "i nämnaren (skydd mot att enskilda kan identifieras).",
+    "in the denominator (protection against identifying individuals).": "i nämnaren (skydd mot att enskilda kan identifieras).",
     "denominator": "nämnare",
     "Breakdown": "Uppdelning",
     "Age band": "Åldersgrupp",
@@ -128,16 +126,13 @@ SV: dict[str, str] = {
     "to": "t.o.m.",  # "to 23 Nov 2026": the last day of an incomplete period
     "Incomplete period": "Ofullständig period",
     "latest reported value; later periods not reported": "senaste redovisade värde; senare perioder ej redovisade",
-    "No results for %(asked)s; showing the latest period, %(shown)s.":
-        "Inga resultat för %(asked)s; visar den senaste perioden, %(shown)s.",
+    "No results for %(asked)s; showing the latest period, %(shown)s.": "Inga resultat för %(asked)s; visar den senaste perioden, %(shown)s.",
     "No results for this selection.": "Inga resultat för detta urval.",
     "No results for": "Inga resultat för",
     "No values to show (all cells suppressed or empty).": "Inga värden att visa (alla celler skyddade eller tomma).",
     "No follow-up results yet": "Det finns inga uppföljningsresultat ännu",
-    "Results are computed from an event lake. Create them with:":
-        "Resultaten beräknas från en datasjö med händelser. Skapa dem med:",
-    "The demo (naravard demo) creates a small synthetic data set by itself.":
-        "Demot (naravard demo) skapar själv en liten syntetisk datamängd.",
+    "Results are computed from an event lake. Create them with:": "Resultaten beräknas från en datasjö med händelser. Skapa dem med:",
+    "The demo (naravard demo) creates a small synthetic data set by itself.": "Demot (naravard demo) skapar själv en liten syntetisk datamängd.",
     "Month": "Månad",
     "Quarter": "Kvartal",
     "Year": "År",
@@ -153,16 +148,12 @@ SV: dict[str, str] = {
     # follow-up errors: English %-templates (naravard.errors.NaravardError.text) and their Swedish
     " or ": " eller ",
     "%(label)r is not a %(period_type)s period": "%(label)r är ingen period av typen %(period_type)s",
-    "%(field)s %(value)r is not valid for period_type %(period_type)r; use %(formats)s":
-        "%(field)s %(value)r passar inte periodtypen %(period_type)r; ange %(formats)s",
+    "%(field)s %(value)r is not valid for period_type %(period_type)r; use %(formats)s": "%(field)s %(value)r passar inte periodtypen %(period_type)r; ange %(formats)s",
     "per-doctor results are personal data about employees and are for analysts and administrators only; "
-    "choose unit, municipality, region or total":
-        "Resultat per läkare är personuppgifter om anställda och visas bara för analytiker och "
-        "administratörer; välj enhet, kommun, region eller alla",
-    "follow-up results are for analysts, unit managers and administrators":
-        "Uppföljningsresultat visas bara för analytiker, verksamhetschefer och administratörer",
-    "%(dir)s: no follow-up results; run 'naravard followup run' first":
-        "%(dir)s: det finns inga uppföljningsresultat; kör först 'naravard followup run'",
+    "choose unit, municipality, region or total": "Resultat per läkare är personuppgifter om anställda och visas bara för analytiker och "
+    "administratörer; välj enhet, kommun, region eller alla",
+    "follow-up results are for analysts, unit managers and administrators": "Uppföljningsresultat visas bara för analytiker, verksamhetschefer och administratörer",
+    "%(dir)s: no follow-up results; run 'naravard followup run' first": "%(dir)s: det finns inga uppföljningsresultat; kör först 'naravard followup run'",
     "unknown indicator %(code)r": "okänd indikator %(code)r",
     "unknown period type %(value)r": "okänd periodtyp %(value)r",
     "unknown scope type %(value)r": "okänd nivå %(value)r",
@@ -171,10 +162,8 @@ SV: dict[str, str] = {
     "scope %(scope)r needs an id, e.g. %(scope)s:2180": "nivån %(scope)r behöver ett id, t.ex. %(scope)s:2180",
     "scope_type 'total' takes no scope_id": "nivån 'total' tar inget id (scope_id)",
     "stratum needs stratum_type age_band or sex": "en grupp (stratum) kräver uppdelningen age_band eller sex",
-    "unknown %(stratum_type)s %(stratum)r; choose from %(known)s":
-        "okänd grupp %(stratum)r för %(stratum_type)s; välj bland %(known)s",
-    "period_from %(period_from)r is after period_to %(period_to)r":
-        "startperioden %(period_from)r ligger efter slutperioden %(period_to)r",
+    "unknown %(stratum_type)s %(stratum)r; choose from %(known)s": "okänd grupp %(stratum)r för %(stratum_type)s; välj bland %(known)s",
+    "period_from %(period_from)r is after period_to %(period_to)r": "startperioden %(period_from)r ligger efter slutperioden %(period_to)r",
     "%(path)s: reading YAML needs PyYAML; use a .json file": "%(path)s: YAML kräver PyYAML; använd en .json-fil",
     "%(path)s: entry %(n)s names unknown indicator %(code)r": "%(path)s: post %(n)s anger okänd indikator %(code)r",
     "%(path)s: targets file not found (%(reason)s)": "%(path)s: målfilen finns inte (%(reason)s)",
@@ -182,25 +171,19 @@ SV: dict[str, str] = {
     "unknown language %(lang)r; choose %(langs)s": "okänt språk %(lang)r; välj %(langs)s",
     "unknown format %(fmt)r; choose pdf or xlsx": "okänt format %(fmt)r; välj pdf eller xlsx",
     "no indicators given, e.g. --indicators C_FLK,C_COC": "inga indikatorer valda",
-    "a report is of one stratum: give a stratum of %(stratum_type)s":
-        "en rapport gäller en grupp: välj en grupp för %(stratum_type)s",
+    "a report is of one stratum: give a stratum of %(stratum_type)s": "en rapport gäller en grupp: välj en grupp för %(stratum_type)s",
     "scope %(scope_type)r needs an id, e.g. %(scope_type)s:<id> (one report per %(scope_type)s); "
-    "known %(scope_type)s ids: %(ids)s":
-        "nivån %(scope_type)r behöver ett id, t.ex. %(scope_type)s:<id> (en rapport per nivå); kända id: %(ids)s",
+    "known %(scope_type)s ids: %(ids)s": "nivån %(scope_type)r behöver ett id, t.ex. %(scope_type)s:<id> (en rapport per nivå); kända id: %(ids)s",
     "scope %(scope_type)r needs an id, e.g. %(scope_type)s:<id> (one report per %(scope_type)s); "
-    "the results have no %(scope_type)s rows per %(period)s":
-        "nivån %(scope_type)r behöver ett id, t.ex. %(scope_type)s:<id> (en rapport per nivå); resultaten "
-        "har inga rader för %(scope_type)s per %(period)s",
+    "the results have no %(scope_type)s rows per %(period)s": "nivån %(scope_type)r behöver ett id, t.ex. %(scope_type)s:<id> (en rapport per nivå); resultaten "
+    "har inga rader för %(scope_type)s per %(period)s",
     "no results in total per %(period)s%(bounds)s": "inga resultat totalt per %(period)s%(bounds)s",
-    "no results for %(scope_type)s %(scope_id)s per %(period)s%(bounds)s; known %(scope_type)s ids: %(ids)s":
-        "inga resultat för %(scope_type)s %(scope_id)s per %(period)s%(bounds)s; kända id: %(ids)s",
+    "no results for %(scope_type)s %(scope_id)s per %(period)s%(bounds)s; known %(scope_type)s ids: %(ids)s": "inga resultat för %(scope_type)s %(scope_id)s per %(period)s%(bounds)s; kända id: %(ids)s",
     "no results for %(scope_type)s %(scope_id)s per %(period)s%(bounds)s; "
-    "the results have no %(scope_type)s rows per %(period)s":
-        "inga resultat för %(scope_type)s %(scope_id)s per %(period)s%(bounds)s; resultaten har inga rader "
-        "för %(scope_type)s per %(period)s",
+    "the results have no %(scope_type)s rows per %(period)s": "inga resultat för %(scope_type)s %(scope_id)s per %(period)s%(bounds)s; resultaten har inga rader "
+    "för %(scope_type)s per %(period)s",
     "no results for %(indicator)s per %(period_type)s": "inga resultat för %(indicator)s per %(period_type)s",
-    "parent must be total, region:<code> or municipality:<code>, not %(parent)r":
-        "parent ska vara total, region:<kod> eller municipality:<kod>, inte %(parent)r",
+    "parent must be total, region:<code> or municipality:<code>, not %(parent)r": "parent ska vara total, region:<kod> eller municipality:<kod>, inte %(parent)r",
 }
 
 
