@@ -3,6 +3,7 @@ URL, or Spark Connect). Only this module knows which engine runs; the definition
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import socket
@@ -96,7 +97,10 @@ def connect(
         if spark is None and spark_remote:
             _check_reachable(spark_remote)
         try:
-            return ibis.pyspark.connect(spark or spark_session(spark_master, spark_remote))
+            con = ibis.pyspark.connect(spark or spark_session(spark_master, spark_remote))
+            # a JVM this call started is this run's to end (``close``); a session handed in is the caller's
+            con._naravard_owns_jvm = spark is None and not spark_remote
+            return con
         except Exception as exc:  # the JVM's and Py4J's errors, many lines each: one line is enough
             where = spark_remote or spark_master or "local[2]"
             text = str(exc).strip()
@@ -110,8 +114,35 @@ def close(con: Any) -> None:
     national size a Spark JVM (or DuckDB's buffer pool) left alive beside it can exhaust the machine."""
     if con.name == "duckdb":
         con.disconnect()
-    else:
-        con._session.stop()
+        return
+    con._session.stop()
+    if getattr(con, "_naravard_owns_jvm", False):
+        _end_jvm()
+
+
+def _end_jvm() -> None:
+    """Stopping a session leaves its JVM running (7 GB after a national run, beside the roll-up): close the
+    Py4J gateway and the JVM's stdin, on which it exits, and wait for it."""
+    import subprocess
+
+    from pyspark import SparkContext
+
+    gateway = SparkContext._gateway
+    if gateway is None:
+        return
+    proc = getattr(gateway, "proc", None)
+    with contextlib.suppress(Exception):  # the JVM may be gone already; ending it is all that is asked
+        gateway.shutdown()
+    SparkContext._gateway = None
+    SparkContext._jvm = None
+    if proc is not None:
+        if proc.stdin:
+            proc.stdin.close()
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def lake_window(lake_dir: Path) -> tuple[dt.date, dt.date]:
