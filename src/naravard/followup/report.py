@@ -253,6 +253,11 @@ def _check_out(out: Path) -> Path:
     return out
 
 
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise Invalid("unknown format %(fmt)r; choose pdf or xlsx", field="format", params={"fmt": fmt})
+
+
 def render_report(
     *,
     results_dir: Path,
@@ -270,8 +275,7 @@ def render_report(
     actor: Actor | None = None,
 ) -> bytes:
     """The report as bytes of ``fmt`` (``pdf`` or ``xlsx``): what the pages and the API send."""
-    if fmt not in FORMATS:
-        raise Invalid("unknown format %(fmt)r; choose pdf or xlsx", field="format", params={"fmt": fmt})
+    _check_format(fmt)
     meta = _meta(results_dir)
     threshold = meta.get("small_cell_threshold")
     threshold = int(threshold) if isinstance(threshold, int | float) else None
@@ -312,40 +316,12 @@ def report_filename(scope_type: str, scope_id: str | None, period: str, fmt: str
     return f"{stem}_{scope}_{re.sub(r'[^a-z]', '', period)}_{dt.date.today().isoformat()}.{fmt}"
 
 
-def write_report(
-    *,
-    results_dir: Path,
-    indicators: list[str],
-    period: str,
-    scope_type: str,
-    scope_id: str | None,
-    fmt: str,
-    out: Path,
-    period_from: str | None = None,
-    period_to: str | None = None,
-    stratum_type: str = "all",
-    stratum: str | None = None,
-    targets_file: Path | None = None,
-    lang: str = "sv",
-) -> Path:
-    """The report written to ``out`` (the CLI); a half-written report never carries the name asked for."""
-    if fmt not in FORMATS:
-        raise Invalid("unknown format %(fmt)r; choose pdf or xlsx", field="format", params={"fmt": fmt})
+def write_report(*, out: Path, fmt: str, **choices: Any) -> Path:
+    """The report written to ``out`` (the CLI); ``choices`` are ``render_report``'s. A half-written report
+    never carries the name asked for."""
+    _check_format(fmt)
     out = _check_out(out)
-    data = render_report(
-        results_dir=results_dir,
-        indicators=indicators,
-        period=period,
-        scope_type=scope_type,
-        scope_id=scope_id,
-        fmt=fmt,
-        period_from=period_from,
-        period_to=period_to,
-        stratum_type=stratum_type,
-        stratum=stratum,
-        targets_file=targets_file,
-        lang=lang,
-    )
+    data = render_report(fmt=fmt, **choices)
     tmp = out.with_name(f".{out.name}.tmp-{uuid.uuid4().hex[:8]}")
     try:
         tmp.write_bytes(data)
