@@ -43,6 +43,11 @@ def problem(request: Request, status: int, title: str, detail: str, **extra: obj
     return JSONResponse(body, status_code=status, media_type="application/problem+json")
 
 
+def _page(request: Request, status: int, detail: str | None = None) -> Response:
+    """The error page: the status and, when there is one, what went wrong in the page's language."""
+    return render(request, "error.html", status_code=status, status=status, detail=detail)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(NaravardError)
     async def _domain(request: Request, exc: NaravardError) -> Response:
@@ -52,15 +57,7 @@ def install(app: FastAPI) -> None:
             return RedirectResponse(f"/login?next={local_next(request)}", status_code=303)
         # the page's language; the API above keeps the English message as its stable ``detail``
         lang = language_of(request)
-        detail = exc.text(lambda text: translate(text, lang))
-        return render(
-            request,
-            "error.html",
-            status_code=exc.status_code,
-            error=None,
-            status=exc.status_code,
-            detail=detail,
-        )
+        return _page(request, exc.status_code, exc.text(lambda text: translate(text, lang)))
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
@@ -71,24 +68,17 @@ def install(app: FastAPI) -> None:
         summary = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors[:5])
         if _is_api(request):
             return problem(request, 422, "invalid", summary or "invalid request", errors=errors)
-        return render(request, "error.html", status_code=422, error=None, status=422, detail=summary)
+        return _page(request, 422, summary)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if _is_api(request):
             return problem(request, exc.status_code, "http-error", str(exc.detail))
-        return render(
-            request,
-            "error.html",
-            status_code=exc.status_code,
-            error=None,
-            status=exc.status_code,
-            detail=str(exc.detail),
-        )
+        return _page(request, exc.status_code, str(exc.detail))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error in request %s", getattr(request.state, "request_id", "?"))
         if _is_api(request):
             return problem(request, 500, "internal-error", "an unexpected error occurred; nothing was saved")
-        return render(request, "error.html", status_code=500, error=None, status=500)
+        return _page(request, 500)
