@@ -263,6 +263,7 @@ def test_discharge_and_readmission(make_lake, tmp_path: Path) -> None:  # type: 
             "admit_date": a,
             "utskrivningsklar_date": u,
             "discharge_date": d,
+            "planned": False,
         }
 
     lake = make_lake(
@@ -333,6 +334,7 @@ def test_mobile_team_counts_events_from_the_first_team_visit(make_lake, tmp_path
                 "admit_date": D(2025, 6, 10),  # after person 2's first team visit: counts
                 "utskrivningsklar_date": None,
                 "discharge_date": D(2025, 6, 12),
+                "planned": False,
             }
         ],
     )

@@ -53,6 +53,7 @@ def test_discharge_before_admission_names_rows(make_lake) -> None:  # type: igno
             "admit_date": D(2025, 1, 10),
             "utskrivningsklar_date": None,
             "discharge_date": D(2025, 1, 12 if i != 2 else 5),
+            "planned": False,
         }
         for i in range(1, 4)
     ]
@@ -99,6 +100,7 @@ def test_run_refuses_bad_lake_and_keeps_old_results(make_lake, tmp_path: Path) -
             "admit_date": D(2025, 1, 10),
             "utskrivningsklar_date": None,
             "discharge_date": D(2025, 1, 5),
+            "planned": False,
         }
     ]
     lake = make_lake(**_base(), admissions=adm)
@@ -117,11 +119,11 @@ def test_import_csv_reports_bad_rows(tmp_path: Path) -> None:
 
     csv = tmp_path / "adm.csv"
     csv.write_text(
-        "admission_id,person_id,unit_id,admit_date,utskrivningsklar_date,discharge_date\n"
-        "1,7,901,2025-01-01,,2025-01-04\n"
-        "2,7,901,2025-02-10,,2025-02-01\n"
-        "3,x,901,2025-03-01,,\n"
-        "4,7,901,2030-01-01,,\n"
+        "admission_id,person_id,unit_id,admit_date,utskrivningsklar_date,discharge_date,planned\n"
+        "1,7,901,2025-01-01,,2025-01-04,false\n"
+        "2,7,901,2025-02-10,,2025-02-01,false\n"
+        "3,x,901,2025-03-01,,,false\n"
+        "4,7,901,2030-01-01,,,true\n"
     )
     lake = tmp_path / "lake"
     app2 = typer.Typer()
@@ -148,6 +150,7 @@ def _adm(i: int) -> dict[str, object]:
         "admit_date": D(2025, 1, 10),
         "utskrivningsklar_date": None,
         "discharge_date": D(2025, 1, 12),
+        "planned": False,
     }
 
 
@@ -304,17 +307,17 @@ def _import(tmp_path: Path, table: str, text: str, lake: Path, *extra: str):  # 
     return CliRunner().invoke(app2, [table, str(csv), "--lake", str(lake), *extra])
 
 
-ADM = "admission_id,person_id,unit_id,admit_date,utskrivningsklar_date,discharge_date\n"
+ADM = "admission_id,person_id,unit_id,admit_date,utskrivningsklar_date,discharge_date,planned\n"
 
 
 def test_import_refuses_ids_repeated_in_the_file_or_the_lake(tmp_path: Path) -> None:
     lake = tmp_path / "lake"
-    r = _import(tmp_path, "admissions", ADM + "1,7,901,2025-01-01,,\n", lake)
+    r = _import(tmp_path, "admissions", ADM + "1,7,901,2025-01-01,,,false\n", lake)
     assert r.exit_code == 0, r.output
     r = _import(
         tmp_path,
         "admissions",
-        ADM + "1,7,901,2025-01-01,,\n2,7,901,2025-02-01,,\n2,7,901,2025-03-01,,\n",
+        ADM + "1,7,901,2025-01-01,,,false\n2,7,901,2025-02-01,,,false\n2,7,901,2025-03-01,,,true\n",
         lake,
     )
     assert r.exit_code == 1

@@ -118,6 +118,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         "admit_date:date",
         "utskrivningsklar_date:date?",
         "discharge_date:date?",
+        "planned:bool",
     ),
     "emergency_visits": _cols(
         "visit_id:int", "person_id:int", "unit_id:int", "visit_date:date", "admitted:bool"

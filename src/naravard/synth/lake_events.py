@@ -131,10 +131,13 @@ def admissions(c: Chunk) -> pa.Table:
     re = (age[p] >= 65) & (rng.random(p.size) < 0.12)
     rp, radmit = p[re], discharge[re] + rng.integers(1, 31, re.sum())
     rlos = 1 + np.floor(rng.lognormal(np.log(4), 0.8, rp.size)).astype(np.int64)
+    # planerad vård: elective stays are common among the younger, rare among the old and the readmitted
+    p_planned = np.concatenate([np.where(age[p] >= 65, 0.2, 0.45), np.full(rp.size, 0.15)])
     p, admit = np.concatenate([p, rp]), np.concatenate([admit, radmit])
     discharge = np.concatenate([discharge, radmit + rlos])
+    planned = rng.random(p.size) < p_planned
     keep = admit <= c.last[p]
-    p, admit, discharge = p[keep], admit[keep], discharge[keep]
+    p, admit, discharge, planned = p[keep], admit[keep], discharge[keep], planned[keep]
     extra = np.where(rng.random(p.size) < 0.55, 0, rng.geometric(0.3, p.size))
     ukl = np.maximum(admit, discharge - extra)
     no_ukl = (age[p] < 65) | (rng.random(p.size) < 0.3)
@@ -147,6 +150,7 @@ def admissions(c: Chunk) -> pa.Table:
             "admit_date": _date(admit),
             "utskrivningsklar_date": _date(ukl, no_ukl | (ukl > c.w.end)),
             "discharge_date": _date(discharge, open_stay),
+            "planned": pa.array(planned),
         }
     )
 

@@ -33,16 +33,17 @@ K_UKL = Indicator(
 )
 K_READM30 = Indicator(
     "K_READM30",
-    "Andel återinskrivna inom 30 dagar",
-    "Share readmitted within 30 days",
+    "Andel med oplanerad återinskrivning inom 30 dagar",
+    "Share with an unplanned readmission within 30 days",
     "coordination",
     "Hospital episodes ending in the period followed by a new admission of the same person 1-30 days "
     "after the discharge day. Stays that overlap or touch (a new admission on or before the discharge day: "
     "a transfer) form one episode, discharged on its last day by the unit of its last stay. Episodes "
     "ending in the last 30 days of the lake, or whose person leaves the region or dies within 30 days of "
-    "the discharge, are left out, their follow-up being incomplete. All readmissions count, planned or not "
-    "(the lake does not tell them apart).",
-    "episodes followed by a readmission within 30 days",
+    "the discharge, are left out, their follow-up being incomplete. Any episode is an index; only an "
+    "episode that began with an acute (unplanned) stay is a readmission, as in the national measure of "
+    "unplanned readmissions, and a planned stay in between does not hide a later acute one.",
+    "episodes followed by an acute readmission within 30 days",
     "hospital episodes (discharges)",
     "Socialstyrelsen / SKR 'Undvikbar slutenvård och återinskrivningar'; domain.md 11.3",
     higher_is_better=False,
@@ -62,11 +63,12 @@ K_MT_ED = Indicator(
 )
 K_MT_ADM = Indicator(
     "K_MT_ADM",
-    "Inläggningar per mobilteampatient",
-    "Admissions per mobile-team patient",
+    "Akuta inläggningar per mobilteampatient",
+    "Acute admissions per mobile-team patient",
     "coordination",
-    "As K_MT_ED, counting hospital admissions in the period on or after the first mobile-team visit.",
-    "admissions",
+    "As K_MT_ED, counting acute (unplanned) hospital admissions in the period on or after the first "
+    "mobile-team visit; planned stays are not what the team is there to avoid.",
+    "acute admissions",
     "mobile-team patients",
     "Region Gävleborg rutin Mobilt sjukvårdsteam (Platina 09-389219); domain.md 7",
     unit="rate",
@@ -105,7 +107,8 @@ def build_readmission(lake: Lake, period_types: tuple[str, ...]) -> ir.Table:
     upto = ibis.window(group_by=a.person_id, order_by=[a.admit_date, a.admission_id], rows=(None, 0))
     a = a.mutate(episode=a.new.sum().over(upto))
     # one row per episode: its last stay (by discharge, then id: a deterministic tie-break, so both
-    # engines pick the same discharging unit) with the episode's first admission and last discharge
+    # engines pick the same discharging unit) with the episode's first admission and last discharge, and
+    # whether the stay that opened it was acute (exactly one stay per episode has new = 1)
     whole = ibis.window(group_by=[a.person_id, a.episode])
     last_first = ibis.window(
         group_by=[a.person_id, a.episode], order_by=[ibis.desc(a.dis), ibis.desc(a.admission_id)]
@@ -113,11 +116,13 @@ def build_readmission(lake: Lake, period_types: tuple[str, ...]) -> ir.Table:
     a = a.mutate(
         admit=a.admit_date.min().over(whole),
         discharge=a.dis.max().over(whole),
+        acute=ibis.ifelse(a.new == 1, ibis.ifelse(a.planned, 0, 1), ibis.null("int64")).max().over(whole),
         rank=ibis.row_number().over(last_first),
     )
-    ep = a.filter(a.rank == 0).select("person_id", "admit", "discharge", "unit_id")
-    nxt = ibis.window(group_by=ep.person_id, order_by=ep.admit)
-    ep = ep.mutate(next_admit=ep.admit.lead().over(nxt))
+    ep = a.filter(a.rank == 0).select("person_id", "admit", "discharge", "unit_id", "acute")
+    # the readmission is the next episode that began acute: a planned stay in between does not hide it
+    later = ibis.window(group_by=ep.person_id, order_by=ep.admit, rows=(1, None))
+    ep = ep.mutate(next_admit=ibis.ifelse(ep.acute == 1, ep.admit, ibis.null("date")).min().over(later))
     cutoff = ibis.literal(lake.last) - ibis.interval(days=READMIT_DAYS)
     ep = ep.filter((ep.discharge != far) & in_window(ep.discharge, lake) & (ep.discharge <= cutoff))
     # who leaves the region or dies within the 30 days has an incomplete follow-up too
@@ -157,7 +162,8 @@ def build_mobile(lake: Lake, period_types: tuple[str, ...]) -> ir.Table:
     keys = ["person_id", "period_type", "period_start"]
     pts = mv.group_by(keys).aggregate(att_date=mv.visit_date.max())
     ed = _per_period(lake.emergency_visits, "visit_date", lake, patients, period_types).rename(ed="n")
-    ad = _per_period(lake.admissions, "admit_date", lake, patients, period_types).rename(adm="n")
+    adm = lake.admissions
+    ad = _per_period(adm.filter(~adm.planned), "admit_date", lake, patients, period_types).rename(adm="n")
     j = pts.left_join(ed, keys).drop(*(f"{k}_right" for k in keys))
     j = j.left_join(ad, keys).drop(*(f"{k}_right" for k in keys))
     one = ibis.literal(1.0)
