@@ -18,6 +18,7 @@ from naravard.deps import CurrentActor
 from naravard.errors import Forbidden, Invalid
 from naravard.followup import report, service
 from naravard.followup.schemas import IndicatorOut, ResultRow, SeriesPoint
+from naravard.followup.scopes import Names, load_names
 from naravard.followup.targets import Target, load_targets_cached
 
 router = APIRouter(prefix="/followup", tags=["followup"])
@@ -128,6 +129,13 @@ def dashboard(
     )
 
 
+def _lake_names(request: Request) -> Names | None:
+    """The pages' lake places units in areas; without its units, the report reads the lake named in the
+    results' meta.json."""
+    names = load_names(request.app.state.settings.effective_lake_dir)
+    return names if names.units else None
+
+
 def report_response(
     request: Request,
     actor: Actor,
@@ -142,6 +150,7 @@ def report_response(
     stratum_type: str,
     stratum: str | None,
     lang: str,
+    compare: str | None = None,
 ) -> Response:
     """The report as a download, read with the actor's access (shared by the API and the pages)."""
     data = report.render_report(
@@ -158,6 +167,8 @@ def report_response(
         targets_file=request.app.state.settings.targets_file,
         lang=lang,
         actor=actor,
+        compare=compare,
+        names=_lake_names(request) if compare else None,
     )
     name = report.report_filename(scope_type, scope_id, period_type, fmt, lang)
     return Response(
@@ -185,6 +196,10 @@ def report_file(
     period_from: Annotated[str | None, Query(description="First period: YYYY, YYYY-Qn or YYYY-MM")] = None,
     period_to: Annotated[str | None, Query(description="Last period (inclusive), same formats")] = None,
     lang: Annotated[str, Query(description="Report language: sv or en")] = "sv",
+    compare: Annotated[
+        str | None,
+        Query(description="Also the level below the scope side by side: region, municipality or unit"),
+    ] = None,
 ) -> Response:
     """The steering-group report (PDF or Excel) of ``naravard followup report`` for one scope and stratum. The
     doctor scope is for analysts and administrators (403 for a unit manager)."""
@@ -201,4 +216,5 @@ def report_file(
         stratum_type=stratum_type,
         stratum=stratum,
         lang=lang,
+        compare=compare or None,
     )

@@ -196,6 +196,13 @@ def report(
     stratum: Annotated[
         str, typer.Option(help="all, or one age band or sex, e.g. 'age_band:65-79' or 'sex:F'")
     ] = "all",
+    compare: Annotated[
+        str | None,
+        typer.Option(
+            help="Also compare the level below the scope side by side in the last period: region, "
+            "municipality or unit (e.g. the municipalities of a region's report)."
+        ),
+    ] = None,
 ) -> None:
     """A steering-group report (PDF or Excel) for some indicators, one scope and one population group."""
     from naravard.followup.report import write_report
@@ -218,6 +225,7 @@ def report(
             # the option, else the setting NARAVARD_TARGETS_FILE the pages and the API use
             targets_file=targets if targets is not None else _settings().targets_file,
             lang=lang,
+            compare=compare.strip() or None if compare is not None else None,
         )
     console.print(f"report written to {out}", highlight=False, markup=False)
 

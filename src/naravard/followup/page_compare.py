@@ -235,7 +235,8 @@ def compare_context(
             period_type=period_type,
             scope=parent if ptype != "total" else "total",
         ),
-        # the report of the area compared: its trend up to the period shown, in the same stratum
+        # the report of the area compared: its trend up to the period shown, in the same stratum, and its
+        # first level below side by side in that period, as on the page
         reports=report_links(
             {
                 "indicator": indicator,
@@ -243,6 +244,7 @@ def compare_context(
                 "scope": parent,
                 "period_to": period,
                 "stratum": stratum,
+                "compare": LEVELS[ptype][0],
             }
         ),
     )

@@ -18,9 +18,11 @@ from typing import Any
 from naravard.actor import Actor
 from naravard.errors import Invalid
 from naravard.followup.indicators import INDICATORS
+from naravard.followup.report_compare import check_compare, compare_section
 from naravard.followup.report_pdf import pdf_bytes, svg_bars
 from naravard.followup.report_text import LABELS, LANGS, count, fmt
 from naravard.followup.report_xlsx import xlsx_bytes
+from naravard.followup.scopes import Names, load_names
 from naravard.followup.service import check_scope_access, query_results
 from naravard.followup.targets import Target, load_targets, target_for
 
@@ -39,18 +41,20 @@ def _meta(results_dir: Path) -> dict[str, Any]:
     return meta
 
 
-def _scope_name(meta: dict[str, Any], scope_type: str, scope_id: str | None, lang: str) -> str:
-    """The scope's display name (unit names from the lake the results were computed from, if it is there)."""
-    from naravard.followup.scopes import Names, load_names
-
-    L = LABELS[lang]
-    names = Names()
+def _names(meta: dict[str, Any]) -> Names:
+    """Unit names and municipalities from the lake the results were computed from, if it is there."""
     lake = meta.get("lake")
-    if scope_type == "unit" and lake and Path(lake).is_dir():
+    if lake and Path(lake).is_dir():
         try:
-            names = load_names(Path(lake))
+            return load_names(Path(lake))
         except Exception:  # names are a nicety; the id is shown without them
-            names = Names()
+            pass
+    return Names()
+
+
+def _scope_name(names: Names, scope_type: str, scope_id: str | None, lang: str) -> str:
+    """The scope's display name: "name (id)", or the id alone where no name is known."""
+    L = LABELS[lang]
     name = names.name(scope_type, scope_id, lambda k: L.get(k, k))
     if scope_type == "total" or scope_id is None:
         return ""
@@ -107,15 +111,22 @@ def collect(
     lang: str = "sv",
     threshold: int | None = None,
     actor: Actor | None = None,
+    compare: str | None = None,
+    names: Names | None = None,
 ) -> list[dict[str, Any]]:
     """One section per indicator; refuses an empty choice, a scope type without its id, and a choice that
     has no row at all (an unknown id, a period type the results were not computed for). A report is of one
-    stratum (``all``, or one age band or sex); with an ``actor``, a scope the actor may not see is refused."""
+    stratum (``all``, or one age band or sex); with an ``actor``, a scope the actor may not see is refused.
+    With ``compare`` (a level below the scope, e.g. ``municipality`` in a region's report) each section also
+    holds that level's scopes side by side in the report's last period (``names`` places units in areas)."""
     if lang not in LANGS:
         raise Invalid(
             "unknown language %(lang)r; choose %(langs)s", field="lang", params={"lang": lang, "langs": LANGS}
         )
     check_scope_access(actor, scope_type)
+    names = names if names is not None else _names(_meta(results_dir))
+    if compare is not None:
+        check_compare(scope_type, compare, names)
     if not indicators:
         raise Invalid("no indicators given, e.g. --indicators C_FLK,C_COC", field="indicators")
     for code in indicators:
@@ -139,7 +150,7 @@ def collect(
     L = LABELS[lang]
     supp = f"<{threshold}" if threshold is not None else L["suppressed"].lower()
     targets = _targets(targets_file)
-    sections = []
+    sections: list[dict[str, Any]] = []
     for code in indicators:
         rows = query_results(
             results_dir,
@@ -187,6 +198,24 @@ def collect(
             field="scope",
             params={**params, **extra},
         )
+    if compare is not None:
+        last = max(r["period_start"] for s in sections for r in s["rows"] if not r.get("missing"))
+        for s in sections:
+            s["compare"] = compare_section(
+                results_dir,
+                s["ind"].code,
+                period=period,
+                label=_label(period, last),
+                compare=compare,
+                parent=(scope_type, scope_id or "all"),
+                stratum_type=stratum_type,
+                stratum=stratum,
+                targets=targets,
+                names=names,
+                supp=supp,
+                L=L,
+                actor=actor,
+            )
     return sections
 
 
@@ -273,10 +302,13 @@ def render_report(
     targets_file: Path | None = None,
     lang: str = "sv",
     actor: Actor | None = None,
+    compare: str | None = None,
+    names: Names | None = None,
 ) -> bytes:
     """The report as bytes of ``fmt`` (``pdf`` or ``xlsx``): what the pages and the API send."""
     _check_format(fmt)
     meta = _meta(results_dir)
+    names = names if names is not None else _names(meta)
     threshold = meta.get("small_cell_threshold")
     threshold = int(threshold) if isinstance(threshold, int | float) else None
     sections = collect(
@@ -293,10 +325,12 @@ def render_report(
         lang=lang,
         threshold=threshold,
         actor=actor,
+        compare=compare,
+        names=names,
     )
     L = LABELS[lang]
     supp = f"<{threshold}" if threshold is not None else L["suppressed"].lower()
-    scope_name = _scope_name(meta, scope_type, scope_id, lang)
+    scope_name = _scope_name(names, scope_type, scope_id, lang)
     span = "".join(f" {L[w]} {v}" for w, v in (("from", period_from), ("to", period_to)) if v is not None)
     heading = f"{L['scope']}: {L[scope_type]} {scope_name}".rstrip() + f" · {L['periods']}: {L[period]}{span}"
     if stratum is not None:

@@ -45,6 +45,12 @@ LABELS: dict[str, dict[str, str]] = {
         "F": "kvinnor",
         "M": "män",
         "years": "år",
+        "compare": "Jämförelse",
+        "name": "Namn",
+        "level_region": "regioner",
+        "level_municipality": "kommuner",
+        "level_unit": "enheter",
+        "none_compared": "inga resultat att jämföra",
     },
     "en": {
         "title": "Follow-up of God och nära vård",
@@ -85,6 +91,12 @@ LABELS: dict[str, dict[str, str]] = {
         "F": "women",
         "M": "men",
         "years": "years",
+        "compare": "Comparison",
+        "name": "Name",
+        "level_region": "regions",
+        "level_municipality": "municipalities",
+        "level_unit": "units",
+        "none_compared": "no results to compare",
     },
 }
 

@@ -52,6 +52,48 @@ def xlsx_bytes(sections: list[dict[str, Any]], *, heading: str, legend: str, L: 
             chart.set_categories(Reference(ws, min_col=1, min_row=4, max_row=last))
             chart.y_axis.number_format = fmt
             ws.add_chart(chart, "H3")
+        if s.get("compare"):
+            _compare(ws, s, L, fmt)
     buf = BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _compare(ws: Any, s: dict[str, Any], L: dict[str, str], fmt: str) -> None:
+    """The side-by-side scopes below the trend: a heading row, then one row per scope, best first, and a
+    bar chart of their values."""
+    from openpyxl.chart import BarChart, Reference
+
+    c = s["compare"]
+    ws.append([])
+    ws.append([f"{L['compare']}: {L['level_' + c['level']]}, {c['period']}"])
+    ws.append(
+        [L["name"], L["value"], L["numerator"], L["denominator"], L["suppressed"], L["meets"], L["target"]]
+    )
+    head = ws.max_row
+    ws.column_dimensions["A"].width = 32
+    for r in c["rows"]:
+        ws.append(
+            [
+                r["name"],
+                r["shown"] if r["suppressed"] else r["value"],
+                r["numerator"],
+                r["shown"] if r["suppressed"] else r["denominator"],
+                L["yes"] if r["suppressed"] else L["no"],
+                None if r["meets_target"] is None else L["yes"] if r["meets_target"] else L["no"],
+                r["target"],
+            ]
+        )
+        row = ws.max_row
+        for col, f in ((2, fmt), (3, COUNT_FORMAT), (4, COUNT_FORMAT), (7, fmt)):
+            ws.cell(row=row, column=col).number_format = f
+    if c["rows"]:
+        chart = BarChart()
+        chart.type = "bar"  # horizontal: the names are long
+        chart.title = f"{s['name']} ({c['period']})"
+        last = head + len(c["rows"])
+        chart.add_data(Reference(ws, min_col=2, min_row=head, max_row=last), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=last))
+        chart.y_axis.number_format = fmt
+        chart.height = max(7.5, 0.5 * len(c["rows"]))
+        ws.add_chart(chart, f"H{head}")

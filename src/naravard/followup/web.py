@@ -113,10 +113,12 @@ def report_download(
     period_from: str | None = None,
     period_to: str | None = None,
     stratum: str | None = None,
+    compare: str | None = None,
 ) -> Response:
     """The steering-group report of a page's choices (the pages' parameters; ``stratum`` as on the
-    comparison page), in the page's language. Errors are the error page: 422 for a bad choice, 403 for a
-    scope the actor may not see (the doctor scope is for analysts and administrators)."""
+    comparison page, ``compare``: the level the comparison page shows side by side), in the page's
+    language. Errors are the error page: 422 for a bad choice, 403 for a scope the actor may not see (the
+    doctor scope is for analysts and administrators)."""
     scope_type, scope_id = parse_scope(scope, REPORT_SCOPES)
     stratum_type, stratum_id = parse_stratum(stratum)
     return report_response(
@@ -132,6 +134,7 @@ def report_download(
         stratum_type=stratum_type,
         stratum=stratum_id,
         lang=language_of(request),
+        compare=compare or None,
     )
 
 

@@ -1,0 +1,141 @@
+"""The side-by-side part of a steering-group report: the scopes one level below the report's scope (the
+municipalities of a region, the units of a municipality) in the report's last period, best first, as the
+comparison page shows them. A steering group compares its municipalities or units on paper too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from naravard.actor import Actor
+from naravard.errors import Invalid
+from naravard.followup.indicators import INDICATORS
+from naravard.followup.report_text import count, esc, fmt
+from naravard.followup.scopes import Names
+from naravard.followup.service import check_scope_access, query_results
+from naravard.followup.targets import Target
+
+# the levels a report of each scope can compare side by side (as the comparison page drills down)
+COMPARE_LEVELS: dict[str, tuple[str, ...]] = {
+    "total": ("region", "municipality", "unit"),
+    "region": ("municipality", "unit"),
+    "municipality": ("unit",),
+}
+ROW_H, NAME_W, BARS_W = 14, 190, 330
+
+
+def check_compare(scope_type: str, compare: str, names: Names) -> None:
+    """Refuse a level that is not below the report's scope, and units within an area when the units'
+    municipalities are unknown (every unit of the region would be listed as the area's)."""
+    levels = COMPARE_LEVELS.get(scope_type, ())
+    if compare not in levels:
+        raise Invalid(
+            "cannot compare %(compare)s within a %(scope_type)s report; choose %(levels)s",
+            field="compare",
+            params={
+                "compare": compare,
+                "scope_type": scope_type,
+                "levels": ", ".join(levels) or "nothing (a report of one unit or doctor compares nothing)",
+            },
+        )
+    if compare == "unit" and scope_type != "total" and not names.unit_municipality:
+        raise Invalid(
+            "comparing units within a %(scope_type)s needs the lake the results were computed from, "
+            "to know each unit's municipality",
+            field="compare",
+            params={"scope_type": scope_type},
+        )
+
+
+def compare_section(
+    results_dir: Path,
+    code: str,
+    *,
+    period: str,
+    label: str,
+    compare: str,
+    parent: tuple[str, str],
+    stratum_type: str,
+    stratum: str | None,
+    targets: list[Target],
+    names: Names,
+    supp: str,
+    L: dict[str, str],
+    actor: Actor | None,
+) -> dict[str, Any]:
+    """The ``compare`` scopes within ``parent`` in period ``label``: rows best first, suppressed last."""
+    check_scope_access(actor, compare)
+    ind = INDICATORS[code]
+    raw = query_results(
+        results_dir,
+        code,
+        period,
+        compare,
+        stratum_type=stratum_type,
+        stratum=stratum,
+        period_from=label,
+        period_to=label,
+        targets=targets,
+        actor=actor,
+    )
+    rows = []
+    for r in raw:
+        if not names.within(compare, str(r["scope_id"]), parent):
+            continue
+        name = names.name(compare, str(r["scope_id"]), lambda k: L.get(k, k))
+        rows.append(
+            {
+                **r,
+                "name": name,
+                "shown": supp if r["suppressed"] else fmt(r["value"], ind.unit),
+                "num_shown": "" if r["suppressed"] else count(r["numerator"]),
+                "den_shown": supp if r["suppressed"] else count(r["denominator"]),
+                "target_shown": fmt(r["target"], ind.unit) if r["target"] is not None else "–",
+            }
+        )
+    sign = -1 if ind.higher_is_better else 1
+    rows.sort(key=lambda r: (r["value"] is None, sign * (r["value"] or 0), r["name"]))
+    return {
+        "level": compare,
+        "period": label,
+        "rows": rows,
+        "svg": svg_hbars(rows, unit=ind.unit, suppressed_mark=supp) if rows else "",
+    }
+
+
+def svg_hbars(rows: list[dict[str, Any]], *, unit: str, suppressed_mark: str) -> str:
+    """One horizontal bar per scope, named on the left (names are too long under vertical bars), with its
+    target as a tick on the bar's row: targets may differ per scope."""
+    vals = [v for r in rows for v in (r["value"], r.get("target")) if v is not None]
+    top = max([*vals, 1e-9]) * 1.1
+    height = ROW_H * len(rows) + 16
+    width = NAME_W + BARS_W + 50
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img">',
+        f'<line x1="{NAME_W}" x2="{NAME_W}" y1="0" y2="{height - 14}" stroke="#999"/>',
+        f'<text x="{NAME_W}" y="{height - 3}" font-size="7">0</text>',
+        f'<text x="{NAME_W + BARS_W}" y="{height - 3}" font-size="7" text-anchor="end">'
+        f"{esc(fmt(top, unit))}</text>",
+    ]
+    for i, r in enumerate(rows):
+        y = i * ROW_H
+        name = r["name"] if len(r["name"]) <= 40 else r["name"][:39] + "…"
+        parts.append(
+            f'<text x="{NAME_W - 4}" y="{y + 10}" font-size="8" text-anchor="end">{esc(name)}</text>'
+        )
+        if r["value"] is None:
+            mark = suppressed_mark if r["suppressed"] else "–"
+            parts.append(f'<text x="{NAME_W + 3}" y="{y + 10}" font-size="8" fill="#888">{esc(mark)}</text>')
+            continue
+        w = BARS_W * r["value"] / top
+        colour = "#b23b3b" if r.get("meets_target") is False else "#2f6f9f"
+        parts.append(
+            f'<rect x="{NAME_W}" y="{y + 2}" width="{w:.1f}" height="{ROW_H - 4}" fill="{colour}"/>'
+            f'<text x="{NAME_W + w + 3:.1f}" y="{y + 10}" font-size="7">{esc(fmt(r["value"], unit))}</text>'
+        )
+        if r.get("target") is not None:
+            x = NAME_W + BARS_W * r["target"] / top
+            parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y}" y2="{y + ROW_H}" stroke="#333"/>')
+    parts.append("</svg>")
+    return "".join(parts)
