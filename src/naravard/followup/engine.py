@@ -34,12 +34,15 @@ def spark_session(master: str | None = None, remote: str | None = None) -> Any:
         # the server owns its resources; the session settings the results depend on are still ours
         b = b.remote(remote).config("spark.sql.session.timeZone", "UTC")
     else:
+        master = master or "local[2]"
+        b = b.master(master)
+        if master.startswith("local"):
+            # nothing outside this machine talks to a local driver; a cluster's executors must reach the
+            # driver, so there its address is Spark's own choice (or SPARK_LOCAL_IP)
+            b = b.config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
         b = (
-            b.master(master or "local[2]")
-            .config("spark.ui.enabled", "false")
+            b.config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
-            .config("spark.driver.bindAddress", "127.0.0.1")
-            .config("spark.driver.host", "127.0.0.1")
             .config("spark.sql.shuffle.partitions", "8")
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.driver.memory", "6g")
@@ -54,22 +57,29 @@ def spark_session(master: str | None = None, remote: str | None = None) -> Any:
     return session
 
 
-def _check_reachable(remote: str) -> None:
-    """A Spark Connect client retries an unreachable server for about ten minutes before it gives up; a
-    wrong URL or a server that is down is better told at once."""
-    url = urlparse(remote)
-    if url.scheme != "sc" or not url.hostname:
-        raise Invalid(f"{remote!r} is not a Spark Connect URL (sc://host:port)", field="spark_remote")
+def _check_reachable(address: str, *, remote: bool) -> None:
+    """A Spark Connect client retries an unreachable server for about ten minutes, and a driver an
+    unreachable standalone master for over a minute, before giving up; a wrong URL or a server that is down
+    is better told at once. Other masters (local, yarn, k8s) are not probed."""
+    url = urlparse(address)
+    scheme, what, default_port = ("sc", "Spark Connect", 15002) if remote else ("spark", "Spark master", 7077)
+    if not remote and url.scheme != "spark":
+        return
+    bad = Invalid(
+        f"{address!r} is not a {what} URL ({scheme}://host:port)",
+        field="spark_remote" if remote else "spark_master",
+    )
+    if url.scheme != scheme or not url.hostname:
+        raise bad
     try:
-        port = url.port or 15002  # Spark Connect's default port
+        port = url.port or default_port
         socket.create_connection((url.hostname, port), timeout=10).close()
     except ValueError as exc:  # a port that is not a number
-        raise Invalid(
-            f"{remote!r} is not a Spark Connect URL (sc://host:port)", field="spark_remote"
-        ) from exc
+        raise bad from exc
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        raise Invalid(f"cannot reach Spark Connect at {remote}: {reason}", field="spark_remote") from exc
+        where = "Spark Connect" if remote else "the Spark master"
+        raise Invalid(f"cannot reach {where} at {address}: {reason}", field=bad.field) from exc
 
 
 def connect(
@@ -95,7 +105,9 @@ def connect(
         return con
     if engine == "spark":
         if spark is None and spark_remote:
-            _check_reachable(spark_remote)
+            _check_reachable(spark_remote, remote=True)
+        elif spark is None and spark_master:
+            _check_reachable(spark_master, remote=False)
         try:
             con = ibis.pyspark.connect(spark or spark_session(spark_master, spark_remote))
             # a JVM this call started is this run's to end (``close``); a session handed in is the caller's
