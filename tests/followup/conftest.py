@@ -1,11 +1,15 @@
 """Fixtures for the follow-up tests: hand-made lakes, a generated lake, the demo region's results (built once
-per worker for the page and API tests), one Spark session per worker and a Spark Connect server."""
+per worker for the page and API tests), one Spark session per worker, a Spark Connect server and a Spark
+standalone cluster."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 import shutil
+import socket
+import subprocess
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -112,21 +116,43 @@ def _need_java() -> None:
         pytest.skip("no Java on this machine (apt-get install openjdk-17-jre-headless)")
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_for_port(port: int, proc: subprocess.Popen[bytes], log: Path, what: str) -> None:
+    """Until ``proc`` listens on ``port``; a process that ends or a two-minute wait fails the test."""
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the {what} did not start; see {log}")
+            time.sleep(0.5)
+
+
+def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
+    for proc in reversed(procs):
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
 @pytest.fixture(scope="session")
 def spark_connect() -> Iterator[str]:
     """A Spark Connect server in a process of its own (``spark-submit`` of the server class, from the
     pyspark package's jars), bound to 127.0.0.1 on a free port: the shape of a production Connect endpoint.
     Yields its ``sc://`` URL."""
     _need_java()
-    import socket
-    import subprocess
-    import time
-
     import pyspark
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = _free_port()
     submit = Path(pyspark.__file__).parent / "bin" / "spark-submit"
     conf = {
         "spark.connect.grpc.binding.address": "127.0.0.1",
@@ -146,23 +172,46 @@ def spark_connect() -> Iterator[str]:
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"the Spark Connect server did not start; see {log}")
-                time.sleep(0.5)
+        _wait_for_port(port, proc, log, "Spark Connect server")
         yield f"sc://127.0.0.1:{port}"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        _stop([proc])
         log.unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="session")
+def spark_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A Spark standalone master and one worker (2 cores, 2 GB) from the pyspark package's own jars
+    (``bin/spark-class``), bound to 127.0.0.1; yields the ``spark://`` URL. The worker keeps its executors'
+    folders in a temporary folder, not in the installed package."""
+    _need_java()
+    import pyspark
+
+    spark_class = str(Path(pyspark.__file__).parent / "bin" / "spark-class")
+    work = tmp_path_factory.mktemp("spark-worker")
+    env = {**os.environ, "SPARK_LOCAL_IP": "127.0.0.1", "SPARK_WORKER_DIR": str(work)}
+    master_port, worker_port = _free_port(), _free_port()
+    url = f"spark://127.0.0.1:{master_port}"
+    roles = {
+        "master": ["org.apache.spark.deploy.master.Master", "--port", str(master_port)],
+        "worker": ["org.apache.spark.deploy.worker.Worker", "--port", str(worker_port), "--cores", "2"],
+    }
+    roles["worker"] += ["--memory", "2g", url]
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        for (what, args), port in zip(roles.items(), (master_port, worker_port), strict=True):
+            log = work / f"{what}.log"
+            with log.open("wb") as out:
+                cmd = [spark_class, *args, "--host", "127.0.0.1", "--webui-port", "0"]
+                procs.append(
+                    subprocess.Popen(
+                        cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True
+                    )
+                )
+            _wait_for_port(port, procs[-1], log, f"Spark {what}")
+        yield url
+    finally:
+        _stop(procs)
 
 
 @pytest.fixture(scope="session")

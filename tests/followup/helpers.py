@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,17 @@ def run(
 ) -> Path:
     lake = engine.open_lake(con or engine.connect("duckdb", memory_limit="1GB"), lake_dir)
     return write_results(compute_long(lake, periods), out, threshold=threshold, memory_limit="1GB")
+
+
+def run_cli(lake_dir: Path, out: Path, *engine_args: str, env: dict[str, str] | None = None) -> Path:
+    """``naravard followup run`` (quarters and years, threshold 5) in a process of its own, as a user runs
+    it: a process may not hold a classic Spark session beside a Connect one, and a test worker may hold the
+    parity test's local session."""
+    cmd = [sys.executable, "-c", "from naravard.cli import main; main()", "followup", "run"]
+    cmd += ["--lake", str(lake_dir), "--out", str(out), *engine_args, "--periods", "quarter,year"]
+    r = subprocess.run([*cmd, "--threshold", "5"], capture_output=True, text=True, timeout=900, env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return out
 
 
 def value(

@@ -4,12 +4,10 @@ as DuckDB."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from helpers import assert_same_results, run
+from helpers import assert_same_results, run, run_cli
 from typer.testing import CliRunner
 
 from naravard.followup.cli import app
@@ -20,14 +18,7 @@ def test_spark_connect_run_agrees_with_duckdb(
     generated_lake: Path, spark_connect: str, tmp_path: Path
 ) -> None:
     duck = run(generated_lake, tmp_path / "duck", periods=("quarter", "year"), threshold=5)
-    out = tmp_path / "connect"
-    # a process of its own, as a user runs it: a client process may not hold a classic Spark session
-    # beside a Connect one, and this test worker may hold the parity test's classic session
-    cmd = [sys.executable, "-c", "from naravard.cli import main; main()", "followup", "run"]
-    cmd += ["--lake", str(generated_lake), "--out", str(out), "--engine", "spark"]
-    cmd += ["--spark-remote", spark_connect, "--periods", "quarter,year", "--threshold", "5"]
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-    assert r.returncode == 0, r.stdout + r.stderr
+    out = run_cli(generated_lake, tmp_path / "connect", "--engine", "spark", "--spark-remote", spark_connect)
     assert_same_results(duck, out)
 
 
