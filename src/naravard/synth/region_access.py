@@ -140,9 +140,8 @@ def add_access_facts(rows: RegionRows, orgs: Organisations, units: Units, people
 def _consent(rows: RegionRows, rng: random.Random, person: Row, org: Row, note: str) -> bool:
     """Adds a consent row; True when it is in force (not withdrawn)."""
     given = _when(rng, rows.now, 2 * 365)
-    withdrawn: datetime | None = given + timedelta(days=rng.randint(1, 30))
-    if rng.random() >= 0.05 or withdrawn is None or withdrawn >= rows.now:
-        withdrawn = None
+    withdrawal = given + timedelta(days=rng.randint(1, 30))
+    withdrawn = withdrawal if rng.random() < 0.05 and withdrawal < rows.now else None
     rows.add(
         Consent,
         person_id=person["id"],

@@ -64,9 +64,7 @@ def add_demo_users(
         )
         rows.add(Membership, user_id=user["id"], unit_id=unit["id"], role=role.value, is_active=True)
         users.append(DemoUser(username, display, role.value, unit["name"]))
-    patient_role = getattr(Role, "PATIENT", None)
-    if patient_role is not None:
-        users.extend(_add_patient_users(rows, population, password_hash, patient_role, gavle_hc))
+    users.extend(_add_patient_users(rows, population, password_hash, Role.PATIENT, gavle_hc))
     return users
 
 
