@@ -29,6 +29,7 @@ import pyarrow.parquet as pq
 
 from naravard.followup.indicators import FAMILIES, Family, Lake
 from naravard.followup.indicators.base import AGE_LIMITS, valid_on
+from naravard.followup.indicators.residence import person_areas
 
 AGE_BANDS = ("0-17", "18-64", "65-79", "80+")
 # the scope a cell is counted for: residence area (region, municipality), unit, or fixed doctor
@@ -68,18 +69,28 @@ LONG_SCHEMA = pa.schema(
 
 
 def attribute(lake: Lake, rows: ir.Table, family: Family) -> ir.Table:
-    """Add sex, age band (age attained in the calendar year of ``att_date``), residence municipality, the
-    listed unit valid on ``att_date`` (unless the row has its own unit), and for families where the doctor
-    scope makes sense the named fixed doctor valid on ``att_date``. Listings and fixed doctors do not
-    overlap per person (validated), so every join adds at most one row. Columns the builder already gives
+    """Add sex, age band (age attained in the calendar year of ``att_date``), the residence (region and
+    municipality) on ``att_date``, the listed unit valid on ``att_date`` (unless the row has its own unit),
+    and for families where the doctor scope makes sense the named fixed doctor valid on ``att_date``.
+    Residences cover all time and listings and fixed doctors do not overlap per person (validated), so
+    every join adds at most one row. Columns the builder already gives
     (e.g. a snapshot that attached them before expanding to months) are not joined again."""
     cols = set(rows.columns)
     j = rows
     if "sex" not in cols:
-        p = lake.persons.select(
-            "person_id", "sex", "region_code", "municipality_code", birth_year=lake.persons.birth_date.year()
+        # the residence on the row's date: the periods cover all time, so exactly one matches
+        a = person_areas(lake)
+        p = a.select(
+            "person_id",
+            "sex",
+            "region_code",
+            "municipality_code",
+            "r_from",
+            "r_to",
+            birth_year=a.birth_date.year(),
         )
-        j = j.join(p, "person_id")
+        j = j.join(p, [j.person_id == p.person_id, valid_on(p.r_from, p.r_to, j.att_date)])
+        j = j.drop("person_id_right", "r_from", "r_to")
     age = j.att_date.year() - j.birth_year
     lim = AGE_LIMITS
     j = j.mutate(

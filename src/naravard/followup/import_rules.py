@@ -23,6 +23,7 @@ from naravard.followup.lake_schema import (
     NOT_GREATER_RULES,
     ORDER_RULES,
     OVERLAP_REASON,
+    PERIOD_TABLES,
     RANGES,
     STR,
     TABLES,
@@ -187,14 +188,15 @@ def set_checks(con: duckdb.DuckDBPyConnection, table: str, lake_dir: Path) -> No
                 f"{sql_str(f'{key_reason()} (already in the lake)')}, NULL::BIGINT "
                 f'FROM ids i JOIN read_parquet({parquet_list(files)}) l ON l."{key}" = i.id'
             )
-    if table in ("listings", "fixed_contacts"):
-        _overlaps(con, ok, files, doctors=table == "fixed_contacts")
+    if table in PERIOD_TABLES:
+        _overlaps(con, ok, files, PERIOD_TABLES[table])
 
 
-def _overlaps(con: duckdb.DuckDBPyConnection, ok: str, files: list[Path], *, doctors: bool) -> None:
-    """Periods of one person (listings, or fixed doctors) that overlap: a new one overlapping the one
-    before it (in the file or the lake), or reaching into a later one already in the lake."""
-    kind = " AND kind = 'doctor'" if doctors else ""
+def _overlaps(con: duckdb.DuckDBPyConnection, ok: str, files: list[Path], rows: str) -> None:
+    """Periods of one person (residences, listings, or fixed doctors: ``rows``) that overlap: a new one
+    overlapping the one before it (in the file or the lake), or reaching into a later one already in the
+    lake."""
+    kind = f" AND {rows}" if rows else ""
     lake = ""
     if files:
         lake = (

@@ -5,9 +5,9 @@ reader turns it into batches of text columns, which DuckDB parses and checks in 
 values, allowed values, no future or pre-1900 dates, ordered dates, ranges: ``validate_lake``'s rules in its
 wording, the first failing rule per row) into a staging table that spills to disk past its memory limit.
 Rules over all rows then run once on the staged rows (a date before the person's birth in the lake, an id
-used twice in the file or already in the lake, listings or fixed doctors that overlap in the file or with
-the lake's). Good rows are written only when no row is bad, or with ``skip_bad`` (then the bad ones are left
-out), as a new Parquet file that appears whole or not at all; the report keeps the first ``report_limit``
+used twice in the file or already in the lake, residences, listings or fixed doctors that overlap in the file
+or with the lake's). Good rows are written only when no row is bad, or with ``skip_bad`` (then the bad ones
+are left out), as a new Parquet file that appears whole or not at all; the report keeps the first ``report_limit``
 bad rows and the total. Timestamps with an offset are converted to Swedish local time, as the lake stores
 them.
 

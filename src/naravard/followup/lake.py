@@ -39,6 +39,7 @@ from naravard.followup.lake_schema import (
     NOT_GREATER_RULES,
     ORDER_RULES,
     OVERLAP_REASON,
+    PERIOD_TABLES,
     QUESTION_ITEMS,
     RANGES,
     SEXES,
@@ -76,6 +77,7 @@ __all__ = [
     "NOT_GREATER_RULES",
     "ORDER_RULES",
     "OVERLAP_REASON",
+    "PERIOD_TABLES",
     "QUESTION_ITEMS",
     "RANGES",
     "SEXES",
@@ -197,9 +199,8 @@ def _check_values(con: duckdb.DuckDBPyConnection, lake_dir: Path, table: str, to
         # scan of the two columns the rule needs
         join = "(SELECT s.*, b.birth_date FROM {} s JOIN births b USING (person_id))"
         _count_and_refuse(con, join.format(plain), join.format(named), births)
-    if table in ("listings", "fixed_contacts"):
-        # attribution joins need at most one listing / fixed doctor per person and day
-        kind = " WHERE kind = 'doctor'" if table == "fixed_contacts" else ""
+    if table in PERIOD_TABLES:
+        kind = f" WHERE {PERIOD_TABLES[table]}" if PERIOD_TABLES[table] else ""
         window = (
             "(SELECT *, lag(valid_to) OVER w AS prev_to, row_number() OVER w AS rn "
             f"FROM {{}}{kind} WINDOW w AS (PARTITION BY person_id ORDER BY valid_from))"

@@ -57,6 +57,10 @@ TABLES: dict[str, tuple[Column, ...]] = {
         "in_date:date",
         "out_date:date?",
     ),
+    # where a person lived when (folkbokföring): only persons who moved within the lake's window need rows
+    "residences": _cols(
+        "person_id:int", "region_code:str", "municipality_code:str", "valid_from:date", "valid_to:date?"
+    ),
     "listings": _cols("person_id:int", "unit_id:int", "valid_from:date", "valid_to:date?"),
     "fixed_contacts": _cols(
         "person_id:int",
@@ -192,6 +196,7 @@ DATE_FLOOR = dt.date(1900, 1, 1)
 # lake's window depend on (a join to one shared table of birth dates each).
 BIRTH_RULES: tuple[tuple[str, str], ...] = (
     ("persons", "in_date"),
+    ("residences", "valid_from"),
     ("listings", "valid_from"),
     ("fixed_contacts", "valid_from"),
     ("encounters", "start"),
@@ -199,6 +204,7 @@ BIRTH_RULES: tuple[tuple[str, str], ...] = (
 
 # Impossible orderings: (table, earlier column, later column). A null later column is allowed (not yet).
 ORDER_RULES: tuple[tuple[str, str, str], ...] = (
+    ("residences", "valid_from", "valid_to"),
     ("listings", "valid_from", "valid_to"),
     ("fixed_contacts", "valid_from", "valid_to"),
     ("persons", "in_date", "out_date"),
@@ -216,6 +222,10 @@ ORDER_RULES: tuple[tuple[str, str, str], ...] = (
 MAX_ROWS_NAMED = 10
 
 OVERLAP_REASON = "overlaps an earlier period of the same person"
+
+# Tables of per-person periods (valid_from .. valid_to, inclusive) that may not overlap, with the rows the
+# rule is about: attribution joins need at most one residence, listing and fixed doctor per person and day.
+PERIOD_TABLES: dict[str, str] = {"residences": "", "listings": "", "fixed_contacts": "kind = 'doctor'"}
 
 
 def domain_reason(table: str, column: str) -> str:

@@ -50,6 +50,7 @@ def _one_chunk(args: tuple[int, int, int, int, int, int, int, str]) -> int:
     rows = 0
     tables: list[tuple[str, Callable[[], pa.Table]]] = [
         ("persons", c.persons),
+        ("residences", c.residences),
         ("listings", c.listings),
         ("fixed_contacts", c.fixed_contacts),
         ("encounters", lambda: ev.encounters(c)),

@@ -43,6 +43,8 @@ class Chunk:
         self.rng = np.random.default_rng([seed, chunk])
         self.idx = np.arange(first, first + n, dtype=np.int64)
         self._persons()
+        # moves within the county come from a stream of their own, so adding them changed no other draw
+        self._moves(np.random.default_rng([seed, chunk, 1]))
 
     # --- persons, listings, fixed contacts -------------------------------------------------------------
     def _persons(self) -> None:
@@ -87,9 +89,45 @@ class Chunk:
         )
         self.continuity = np.where(self.named, rng.beta(6, 3, n), rng.beta(2, 3, n))
 
+    def _moves(self, rng: np.random.Generator) -> None:
+        """About 2 % a year move to another municipality of the county (weighted by population), on a day
+        after they came; the listing stays where it was (people relist later, if at all)."""
+        m, k = self.m, self.m.mun_p.size
+        years = self.active / 365.25
+        self.moved = (rng.random(self.n) < 1 - 0.98**years) & (self.active >= 2)
+        self.move_day = self.in_date + 1 + (rng.random(self.n) * (self.active - 1)).astype(np.int64)
+        new = rng.choice(k, size=self.n, p=m.mun_p)
+        new = np.where(new == self.mun, (self.mun + 1) % k, new)
+        self.mun_now = np.where(self.moved, new, self.mun)
+
+    def _mun_codes(self, mun: np.ndarray, rc: np.ndarray) -> np.ndarray:
+        return np.char.add(rc, np.array([c[2:] for c in self.m.mun_codes])[mun])
+
+    def residences(self) -> pa.Table:
+        """Two periods for each person who moved: the first municipality up to the day before the move, the
+        present one from it (persons.municipality_code is the present one)."""
+        sel = np.flatnonzero(self.moved)
+        rc = self.m.region_code(self.region)[sel]
+        day, out = self.move_day[sel], self.out_date[sel]
+        return pa.table(
+            {
+                "person_id": pa.array(np.tile(self.idx[sel] + 1, 2), pa.int64()),
+                "region_code": pa.array(np.tile(rc, 2)),
+                "municipality_code": pa.array(
+                    np.concatenate(
+                        [self._mun_codes(self.mun[sel], rc), self._mun_codes(self.mun_now[sel], rc)]
+                    )
+                ),
+                "valid_from": _date(np.concatenate([self.in_date[sel], day])),
+                "valid_to": _date(
+                    np.concatenate([day - 1, out]), np.concatenate([np.zeros(sel.size, bool), out < 0])
+                ),
+            }
+        )
+
     def persons(self) -> pa.Table:
         rc = self.m.region_code(self.region)
-        mun = np.char.add(rc, np.array([c[2:] for c in self.m.mun_codes])[self.mun])
+        mun = self._mun_codes(self.mun_now, rc)
         return pa.table(
             {
                 "person_id": pa.array(self.idx + 1, pa.int64()),

@@ -36,6 +36,7 @@ from naravard.followup.indicators.continuity_indices import (
     build_indices,
     doctor_visits,
 )
+from naravard.followup.indicators.residence import person_areas
 
 C_FLK = Indicator(
     "C_FLK",
@@ -122,8 +123,8 @@ def _age_cohort(birth_year: ir.IntegerValue, lake: Lake) -> ir.IntegerValue:
 def build_fixed_doctor(lake: Lake, period_types: tuple[str, ...]) -> ir.Table:
     """Snapshot on each month's last day (capped at the lake's last day); quarters and years take their last
     month's snapshot. Computed by counting changes, never by expanding persons to months: each listing at a
-    primary-care unit, and each part of it covered by a named fixed doctor (listings and fixed doctors do
-    not overlap per person, validated), becomes a range of snapshot months; a range adds its persons at its
+    primary-care unit, split where its person moved (``residence``), and each part of it covered by a
+    named fixed doctor (listings and fixed doctors do not overlap per person, validated), becomes a range of snapshot months; a range adds its persons at its
     first month and removes them after its last, and a running sum per attribution key (unit, fixed doctor,
     sex, residence, age cohort) gives the counts at every month end.
 
@@ -139,7 +140,7 @@ def build_fixed_doctor(lake: Lake, period_types: tuple[str, ...]) -> ir.Table:
         a=first_snapshot(li.valid_from, lake),
         b=last_snapshot(li.valid_to, lake),
     )
-    p = lake.persons
+    p = person_areas(lake)
     p = p.select(
         "person_id",
         "sex",
@@ -147,10 +148,14 @@ def build_fixed_doctor(lake: Lake, period_types: tuple[str, ...]) -> ir.Table:
         "municipality_code",
         birth_year=_age_cohort(p.birth_date.year().cast("int64"), lake),
         gone=last_snapshot(p.out_date, lake),
+        ra=first_snapshot(p.r_from, lake),
+        rb=last_snapshot(p.r_to, lake),
     )
-    li = li.join(p, "person_id")
+    # the part of the listing lived in each residence (one part for a person who did not move)
+    li = li.view()  # a relation of its own (not the semi-join's chain), so the range predicates bind to it
+    li = li.join(p, [li.person_id == p.person_id, p.ra <= li.b, p.rb >= li.a]).drop("person_id_right")
     # a listing never outlives its person: who left the region or died is not listed at later month ends
-    li = li.mutate(b=ibis.least(li.b, li.gone)).drop("gone")
+    li = li.mutate(a=ibis.greatest(li.a, li.ra), b=ibis.least(li.b, li.rb, li.gone)).drop("gone", "ra", "rb")
     li = li.filter(li.a <= li.b)
     fc = _fixed_doctors(lake)
     fc = fc.select(
