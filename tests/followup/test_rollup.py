@@ -83,11 +83,19 @@ def test_wait_quantiles_match_the_raw_waits(generated_lake: Path, results: Path)
     last = lake_window(generated_lake)[1]
     con = duckdb.connect()
     waits = con.execute(f"""
-        SELECT year(a.contact_date) AS y, p.municipality_code AS m, p.sex AS sex,
+        SELECT year(a.contact_date) AS y, coalesce(r.m, p.municipality_code) AS m, p.sex AS sex,
           coalesce(date_diff('day', a.contact_date, a.assessment_date),
                    date_diff('day', a.contact_date, DATE '{last}') + 1) AS d
         FROM '{generated_lake}/medical_assessments/*.parquet' a
         JOIN '{generated_lake}/persons/*.parquet' p USING (person_id)
+        -- where the person lived on the contact day: the residence that began last before it (the first
+        -- for a day before all of them); the persons table for who never moved
+        LEFT JOIN (
+          SELECT person_id, municipality_code AS m, valid_from,
+            lead(valid_from) OVER w AS next_from, row_number() OVER w AS rn
+          FROM '{generated_lake}/residences/*.parquet' WINDOW w AS (PARTITION BY person_id ORDER BY valid_from)
+        ) r ON r.person_id = a.person_id AND (r.rn = 1 OR r.valid_from <= a.contact_date)
+          AND (r.next_from IS NULL OR a.contact_date < r.next_from)
         WHERE NOT a.patient_chosen
           AND (a.assessment_date IS NOT NULL OR a.contact_date + 3 <= DATE '{last}')""").fetchall()
     assert any(w[3] > 3 for w in waits)

@@ -32,16 +32,24 @@ def person_areas(lake: Lake) -> ir.Table:
         r = lake.residences
         order = ibis.window(group_by=r.person_id, order_by=[r.valid_from])
         r = r.select(
-            "person_id",
-            "region_code",
-            "municipality_code",
+            res_id="person_id",
+            res_region="region_code",
+            res_municipality="municipality_code",
             r_from=ibis.ifelse(ibis.row_number().over(order) == 0, ibis.literal(FAR_PAST), r.valid_from),
             r_to=r.valid_from.lead().over(order) - ibis.interval(days=1),
         )
-        who = p.select("person_id", "sex", "birth_date", "out_date")
-        moved = r.join(who, "person_id")
-        stayed = p.anti_join(r, "person_id").mutate(r_from=ibis.literal(FAR_PAST), r_to=ibis.null("date"))
-        cols = [*p.columns, "r_from", "r_to"]
-        return ibis.union(moved.select(*cols), stayed.select(*cols), distinct=False)
+        # one left join, not a join and an anti-join of the residences: on Spark Connect a cached plan that
+        # reads one subquery twice is not found in the cache again (its CTE is analysed anew each time)
+        j = p.left_join(r, p.person_id == r.res_id)
+        return j.select(
+            "person_id",
+            "sex",
+            "birth_date",
+            "out_date",
+            region_code=j.res_region.fill_null(j.region_code),
+            municipality_code=j.res_municipality.fill_null(j.municipality_code),
+            r_from=j.r_from.fill_null(ibis.literal(FAR_PAST)),
+            r_to=j.r_to,
+        )
 
     return lake.share("person_areas", build)
