@@ -124,6 +124,42 @@ def test_results_strata_and_several_scopes(env: Env) -> None:
     assert {x["stratum_type"] for x in rows} == {"sex"}
 
 
+def test_results_of_a3_by_profession_mode_and_ownership(env: Env) -> None:
+    """The national measurement's breakdowns of A3 are offered, filter, and add up to the whole population
+    where every wait records them (the demo lake does); other indicators refuse them."""
+    a3 = next(
+        i for i in env.client.get("/api/followup/indicators", headers=env.analyst).json() if i["code"] == "A3"
+    )
+    assert a3["stratum_types"] == ["all", "age_band", "sex", "profession", "mode", "ownership"]
+
+    def get(**params: str) -> list[dict[str, object]]:
+        base = {"indicator": "A3", "period_type": "year", "period_from": "2025", "period_to": "2025"}
+        r = env.client.get("/api/followup/results", headers=env.analyst, params={**base, **params})
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    (everyone,) = get()
+    for st, strata in (
+        ("profession", {"LK", "DSK"}),
+        ("mode", {"physical", "video", "phone"}),
+        ("ownership", {"public", "private"}),
+    ):
+        rows = get(stratum_type=st)
+        assert {x["stratum"] for x in rows} == strata and {x["stratum_type"] for x in rows} == {st}
+        assert sum(x["denominator"] for x in rows) == everyone["denominator"]  # type: ignore[misc]
+    (lk,) = get(stratum_type="profession", stratum="LK")
+    assert lk["stratum"] == "LK" and 0 < lk["denominator"] < everyone["denominator"]  # type: ignore[operator]
+    units = get(stratum_type="ownership", scope_type="unit")
+    assert len({x["scope_id"] for x in units}) == len(units) > 10  # a unit is public or private
+    for params, field in (
+        ({"stratum_type": "profession", "stratum": "XX"}, "stratum"),
+        ({"stratum_type": "profession", "indicator": "C_FLK"}, "stratum_type"),
+        ({"stratum_type": "mode", "indicator": "A3_P50"}, "stratum_type"),
+    ):
+        r = env.client.get("/api/followup/results", headers=env.analyst, params={"indicator": "A3", **params})
+        assert r.status_code == 422 and r.json()["field"] == field, r.text
+
+
 def test_dashboard_series(env: Env) -> None:
     r = env.client.get(
         "/api/followup/dashboard",

@@ -231,3 +231,29 @@ def test_report_of_one_population_group(demo_settings, tmp_path: Path) -> None: 
     assert got != pytest.approx({w["period"]: w["value"] for w in everyone}, rel=1e-13)
     r = CliRunner().invoke(app, [*args, "--stratum", "sex:X", "--out", str(tmp_path / "x.xlsx")])
     _one_error_line(r, "unknown sex 'X'; choose from F, M")
+
+
+def test_report_of_a3_for_one_profession(demo_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """``--stratum profession:LK``: A3's figures of the physicians' assessments, the heading in words; an
+    unknown profession, or an indicator without the breakdown, is one line."""
+    from openpyxl import load_workbook
+
+    from naravard.followup.service import query_results
+
+    res = demo_settings.effective_results_dir
+    out = tmp_path / "lk.xlsx"
+    args = ["report", "--results", str(res), "--indicators", "A3", "--period", "year", "--format", "xlsx"]
+    r = CliRunner().invoke(app, [*args, "--stratum", "profession:LK", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    ws = load_workbook(out)["A3"]
+    assert any(
+        "yrkesgrupp: läkare" in str(c) for row in ws.iter_rows(max_row=3, values_only=True) for c in row
+    )
+    got = {row[0]: row[1] for row in ws.iter_rows(min_row=4, values_only=True) if str(row[0])[:2] == "20"}
+    want = query_results(res, "A3", "year", "total", stratum_type="profession", stratum="LK", targets=[])
+    assert got and got == pytest.approx({w["period"]: w["value"] for w in want}, rel=1e-13)
+    r = CliRunner().invoke(app, [*args, "--stratum", "profession:XX", "--out", str(tmp_path / "x.xlsx")])
+    _one_error_line(r, "unknown profession 'XX'; choose from DSK, LK")
+    flk = ["report", "--results", str(res), "--indicators", "A3,C_FLK", "--out", str(tmp_path / "y.xlsx")]
+    r = CliRunner().invoke(app, [*flk, "--format", "xlsx", "--stratum", "mode:phone"])
+    _one_error_line(r, "C_FLK is not broken down by mode; only A3")

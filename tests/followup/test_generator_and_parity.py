@@ -82,3 +82,10 @@ def test_duckdb_and_spark_agree(parity_results: tuple[Path, Path]) -> None:
     a failure names the indicators that differ."""
     d, s = parity_results
     assert_same_results(d, s)
+    # the compared rows include A3's breakdowns (the full join above would pass if both lacked them)
+    for res in (d, s):
+        got = duckdb.sql(f"""
+            SELECT stratum_type, count(DISTINCT stratum), count(DISTINCT scope_type)
+            FROM '{res}/results.parquet' WHERE indicator = 'A3' AND stratum_type IN ('profession', 'mode', 'ownership')
+            GROUP BY 1 ORDER BY 1""").fetchall()
+        assert got == [("mode", 3, 4), ("ownership", 2, 4), ("profession", 2, 4)], got

@@ -35,7 +35,7 @@ def cell(mun: str, sex: str, month: int, den: float, code: str = "A90V") -> dict
 
 
 def rows(cells: list[dict[str, Any]], tmp_path: Path) -> dict[tuple[str, ...], Any]:
-    long = pa.Table.from_pylist(cells).cast(LONG_SCHEMA)
+    long = pa.Table.from_pylist(cells, schema=LONG_SCHEMA)
     out = write_results(long, tmp_path / "res", threshold=5, memory_limit="1GB")
     got = (
         duckdb.connect()
@@ -88,3 +88,42 @@ def test_municipalities_of_a_county_but_not_months(tmp_path: Path) -> None:
 def test_nothing_more_is_suppressed_without_a_single_small_cell(tmp_path: Path) -> None:
     got = rows([cell("2180", "F", 3, 6), cell("2180", "M", 3, 7), cell("2181", "F", 3, 9)], tmp_path)
     assert not any(s for s, _ in got.values())
+
+
+def breakdown(mun: str, kind: str, stratum: str, den: float) -> dict[str, Any]:
+    """A breakdown cell of A3 in March (``kind`` profession, mode or ownership): no age band or sex."""
+    base = cell(mun, "F", 3, den, "A3")
+    return {**base, "age_band": None, "sex": None, "breakdown": kind, "breakdown_value": stratum}
+
+
+def test_a_breakdown_is_a_group_of_siblings(tmp_path: Path) -> None:
+    """A3's professions (and modes, ownerships) of a cell are siblings under its 'all': one small one
+    takes the smallest other along, whether or not unrecorded values make them sum to less than 'all'."""
+    cells = [
+        cell("2180", "F", 3, 31, "A3"),  # the cell: 31 waits
+        # professions 20 + 3 + 6 = 29 (2 without a profession): DSK < 5, SSK the smallest other
+        breakdown("2180", "profession", "LK", 20),
+        breakdown("2180", "profession", "DSK", 3),
+        breakdown("2180", "profession", "SSK", 6),
+        # ownership 28 + 3: private < 5, and public = all - private would give it away
+        breakdown("2180", "ownership", "public", 28),
+        breakdown("2180", "ownership", "private", 3),
+        # modes with none small: all published
+        breakdown("2180", "mode", "physical", 21),
+        breakdown("2180", "mode", "phone", 10),
+        # the district nurses' waits in the county's other municipalities: 8 and 20
+        breakdown("2181", "profession", "DSK", 8),
+        breakdown("2182", "profession", "DSK", 20),
+    ]
+    got = rows(cells, tmp_path)
+    key = ("municipality", "2180", "2025-03")
+    assert got[(*key, "all", "all")] == (False, 31)
+    prof = {p: got[(*key, "profession", p)] for p in ("LK", "DSK", "SSK")}
+    assert prof == {"LK": (False, 20), "DSK": (True, None), "SSK": (True, None)}
+    assert got[(*key, "ownership", "private")] == got[(*key, "ownership", "public")] == (True, None)
+    assert got[(*key, "mode", "physical")] == (False, 21) and got[(*key, "mode", "phone")] == (False, 10)
+    # the municipalities of the county in one profession are siblings too: 2181 (8, the smallest other)
+    # goes with 2180's DSK, as the county's published 31 would otherwise give 2180's 3 away
+    assert got[("region", "21", "2025-03", "profession", "DSK")] == (False, 31)
+    dsk = {m: got[("municipality", m, "2025-03", "profession", "DSK")] for m in ("2180", "2181", "2182")}
+    assert dsk == {"2180": (True, None), "2181": (True, None), "2182": (False, 20)}

@@ -272,6 +272,56 @@ def test_compare_stratum_filters_like_the_api(env: Env, stratum_type: str, strat
         assert value == fmt_value(units[uid], INDICATORS["C_FLK"], "sv")
 
 
+def test_compare_offers_and_filters_a3_by_profession(env: Env) -> None:
+    """A3's breakdowns are offered in words (LK = Läkare) only for A3, and filter like the API; a breakdown
+    kept from A3 when the form switches to another indicator falls back to everyone, said so."""
+    base = {"indicator": "A3", "period_type": "year", "period": "2025"}
+    page = env.get("analyst", "/followup/compare", **base).text
+    for group, option in (
+        ("Yrkesgrupp", '<option value="profession:LK">Läkare</option>'),
+        ("Besöksform", '<option value="mode:phone">Telefon</option>'),
+        ("Ägarform", '<option value="ownership:private">Privat regi</option>'),
+    ):
+        assert f'<optgroup label="{group}">' in page and option in page
+    assert "Distriktssköterska" in page
+    assert "Yrkesgrupp" not in env.get("analyst", "/followup/compare", indicator="C_FLK").text
+    chosen = env.get("analyst", "/followup/compare", **base, stratum="profession:DSK")
+    assert chosen.status_code == 200 and '<option value="profession:DSK" selected>' in chosen.text
+    api = env.get(
+        "analyst",
+        "/api/followup/results",
+        indicator="A3",
+        scope_type="municipality",
+        stratum_type="profession",
+        stratum="DSK",
+        period_from="2025",
+        period_to="2025",
+    ).json()
+    want = {x["scope_id"]: x["value"] for x in api}
+    shown = _rows(chosen.text, "municipality")
+    assert shown and shown.keys() == want.keys()
+    assert all(v == fmt_value(want[m], INDICATORS["A3"], "sv") for m, (_, _, v) in shown.items() if v != "–")
+    assert shown != _rows(env.get("analyst", "/followup/compare", **base).text, "municipality")
+    other = env.get("analyst", "/followup/compare", **{**base, "indicator": "C_FLK"}, stratum="profession:LK")
+    assert other.status_code == 200
+    assert "C_FLK redovisas inte per yrkesgrupp; visar alla." in other.text
+    assert '<option value="" selected>Alla</option>' in other.text
+    # an unknown profession is the service's 422, in the page's language
+    bad = env.get("analyst", "/followup/compare", **base, stratum="profession:XX")
+    assert bad.status_code == 422 and "okänd grupp 'XX' för profession" in flash(bad.text)
+
+
+def test_dashboard_draws_a3_per_profession_and_the_others_whole(env: Env) -> None:
+    r = env.get(
+        "analyst", "/followup", indicator=["A3", "C_FLK"], period_type="year", stratum_type="profession"
+    )
+    assert r.status_code == 200, r.text
+    assert '<option value="profession" selected>Yrkesgrupp</option>' in r.text
+    a3, flk = r.text.split('id="chart-A3"')[1], r.text.split('id="chart-C_FLK"')[1]
+    assert '"name":"L\\u00e4kare"' in a3.split("</script>")[0]
+    assert '"name":"Utfall"' in flk.split("</script>")[0]  # one line: the whole population
+
+
 def test_compare_stratum_options_in_swedish(env: Env) -> None:
     page = env.get("analyst", "/followup/compare").text
     assert (

@@ -24,6 +24,11 @@ from naravard.followup.targets import Target, load_targets_cached
 router = APIRouter(prefix="/followup", tags=["followup"])
 
 FOLLOWUP_ROLES = frozenset({Role.ANALYST, Role.UNIT_MANAGER, Role.ADMINISTRATOR})
+STRATUM_TYPE_HELP = (
+    "all, age_band or sex; for A3 (the share, not its quantiles) also profession (LK, DSK, ...: "
+    "docs/event-lake.md), mode (physical, home, video, phone) or ownership (public, private), as the "
+    "national waiting-time database splits it"
+)
 
 
 def followup_actor(actor: CurrentActor) -> Actor:
@@ -67,9 +72,12 @@ def results(
     period_type: Annotated[str, Query(description="month, quarter or year")] = "year",
     scope_type: Annotated[str, Query(description="total, region, municipality, unit or doctor")] = "total",
     scope_id: Annotated[str | None, Query(description="Scope id; several separated by commas")] = None,
-    stratum_type: Annotated[str, Query(description="all, age_band or sex")] = "all",
+    stratum_type: Annotated[str, Query(description=STRATUM_TYPE_HELP)] = "all",
     stratum: Annotated[
-        str | None, Query(description="One stratum of stratum_type, e.g. F or 65-79 (not with 'all')")
+        str | None,
+        Query(
+            description="One stratum of stratum_type, e.g. F, 65-79, LK, phone or private (not with 'all')"
+        ),
     ] = None,
     period_from: Annotated[
         str | None,
@@ -191,8 +199,10 @@ def report_file(
     period_type: Annotated[str, Query(description="month, quarter or year")] = "month",
     scope_type: Annotated[str, Query(description="total, region, municipality, unit or doctor")] = "total",
     scope_id: Annotated[str | None, Query(description="Scope id (one report per scope)")] = None,
-    stratum_type: Annotated[str, Query(description="all, age_band or sex")] = "all",
-    stratum: Annotated[str | None, Query(description="One stratum of stratum_type, e.g. F or 65-79")] = None,
+    stratum_type: Annotated[str, Query(description=STRATUM_TYPE_HELP)] = "all",
+    stratum: Annotated[
+        str | None, Query(description="One stratum of stratum_type, e.g. F, 65-79 or profession LK")
+    ] = None,
     period_from: Annotated[str | None, Query(description="First period: YYYY, YYYY-Qn or YYYY-MM")] = None,
     period_to: Annotated[str | None, Query(description="Last period (inclusive), same formats")] = None,
     lang: Annotated[str, Query(description="Report language: sv or en")] = "sv",

@@ -9,6 +9,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from naravard.followup import strata
 from naravard.followup.indicators import INDICATORS
 from naravard.followup.indicators.base import Indicator
 
@@ -105,15 +106,20 @@ def _marker_colors(points: list[dict[str, Any]]) -> list[str]:
     return [NEUTRAL if p["meets_target"] is None else MEETS if p["meets_target"] else MISS for p in points]
 
 
-def stratum_name(stratum: str, t: Any) -> str:
+def stratum_name(stratum: str, t: Any, stratum_type: str = "age_band", lang: str = "sv") -> str:
+    if stratum_type not in ("age_band", "sex"):  # a breakdown (A3 by profession, ...) in words
+        return strata.stratum_name(stratum_type, stratum, lang)
     if stratum in STRATUM_NAMES:
         return str(t(STRATUM_NAMES[stratum]))
     return f"{stratum} {t('years')}"
 
 
-def trend_chart(code: str, points: list[dict[str, Any]], t: Any, lang: str) -> str:
-    """One line per stratum ('all' unless the page asks for age bands or sex); each marker is coloured by
-    whether that period meets its target, so misses stand out in the chart as well as in the heading."""
+def trend_chart(
+    code: str, points: list[dict[str, Any]], t: Any, lang: str, stratum_type: str = "age_band"
+) -> str:
+    """One line per stratum ('all' unless the page asks for age bands, sex or a breakdown); each marker is
+    coloured by whether that period meets its target, so misses stand out in the chart as well as in the
+    heading."""
     ind = INDICATORS[code]
     x = [p["period"] for p in points if p.get("stratum", "all") == "all"] or sorted(
         {p["period"] for p in points}
@@ -129,7 +135,7 @@ def trend_chart(code: str, points: list[dict[str, Any]], t: Any, lang: str) -> s
                 x=[p["period"] for p in own],
                 y=[p["value"] for p in own],
                 mode="lines+markers",
-                name=t("Result") if single else stratum_name(stratum, t),
+                name=t("Result") if single else stratum_name(stratum, t, stratum_type, lang),
                 line={"color": MEETS if single else STRATUM_COLORS[i % len(STRATUM_COLORS)]},
                 marker=(
                     {"color": _marker_colors(own), "size": 7}

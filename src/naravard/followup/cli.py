@@ -194,7 +194,11 @@ def report(
     ] = None,
     lang: Annotated[str, typer.Option(help="Report language: sv or en.")] = "sv",
     stratum: Annotated[
-        str, typer.Option(help="all, or one age band or sex, e.g. 'age_band:65-79' or 'sex:F'")
+        str,
+        typer.Option(
+            help="all, or one age band or sex, e.g. 'age_band:65-79' or 'sex:F'; for A3 also a profession, "
+            "mode or ownership, e.g. 'profession:LK', 'mode:phone' or 'ownership:private'"
+        ),
     ] = "all",
     compare: Annotated[
         str | None,

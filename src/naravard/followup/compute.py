@@ -7,6 +7,9 @@ continuity) the fixed doctor. The attributed rows are first summed per distinct 
 residence x unit x doctor x age band x sex), then each such row is counted once per scope source. The
 roll-up thereby never regroups a table that crosses every scope: it puts area cells under their
 municipality, region and total and sums age x sex cells into the strata.
+A family with breakdowns (``Family.breakdowns``, e.g. A3 by profession) adds, per scope cell, one row per
+value of each breakdown (``breakdown``, ``breakdown_value``; age band, sex and days null): single strata
+the roll-up reads as they are. Other families carry those two key columns as nulls only.
 Each family runs once: event families per month (quarters and years are sums of months), snapshot families
 at month ends (a quarter or year takes its last month), person families for every period type in the same
 query. The roll-up, the quantiles from the wait-days histogram and small-cell suppression are DuckDB SQL
@@ -44,7 +47,10 @@ KEYS = (
     "doctor_id",
     "age_band",
     "sex",
+    "breakdown",
+    "breakdown_value",
 )
+BREAKDOWN_KEYS = ("breakdown", "breakdown_value")
 
 # low-cardinality text as dictionaries (2-byte codes): the national table has about 85 M rows and sits in
 # memory beside the roll-up, so its width matters; DuckDB reads the columns as VARCHAR all the same
@@ -61,6 +67,8 @@ LONG_SCHEMA = pa.schema(
         ("doctor_id", pa.int64()),
         ("age_band", _CODE),
         ("sex", _CODE),
+        ("breakdown", _CODE),
+        ("breakdown_value", _CODE),
         ("days", pa.int32()),
         ("num", pa.float64()),
         ("den", pa.float64()),
@@ -105,6 +113,12 @@ def attribute(lake: Lake, rows: ir.Table, family: Family) -> ir.Table:
         li = lake.listings.select("person_id", "unit_id", l_from="valid_from", l_to="valid_to")
         j = j.left_join(li, [j.person_id == li.person_id, valid_on(li.l_from, li.l_to, j.att_date)])
         j = j.drop("person_id_right", "l_from", "l_to")
+    if "ownership" in family.breakdowns and "ownership" not in cols:
+        # the ownership of the unit the row is attributed to (the national database's ägarform)
+        u = lake.units.select(
+            o_unit="unit_id", ownership=ibis.ifelse(lake.units.private, "private", "public")
+        )
+        j = j.left_join(u, j.unit_id == u.o_unit).drop("o_unit")
     if "doctor_id" in cols:
         return j
     if not family.by_doctor:
@@ -126,15 +140,30 @@ def cells(lake: Lake, family: Family, period_types: Iterable[str]) -> ir.Table:
     """The family's scope cells. The attributed rows are summed per distinct attribution (period, residence,
     unit, doctor, age band, sex), a table far smaller than the rows; each of its rows is then repeated once
     per scope source (a cross join with a two- or three-row table) with only that source's scope columns
-    kept, and summed again per period x scope x age band x sex."""
+    kept, and summed again per period x scope x age band x sex. With breakdowns, each row is also repeated
+    once per breakdown (a cross join with the breakdown names), keeping only that breakdown's value."""
     rows = attribute(lake, family.build(lake, engine_periods(family, period_types)), family)
     vals = value_columns(family)
+    bds = list(family.breakdowns)
     # first the distinct attribution keys (far fewer than persons), then the fan-out to the scope sources
     fine = ["period_type", "period_start", "region_code", "municipality_code", "unit_id", "doctor_id"]
-    fine += ["age_band", "sex"] + (["days"] if family.has_days else [])
+    fine += ["age_band", "sex"] + (["days"] if family.has_days else []) + bds
     rows = rows.group_by(fine).aggregate(**{c: rows[c].sum().cast("float64") for c in vals})
     srcs = [s for s in SOURCES if s != "doctor" or family.by_doctor]
     j = rows.cross_join(ibis.memtable({"src": srcs}))
+    strata: dict[str, ir.Value] = {"age_band": j.age_band, "sex": j.sex}
+    if family.has_days:
+        strata["days"] = j.days
+    if bds:
+        # '' keeps the age x sex (x days) cell; a breakdown name keeps only that breakdown's value. A null
+        # value (not recorded) gives no breakdown row: it counts in the cell's 'all' only.
+        j = j.cross_join(ibis.memtable({"bd": ["", *bds]}))
+        cell = j.bd == ""
+        value = ibis.cases(*((j.bd == b, j[b]) for b in bds), else_=ibis.null("string"))
+        j = j.filter(cell | value.notnull())
+        strata = {k: ibis.ifelse(cell, j[k], ibis.null(j[k].type())) for k in strata}
+        strata["breakdown"] = ibis.ifelse(cell, ibis.null("string"), j.bd)
+        strata["breakdown_value"] = ibis.ifelse(cell, ibis.null("string"), value)
     area, unit, doc = j.src == "area", j.src == "unit", j.src == "doctor"
     keys: dict[str, ir.Value] = {
         "period_type": j.period_type,
@@ -144,11 +173,8 @@ def cells(lake: Lake, family: Family, period_types: Iterable[str]) -> ir.Table:
         "municipality_code": ibis.ifelse(area, j.municipality_code, ibis.null("string")),
         "unit_id": ibis.ifelse(unit, j.unit_id, ibis.null("int64")),
         "doctor_id": ibis.ifelse(doc, j.doctor_id, ibis.null("int64")),
-        "age_band": j.age_band,
-        "sex": j.sex,
+        **strata,
     }
-    if family.has_days:
-        keys["days"] = j.days
     return j.group_by(**keys).aggregate(**{c: j[c].sum() for c in vals})
 
 
@@ -156,12 +182,17 @@ def value_columns(family: Family) -> list[str]:
     return [f"{x}_{i.code}" for i in family.indicators if i.quantile is None for x in ("n", "d")]
 
 
+def family_keys(family: Family) -> list[str]:
+    """The key columns the engine gives for ``family`` (the breakdown keys only when it has breakdowns)."""
+    return [k for k in KEYS if family.breakdowns or k not in BREAKDOWN_KEYS]
+
+
 def _derive_sql(family: Family, columns: list[str], period_types: tuple[str, ...], last: dt.date) -> str:
     """Quarters and years from the engine's months (already aggregated, so a small table): sums of their
     months for event families, the last month's snapshot for snapshot families."""
     if family.grain == "person" or period_types == ("month",):
         return "SELECT * FROM t"
-    keys = [k for k in KEYS if k not in ("period_type", "period_start")] + (
+    keys = [k for k in family_keys(family) if k not in ("period_type", "period_start")] + (
         ["days"] if family.has_days else []
     )
     vals = value_columns(family)
@@ -198,7 +229,7 @@ def to_long(family: Family, t: pa.Table, period_types: Iterable[str], last: dt.d
     takes every quantile indicator of the family from that one histogram. The derivation and the sums over
     waits run in one DuckDB pass; the key columns are turned into dictionary codes once and shared by every
     indicator's rows."""
-    keys = list(KEYS)
+    keys = family_keys(family)
     vals = value_columns(family)
     derived = _derive_sql(family, t.column_names, tuple(period_types), last)
     quantiles = family.has_days and any(i.quantile is not None for i in family.indicators)
@@ -228,8 +259,17 @@ def to_long(family: Family, t: pa.Table, period_types: Iterable[str], last: dt.d
         cols = {"indicator": _constant(code, n), **keys, "days": days, "num": num, "den": den}
         return pa.table(cols).select(LONG_SCHEMA.names).cast(LONG_SCHEMA)
 
-    # the keys as dictionary codes once, shared by every indicator's rows
-    kc = {k: ratio.column(k).cast(LONG_SCHEMA.field(k).type) for k in keys}
+    def key_columns(tab: pa.Table) -> dict[str, Any]:
+        """The keys as dictionary codes once, shared by every indicator's rows; the breakdown keys of a
+        family without breakdowns as nulls."""
+        return {
+            k: tab.column(k).cast(LONG_SCHEMA.field(k).type)
+            if k in keys
+            else pa.nulls(tab.num_rows, LONG_SCHEMA.field(k).type)
+            for k in KEYS
+        }
+
+    kc = key_columns(ratio)
     nulls = pa.nulls(ratio.num_rows, pa.int32())
     parts = [
         rows(i.code, ratio, kc, nulls, ratio.column(f"n_{i.code}"), ratio.column(f"d_{i.code}"))
@@ -242,7 +282,7 @@ def to_long(family: Family, t: pa.Table, period_types: Iterable[str], last: dt.d
             parts[k] = parts[k].filter(pc.not_equal(parts[k].column("src"), "doctor"))
     if hist is not None:
         code = family.indicators[0].code
-        hk = {k: hist.column(k) for k in keys}
+        hk = key_columns(hist)
         parts.append(
             rows(
                 code,

@@ -13,13 +13,14 @@ from urllib.parse import urlencode
 from fastapi import Request
 
 from naravard.actor import Actor
-from naravard.errors import Invalid
+from naravard.errors import Invalid, NotFound
 from naravard.followup import service
 from naravard.followup.api import results_dir
 from naravard.followup.charts import fmt_date
 from naravard.followup.compute import AGE_BANDS
 from naravard.followup.results import META_FILE
 from naravard.followup.scopes import Names
+from naravard.followup.strata import INDICATOR_BREAKDOWNS, stratum_name, type_name
 
 Translate = Callable[[str], str]
 
@@ -36,7 +37,15 @@ LABELS = {
     "unit": "Unit",
 }
 PLURALS = {"region": "Regions", "municipality": "Municipalities", "unit": "Units"}
-STRATUM_TYPES = {"all": "All", "age_band": "Age band", "sex": "Sex"}
+STRATUM_TYPES = {
+    "all": "All",
+    "age_band": "Age band",
+    "sex": "Sex",
+    # breakdowns of some indicators only (A3); the dashboard draws the others' whole population
+    "profession": "Profession",
+    "mode": "Mode of contact",
+    "ownership": "Ownership",
+}
 SEXES = {"F": "Women", "M": "Men"}
 
 
@@ -95,13 +104,38 @@ def parse_stratum(value: str | None) -> tuple[str, str | None]:
     return (stratum_type, stratum) if sep else ("all", value)
 
 
-def stratum_options(t: Translate) -> list[dict[str, str]]:
-    """The comparison's stratum choices: everyone, each age band, each sex."""
-    return [
-        {"value": "", "name": t("All")},
-        *({"value": f"age_band:{b}", "name": f"{t('Age band')} {b} {t('years')}"} for b in AGE_BANDS),
-        *({"value": f"sex:{k}", "name": t(v)} for k, v in SEXES.items()),
+def stratum_options(
+    t: Translate, lang: str = "sv", breakdowns: dict[str, list[str]] | None = None
+) -> list[dict[str, Any]]:
+    """The comparison's stratum choices in groups (a ``label`` and its ``options``): everyone, each age band,
+    each sex; then one group per breakdown of the indicator (``breakdowns``: type -> the strata the results
+    hold, e.g. the professions of A3), each stratum named in words."""
+    groups: list[dict[str, Any]] = [
+        {
+            "label": None,
+            "options": [
+                {"value": "", "name": t("All")},
+                *({"value": f"age_band:{b}", "name": f"{t('Age band')} {b} {t('years')}"} for b in AGE_BANDS),
+                *({"value": f"sex:{k}", "name": t(v)} for k, v in SEXES.items()),
+            ],
+        }
     ]
+    for st, values in (breakdowns or {}).items():
+        opts = [{"value": f"{st}:{v}", "name": stratum_name(st, v, lang)} for v in values]
+        if opts:
+            groups.append({"label": type_name(st, lang), "options": sorted(opts, key=lambda o: o["name"])})
+    return groups
+
+
+def breakdown_strata(request: Request, indicator: str) -> dict[str, list[str]]:
+    """The breakdowns ``indicator`` offers and the strata of each in the results (none without results)."""
+    try:
+        return {
+            st: service.known_strata(results_dir(request), st)
+            for st in INDICATOR_BREAKDOWNS.get(indicator, ())
+        }
+    except NotFound:
+        return {}
 
 
 def url(path: str, **params: Any) -> str:

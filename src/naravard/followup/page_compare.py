@@ -17,6 +17,7 @@ from naravard.followup.page_common import (
     LABELS,
     PLURALS,
     Translate,
+    breakdown_strata,
     lake_last,
     meta,
     parse_stratum,
@@ -27,6 +28,7 @@ from naravard.followup.page_common import (
     url,
 )
 from naravard.followup.scopes import Names, load_names
+from naravard.followup.strata import offers, type_name
 
 LEVELS = {"total": ("region",), "region": ("municipality", "unit"), "municipality": ("unit",)}
 
@@ -118,6 +120,15 @@ def compare_context(
     m = meta(request)
     last_day = lake_last(m)
     stratum = stratum or None
+    notices = []
+    st_type = parse_stratum(stratum)[0]
+    if indicator in INDICATORS and not offers(indicator, st_type):
+        # a breakdown kept from another indicator (the form sends it again) falls back to everyone, said so
+        notices.append(
+            t("%(indicator)s is not broken down by %(breakdown)s; showing everyone.")
+            % {"indicator": indicator, "breakdown": type_name(st_type, lang).lower()}
+        )
+        stratum = None
     ctx: dict[str, Any] = {
         "indicators": service.list_indicators(),
         "code": indicator,
@@ -130,11 +141,11 @@ def compare_context(
         "periods": [],
         "period": period,
         "chosen": None,
-        "notice": None,
+        "notice": " ".join(notices) or None,
         "partial": None,
         "parent": parent,
         "stratum": stratum,
-        "strata": stratum_options(t),
+        "strata": stratum_options(t, lang, breakdown_strata(request, indicator)),
         "error": None,
         "missing": None,
         "threshold": threshold(m, request),
@@ -161,10 +172,11 @@ def compare_context(
         if period and period in periods:
             ctx["chosen"] = period
         elif period:
-            ctx["notice"] = t("No results for %(asked)s; showing the latest period, %(shown)s.") % {
-                "asked": period,
-                "shown": periods[0],
-            }
+            notices.append(
+                t("No results for %(asked)s; showing the latest period, %(shown)s.")
+                % {"asked": period, "shown": periods[0]}
+            )
+            ctx["notice"] = " ".join(notices)
         period = ctx["chosen"] or periods[0]
         ctx["partial"] = partial(period_type, period, last_day, lang, t)
         if parent is None:

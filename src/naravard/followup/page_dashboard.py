@@ -30,6 +30,7 @@ from naravard.followup.page_common import (
     url,
 )
 from naravard.followup.scopes import Names, load_names
+from naravard.followup.strata import offers
 
 
 def _compare_parent(scope_type: str, scope_id: str | None, names: Names) -> str | None:
@@ -101,10 +102,10 @@ def dashboard_context(
             ctx["scope_name"] = names.name(scope_type, scope_id, t)
             return 404, {**ctx, "error": f"{t('No results for')} {ctx['scope_name']} ({scope})"}
 
-        def series_of(st: str) -> dict[str, list[dict[str, Any]]]:
+        def series_of(st: str, of: list[str] = codes) -> dict[str, list[dict[str, Any]]]:
             return service.dashboard_series(
                 results_dir(request),
-                indicators=codes,
+                indicators=of,
                 period_type=period_type,
                 scope_type=scope_type,
                 scope_id=scope_id,
@@ -114,8 +115,10 @@ def dashboard_context(
             )
 
         series = series_of("all")
-        # the heading keeps the whole population's value; the chart draws one line per stratum
-        strata = series_of(stratum_type) if stratum_type != "all" else series
+        # the heading keeps the whole population's value; the chart draws one line per stratum, and an
+        # indicator without the breakdown asked for (only A3 is split by profession) its whole population
+        split = [c for c in codes if offers(c, stratum_type)]
+        strata = {**series, **series_of(stratum_type, split)} if stratum_type != "all" and split else series
     except NotFound as exc:
         return 200, {**ctx, "missing": exc.text(t)}
     except Invalid as exc:
@@ -125,7 +128,10 @@ def dashboard_context(
     # the report is of the whole population: the breakdown draws lines, it does not filter
     ctx["reports"] = report_links({"indicator": codes, "period_type": period_type, "scope": scope})
     for code in codes:
-        ctx["charts"].append(_card(code, series[code], strata[code], period_type, parent, last_day, lang, t))
+        st = stratum_type if code in split else "all"
+        ctx["charts"].append(
+            _card(code, series[code], strata[code], period_type, parent, last_day, lang, t, st)
+        )
     ctx["scope_name"] = names.name(scope_type, scope_id, t)
     keep = None if stratum_type == "all" else stratum_type
     up = names.parent(scope_type, scope_id) if scope_id else None
@@ -167,6 +173,7 @@ def _card(
     last_day: dt.date | None,
     lang: str,
     t: Translate,
+    stratum_type: str = "all",
 ) -> dict[str, Any]:
     """One indicator's card: the chart (a line per stratum), the latest reported value and its target."""
     ind = INDICATORS[code]
@@ -174,7 +181,7 @@ def _card(
     return {
         "code": code,
         "ind": ind,
-        "html": trend_chart(code, strata, t, lang) if last else "",
+        "html": trend_chart(code, strata, t, lang, stratum_type) if last else "",
         "last": last,
         # the latest value shown is older than the last period: say so
         "stale": last is not None and last is not points[-1],

@@ -18,12 +18,14 @@ from typing import Any
 from naravard.actor import Actor
 from naravard.errors import Invalid
 from naravard.followup.indicators import INDICATORS
+from naravard.followup.indicators.base import BREAKDOWNS
 from naravard.followup.report_compare import check_compare, compare_section
 from naravard.followup.report_pdf import pdf_bytes, svg_bars
 from naravard.followup.report_text import LABELS, LANGS, count, fmt
 from naravard.followup.report_xlsx import xlsx_bytes
 from naravard.followup.scopes import Names, load_names
 from naravard.followup.service import check_scope_access, query_results
+from naravard.followup.strata import stratum_name
 from naravard.followup.targets import Target, load_targets, target_for
 
 SCOPED = ("region", "municipality", "unit", "doctor")
@@ -116,7 +118,8 @@ def collect(
 ) -> list[dict[str, Any]]:
     """One section per indicator; refuses an empty choice, a scope type without its id, and a choice that
     has no row at all (an unknown id, a period type the results were not computed for). A report is of one
-    stratum (``all``, or one age band or sex); with an ``actor``, a scope the actor may not see is refused.
+    stratum (``all``, or one age band, sex or breakdown such as A3's ``profession:LK``); with an
+    ``actor``, a scope the actor may not see is refused.
     With ``compare`` (a level below the scope, e.g. ``municipality`` in a region's report) each section also
     holds that level's scopes side by side in the report's last period (``names`` places units in areas)."""
     if lang not in LANGS:
@@ -335,6 +338,8 @@ def render_report(
     heading = f"{L['scope']}: {L[scope_type]} {scope_name}".rstrip() + f" · {L['periods']}: {L[period]}{span}"
     if stratum is not None:
         shown = f"{stratum} {L['years']}" if stratum_type == "age_band" else L.get(stratum, stratum)
+        if stratum_type in BREAKDOWNS:  # A3 by profession, mode or ownership: the code in words
+            shown = stratum_name(stratum_type, stratum, lang).lower()
         heading += f" · {L[stratum_type]}: {shown}"
     legend = L["legend"].format(s=supp, n=threshold if threshold is not None else "?")
     if fmt == "pdf":

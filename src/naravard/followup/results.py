@@ -14,6 +14,7 @@ import duckdb
 import pyarrow as pa
 
 from naravard.followup.indicators import FAMILIES
+from naravard.followup.indicators.base import BREAKDOWNS
 from naravard.followup.lake import parquet_list, sql_str
 
 RESULTS_FILE = "results.parquet"
@@ -28,7 +29,8 @@ SCOPES = {
     "unit": "unit_id",
     "doctor": "doctor_id",
 }
-STRATA = {"all": None, "age_band": "age_band", "sex": "sex"}
+# stratum type -> the long table's column (the breakdowns of some families share one pair of columns)
+STRATA = {"all": None, "age_band": "age_band", "sex": "sex", **{b: "breakdown_value" for b in BREAKDOWNS}}
 
 RESULT_COLUMNS = (
     "indicator",
@@ -52,7 +54,7 @@ def _scoped() -> str:
     then, or an unknown residence) leaves the cell out of that scope only. The id stays a number
     (``sid_n``: doctor, unit) or a code (``sid_s``: municipality, region, 'all') until after the grouping,
     so millions of cells are not turned into text only to be summed."""
-    cols = "indicator, period_type, period_start, age_band, sex, days, num, den"
+    cols = "indicator, period_type, period_start, age_band, sex, breakdown, breakdown_value, days, num, den"
     return " UNION ALL ".join(
         f"SELECT {cols}, '{scope}' AS scope_type, {n} AS sid_n, {t} AS sid_s FROM long "
         f"WHERE src = '{src}'" + (f" AND {n if n != 'NULL' else t} IS NOT NULL" if scope != "total" else "")
@@ -111,13 +113,20 @@ def rollup(con: duckdb.DuckDBPyConnection, threshold: int) -> str:
     sets, names = _strata()
     hsets, hnames = _strata(", days")
     con.execute(f"CREATE OR REPLACE TEMP VIEW scoped AS {_scoped()}")
+    # a breakdown row (a family's further stratum, e.g. A3 per profession) is a stratum as it stands: a
+    # plain sum per scope, beside the grouping sets over the age x sex cells of every family
     con.execute(f"""
       CREATE OR REPLACE TEMP VIEW ratio AS
       SELECT * EXCLUDE (null_stratum, sid_n, sid_s), {SCOPE_ID}, num / den AS value
       FROM (
         SELECT indicator, period_type, period_start, scope_type, sid_n, sid_s, {names}, sum(num) AS num,
           sum(den) AS den
-        FROM scoped WHERE days IS NULL GROUP BY {sets})
+        FROM scoped WHERE days IS NULL AND breakdown IS NULL GROUP BY {sets}
+        UNION ALL
+        SELECT indicator, period_type, period_start, scope_type, sid_n, sid_s, breakdown AS stratum_type,
+          breakdown_value AS stratum, breakdown_value IS NULL AS null_stratum, sum(num) AS num,
+          sum(den) AS den
+        FROM scoped WHERE breakdown IS NOT NULL GROUP BY ALL)
       -- a cell that counted nothing (e.g. only contracts still within their 30 days) has no result,
       -- rather than a suppressed one
       WHERE NOT null_stratum AND den > 0""")
@@ -179,12 +188,13 @@ def rollup(con: duckdb.DuckDBPyConnection, threshold: int) -> str:
 def _sibling_groups() -> list[tuple[str, list[str]]]:
     """Complementary suppression: groups of published siblings whose published parent would give away a
     single suppressed member by subtraction, as (rows, grouping keys). In each group with exactly one
-    suppressed member the smallest other member is suppressed too: the strata of a cell (parent: the
-    cell's 'all'), the municipalities of a county and the regions (parent: the county, the total): the
-    comparisons a page shows side by side. One pass each, in that order. Units and doctors have no
-    published parent that is their sum (unlisted persons, persons without a fixed doctor). Periods are not
-    grouped: the running month is nearly always small, and the months of its quarter would be hidden with
-    it, the last complete month first of all (docs/indicators.md)."""
+    suppressed member the smallest other member is suppressed too: the strata of one type of a cell (parent:
+    the cell's 'all'; also a breakdown such as A3's professions, whose sum falls short of 'all' by the waits
+    without a recorded profession, as these may be none), the municipalities of a county and the regions
+    (parent: the county, the total): the comparisons a page shows side by side. One pass each, in that
+    order. Units and doctors have no published parent that is their sum (unlisted persons, persons without
+    a fixed doctor). Periods are not grouped: the running month is nearly always small, and the months of
+    its quarter would be hidden with it, the last complete month first of all (docs/indicators.md)."""
     cell = ["indicator", "period_type", "period_start"]
     strat = ["stratum_type", "stratum"]
     return [

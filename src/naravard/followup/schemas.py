@@ -21,6 +21,11 @@ class IndicatorOut(BaseModel):
     quantile: float | None = Field(description="0.5 or 0.9 for a median or 90th-percentile wait")
     higher_is_better: bool
     doctor_scope: bool = Field(description="given per fixed doctor")
+    stratum_types: list[str] = Field(
+        description="the stratum types of its results: all, age_band, sex, and for some (A3) profession, "
+        "mode and ownership",
+        examples=[["all", "age_band", "sex", "profession", "mode", "ownership"]],
+    )
 
 
 class ResultRow(BaseModel):
@@ -30,8 +35,10 @@ class ResultRow(BaseModel):
     period_start: dt.date
     scope_type: str = Field(description="total, region, municipality, unit or doctor")
     scope_id: str = Field(description="'all' for the total; a region, municipality, unit or doctor id")
-    stratum_type: str = Field(description="all, age_band or sex")
-    stratum: str = Field(examples=["all", "65-79", "F"])
+    stratum_type: str = Field(
+        description="all, age_band or sex; for A3 also profession, mode (of contact) or ownership"
+    )
+    stratum: str = Field(examples=["all", "65-79", "F", "LK", "phone", "private"])
     numerator: float | None = Field(description="null when suppressed (and for quantiles)")
     denominator: float | None = Field(description="null when suppressed")
     value: float | None = Field(description="null when suppressed")

@@ -22,6 +22,7 @@ from naravard.followup.compute import AGE_BANDS
 from naravard.followup.indicators import INDICATORS, PERIOD_TYPES
 from naravard.followup.lake import sql_str
 from naravard.followup.results import RESULT_COLUMNS, RESULTS_FILE, SCOPES, STRATA
+from naravard.followup.strata import INDICATOR_BREAKDOWNS, offers
 from naravard.followup.targets import Target, load_targets, meets, target_for
 
 DOCTOR_SCOPE_ROLES = frozenset({Role.ANALYST, Role.ADMINISTRATOR})
@@ -104,6 +105,7 @@ def check_scope_access(actor: Actor | None, scope_type: str) -> None:
 
 
 def _known_strata(file: Path, stratum_type: str) -> list[str]:
+    """The strata of ``stratum_type`` the results hold (every age band, even one without results)."""
     if stratum_type == "age_band":
         return list(AGE_BANDS)
     con = duckdb.connect()
@@ -117,9 +119,33 @@ def _known_strata(file: Path, stratum_type: str) -> list[str]:
     return [r[0] for r in rows]
 
 
+def known_strata(results_dir: Path, stratum_type: str) -> list[str]:
+    """The strata of ``stratum_type`` in the results, for a page's choices (e.g. the professions of A3)."""
+    if stratum_type not in STRATA or stratum_type == "all":
+        raise Invalid("unknown stratum type %(value)r", field="stratum_type", params={"value": stratum_type})
+    return _known_strata(_file(results_dir), stratum_type)
+
+
+def check_stratum_type(codes: list[str], stratum_type: str) -> None:
+    """Refuse a stratum type the results do not have: unknown, or a breakdown (profession, mode, ownership)
+    of an indicator that does not offer it, rather than answering with no rows."""
+    if stratum_type not in STRATA:
+        raise Invalid("unknown stratum type %(value)r", field="stratum_type", params={"value": stratum_type})
+    for c in codes:
+        if not offers(c, stratum_type):
+            with_it = sorted(k for k, v in INDICATOR_BREAKDOWNS.items() if stratum_type in v)
+            raise Invalid(
+                "%(code)s is not broken down by %(stratum_type)s; only %(codes)s",
+                field="stratum_type",
+                params={"code": c, "stratum_type": stratum_type, "codes": ", ".join(with_it)},
+            )
+
+
 def list_indicators() -> list[dict[str, Any]]:
-    """Every indicator with its names, definition, numerator, denominator and source."""
-    return [asdict(i) for i in INDICATORS.values()]
+    """Every indicator with its names, definition, numerator, denominator, source and stratum types."""
+    return [
+        {**asdict(i), "stratum_types": [t for t in STRATA if offers(i.code, t)]} for i in INDICATORS.values()
+    ]
 
 
 def _file(results_dir: Path) -> Path:
@@ -159,13 +185,16 @@ def query_results(
         raise Invalid("unknown period type %(value)r", field="period_type", params={"value": period_type})
     if scope_type not in SCOPES:
         raise Invalid("unknown scope type %(value)r", field="scope_type", params={"value": scope_type})
-    if stratum_type not in STRATA:
-        raise Invalid("unknown stratum type %(value)r", field="stratum_type", params={"value": stratum_type})
+    check_stratum_type(codes, stratum_type)
     check_scope_access(actor, scope_type)
     if scope_type == "total" and scope_id is not None:
         raise Invalid("scope_type 'total' takes no scope_id", field="scope_id")
     if stratum is not None and stratum_type == "all":
-        raise Invalid("stratum needs stratum_type age_band or sex", field="stratum")
+        raise Invalid(
+            "stratum needs a stratum_type: %(types)s",
+            field="stratum",
+            params={"types": ", ".join(t for t in STRATA if t != "all")},
+        )
     file = _file(results_dir)
     if stratum is not None and stratum not in (known := _known_strata(file, stratum_type)):
         raise Invalid(
@@ -234,7 +263,8 @@ def dashboard_series(
     actor: Actor | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     """The dashboard's query: one time series per indicator for one scope (stratum 'all' unless
-    ``stratum_type`` asks for age bands or sex, then each point carries its ``stratum``)."""
+    ``stratum_type`` asks for age bands, sex or a breakdown such as A3's professions, then each point
+    carries its ``stratum``)."""
     rows = query_results(
         results_dir,
         indicators,

@@ -107,8 +107,16 @@ def _quantiles(code: str, counted: str, sv: str, en: str, source: str = _SRC) ->
 
 
 def _indicators(
-    code: str, limit: int, sv: str, en: str, start: str, end: str, by_end: bool
+    code: str, limit: int, sv: str, en: str, start: str, end: str, by_end: bool, breakdowns: tuple[str, ...]
 ) -> tuple[Indicator, ...]:
+    split = (
+        f" Also broken down by {', '.join(breakdowns)} (stratum types of the share only, not of its median "
+        "and 90th percentile), as the national waiting-time database reports it: profession and mode as the "
+        "lake records them, a wait without one counting in 'all' only; ownership public or private from the "
+        "unit."
+        if breakdowns
+        else ""
+    )
     unmet = (
         f" Completed waits only, assigned to the period of the {end}."
         if by_end
@@ -122,7 +130,7 @@ def _indicators(
         f"Share with {en}",
         "accessibility",
         f"Waits from {start} to {end} in calendar days (day 0 = {start}); patient-chosen waits "
-        f"excluded.{unmet}",
+        f"excluded.{unmet}{split}",
         f"waits of at most {limit} days",
         "waits counted",
         _SRC,
@@ -130,7 +138,12 @@ def _indicators(
     return (share, *_quantiles(code, "waits counted", sv, en))
 
 
-def _builder(code: str, table: str, start: str, end: str, limit: int, by_end: bool):  # type: ignore[no-untyped-def]
+def _builder(  # type: ignore[no-untyped-def]
+    code: str, table: str, start: str, end: str, limit: int, by_end: bool, breakdowns: tuple[str, ...] = ()
+):
+    # the breakdowns the table records itself (ownership comes from the unit, see ``compute.attribute``)
+    own_cols = [b for b in breakdowns if b != "ownership"]
+
     def build(lake: Lake, period_types: tuple[str, ...]) -> ir.Table:
         t = lake.tables[table]
         t = t.filter(~t.patient_chosen)
@@ -151,6 +164,7 @@ def _builder(code: str, table: str, start: str, end: str, limit: int, by_end: bo
             unit_id=t.unit_id,
             att_date=when,
             days=days,
+            **{c: t[c] for c in own_cols},
             **{f"n_{code}": flag(days.notnull() & (days <= limit)), f"d_{code}": f64(ibis.literal(1))},
         )
         return periodise(t, "att_date", period_types)
@@ -243,14 +257,19 @@ def _waiting_builder(code: str, table: str, start: str, end: str):  # type: igno
     return build
 
 
+# The national waiting-time database splits the 3-day share by yrkesgrupp, besöksform and ägarform (and sex,
+# a stratum of every family): vantetider.se/resultat/medicinsk-bedomning/, domain.md section 4
+_BREAKDOWNS = {"A3": ("profession", "mode", "ownership")}
+
 FAMILIES = (
     *(
         Family(
             name,
-            _indicators(code, limit, sv, en, start, end, by_end),
-            _builder(code, table, start, end, limit, by_end),
+            _indicators(code, limit, sv, en, start, end, by_end, _BREAKDOWNS.get(code, ())),
+            _builder(code, table, start, end, limit, by_end, _BREAKDOWNS.get(code, ())),
             has_unit=True,
             has_days=True,
+            breakdowns=_BREAKDOWNS.get(code, ()),
         )
         for name, code, table, start, end, limit, by_end, sv, en in _GUARANTEES
     ),

@@ -30,6 +30,8 @@ import pyarrow as pa
 PERIOD_UNITS = {"month": "M", "quarter": "Q", "year": "Y"}
 PERIOD_TYPES = tuple(PERIOD_UNITS)
 GRAINS = ("event", "person", "snapshot")
+# stratum types a family may offer beyond all / age band / sex (``Family.breakdowns``)
+BREAKDOWNS = ("profession", "mode", "ownership")
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,13 @@ class Family:
 
     ``by_doctor``: the doctor scope makes sense (continuity); the patient's named fixed doctor on
     ``att_date`` is attached unless the builder gives ``doctor_id`` itself. Other families are rolled up to
-    unit, municipality and region only."""
+    unit, municipality and region only.
+
+    ``breakdowns``: further stratum types of the ratio indicators (``BREAKDOWNS``), as the national
+    measurement splits them (A3 by profession, mode and ownership). The builder gives each as a nullable text
+    column of that name, except ``ownership``, which comes from the row's unit (``units.private``). Declared
+    per family so the other families' cells and the roll-up over them are not multiplied; the quantile
+    indicators are not broken down."""
 
     name: str
     indicators: tuple[Indicator, ...]
@@ -103,6 +111,12 @@ class Family:
     grain: str = "event"
     by_doctor: bool = False
     tables: tuple[str, ...] = field(default_factory=tuple)
+    breakdowns: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        unknown = set(self.breakdowns) - set(BREAKDOWNS)
+        if unknown:
+            raise ValueError(f"family {self.name}: unknown breakdowns {sorted(unknown)}")
 
 
 def period_start(d: ir.DateValue, period_type: str) -> ir.DateValue:
