@@ -29,8 +29,10 @@ SCOPES = {
     "unit": "unit_id",
     "doctor": "doctor_id",
 }
-# stratum type -> the long table's column (the breakdowns of some families share one pair of columns)
-STRATA = {"all": None, "age_band": "age_band", "sex": "sex", **{b: "breakdown_value" for b in BREAKDOWNS}}
+# stratum type -> the long table's column: the strata every indicator has, then the breakdowns of some
+# families (which share one pair of columns)
+STRATA_OF_ALL = {"all": None, "age_band": "age_band", "sex": "sex"}
+STRATA = {**STRATA_OF_ALL, **{b: "breakdown_value" for b in BREAKDOWNS}}
 
 RESULT_COLUMNS = (
     "indicator",
@@ -71,9 +73,9 @@ def _scoped() -> str:
 SCOPE_ID = "COALESCE(CAST(sid_n AS VARCHAR), sid_s) AS scope_id"
 
 
-def _strata(extra: str = "") -> tuple[str, str]:
+def _strata() -> tuple[str, str]:
     """GROUPING SETS for the three strata of every scope, and the SQL naming each row's stratum."""
-    base = "indicator, period_type, period_start, scope_type, sid_n, sid_s" + extra
+    base = "indicator, period_type, period_start, scope_type, sid_n, sid_s"
     sets = ", ".join(f"({base}{c})" for c in ("", ", age_band", ", sex"))
     names = (
         "CASE WHEN grouping(age_band) = 0 THEN 'age_band' WHEN grouping(sex) = 0 THEN 'sex' ELSE 'all' END "
@@ -111,31 +113,37 @@ def rollup(con: duckdb.DuckDBPyConnection, threshold: int) -> str:
     The wait quantiles need a running count over each result cell's days histogram: every cell gets an
     integer id first, so the window sorts two integers instead of seven text keys."""
     sets, names = _strata()
-    hsets, hnames = _strata(", days")
     con.execute(f"CREATE OR REPLACE TEMP VIEW scoped AS {_scoped()}")
-    # a breakdown row (a family's further stratum, e.g. A3 per profession) is a stratum as it stands: a
-    # plain sum per scope, beside the grouping sets over the age x sex cells of every family
     con.execute(f"""
       CREATE OR REPLACE TEMP VIEW ratio AS
       SELECT * EXCLUDE (null_stratum, sid_n, sid_s), {SCOPE_ID}, num / den AS value
       FROM (
         SELECT indicator, period_type, period_start, scope_type, sid_n, sid_s, {names}, sum(num) AS num,
           sum(den) AS den
-        FROM scoped WHERE days IS NULL AND breakdown IS NULL GROUP BY {sets}
-        UNION ALL
-        SELECT indicator, period_type, period_start, scope_type, sid_n, sid_s, breakdown AS stratum_type,
-          breakdown_value AS stratum, breakdown_value IS NULL AS null_stratum, sum(num) AS num,
-          sum(den) AS den
-        FROM scoped WHERE breakdown IS NOT NULL GROUP BY ALL)
+        FROM scoped WHERE days IS NULL AND breakdown IS NULL GROUP BY {sets})
       -- a cell that counted nothing (e.g. only contracts still within their 30 days) has no result,
       -- rather than a suppressed one
       WHERE NOT null_stratum AND den > 0""")
-    con.execute(f"""
-      CREATE OR REPLACE TEMP TABLE hist AS
-      SELECT * EXCLUDE (null_stratum, sid_n, sid_s), {SCOPE_ID} FROM (
-        SELECT indicator, period_type, period_start, scope_type, sid_n, sid_s, {hnames}, days, sum(den) AS c
-        FROM scoped WHERE days IS NOT NULL GROUP BY {hsets})
-      WHERE NOT null_stratum""")
+    # a breakdown row (a family's further stratum, e.g. A3 per profession) is a stratum as it stands: a
+    # plain sum per scope, added to the results after the grouping sets (a statement of its own: beside
+    # them in one query the two aggregations held memory at once, and the national roll-up ran out of it)
+    breakdowns = f"""
+      SELECT {K7}, num, den, num / den AS value FROM (
+        SELECT indicator, period_type, period_start, scope_type, {SCOPE_ID}, breakdown AS stratum_type,
+          breakdown_value AS stratum, sum(num) AS num, sum(den) AS den
+        FROM scoped WHERE breakdown IS NOT NULL AND breakdown_value IS NOT NULL
+        GROUP BY indicator, period_type, period_start, scope_type, sid_n, sid_s, breakdown, breakdown_value)
+      WHERE den > 0"""
+    # the wait histograms (tens of millions of cells nationally) one stratum type per statement: in one
+    # GROUPING SETS query the three hash tables are held at once, and the national run ran out of memory
+    for n, (stratum_type, col) in enumerate(STRATA_OF_ALL.items()):
+        stratum = col or "'all'"
+        con.execute(f"""
+          {"CREATE OR REPLACE TEMP TABLE hist AS" if n == 0 else "INSERT INTO hist"}
+          SELECT indicator, period_type, period_start, scope_type, '{stratum_type}' AS stratum_type,
+            {stratum} AS stratum, days, sum(den) AS c, {SCOPE_ID}
+          FROM scoped WHERE days IS NOT NULL{f" AND {col} IS NOT NULL" if col else ""}
+          GROUP BY indicator, period_type, period_start, scope_type, sid_n, sid_s, {stratum}, days""")
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE cell AS SELECT {K7}, row_number() OVER () AS gid, sum(c) AS n "
         f"FROM hist GROUP BY {K7}"
@@ -162,6 +170,7 @@ def rollup(con: duckdb.DuckDBPyConnection, threshold: int) -> str:
     con.execute(f"""
       CREATE OR REPLACE TEMP TABLE res AS
       SELECT {K7}, num, den, value, den < {threshold} AS sup FROM (SELECT {K7}, num, den, value FROM ratio{qsel})""")
+    con.execute(f"INSERT INTO res SELECT {K7}, num, den, value, den < {threshold} FROM ({breakdowns})")
     for where, keys in _sibling_groups():
         # only groups with exactly one suppressed member are looked at (a group-by over the suppressed
         # rows), and their smallest published member is suppressed by row id: no sort of every row
