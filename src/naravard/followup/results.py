@@ -162,6 +162,8 @@ def rollup(con: duckdb.DuckDBPyConnection, threshold: int) -> str:
             ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running
         FROM hist JOIN cell USING ({K7}))
       GROUP BY gid""")
+    # the histograms are done with (the quantiles are in quant): their memory is the ratios' now
+    con.execute("DROP TABLE hist")
     qsel = "".join(
         f" UNION ALL SELECT '{code}', period_type, period_start, scope_type, scope_id, stratum_type, "
         f"stratum, NULL::DOUBLE, n, q{qs.index(q)} FROM quant JOIN cell USING (gid) WHERE indicator = '{base}'"
