@@ -24,11 +24,21 @@ from naravard.followup.targets import Target, load_targets_cached
 router = APIRouter(prefix="/followup", tags=["followup"])
 
 FOLLOWUP_ROLES = frozenset({Role.ANALYST, Role.UNIT_MANAGER, Role.ADMINISTRATOR})
-STRATUM_TYPE_HELP = (
-    "all, age_band or sex; for A3 (the share, not its quantiles) also profession (LK, DSK, ...: "
-    "docs/event-lake.md), mode (physical, home, video, phone) or ownership (public, private), as the "
-    "national waiting-time database splits it"
-)
+# the query parameters the endpoints share
+PeriodType = Annotated[str, Query(description="month, quarter or year")]
+ScopeType = Annotated[str, Query(description="total, region, municipality, unit or doctor")]
+StratumType = Annotated[
+    str,
+    Query(
+        description="all, age_band or sex; for A3 (the share, not its quantiles) also profession (LK, DSK, "
+        "...: docs/event-lake.md), mode (physical, home, video, phone) or ownership (public, private), as "
+        "the national waiting-time database splits it"
+    ),
+]
+Stratum = Annotated[
+    str | None,
+    Query(description="One stratum of stratum_type, e.g. F, 65-79, LK, phone or private (not with 'all')"),
+]
 
 
 def followup_actor(actor: CurrentActor) -> Actor:
@@ -69,16 +79,11 @@ def results(
     request: Request,
     actor: FollowupActor,
     indicator: Annotated[str, Query(description="Indicator code; several separated by commas")],
-    period_type: Annotated[str, Query(description="month, quarter or year")] = "year",
-    scope_type: Annotated[str, Query(description="total, region, municipality, unit or doctor")] = "total",
+    period_type: PeriodType = "year",
+    scope_type: ScopeType = "total",
     scope_id: Annotated[str | None, Query(description="Scope id; several separated by commas")] = None,
-    stratum_type: Annotated[str, Query(description=STRATUM_TYPE_HELP)] = "all",
-    stratum: Annotated[
-        str | None,
-        Query(
-            description="One stratum of stratum_type, e.g. F, 65-79, LK, phone or private (not with 'all')"
-        ),
-    ] = None,
+    stratum_type: StratumType = "all",
+    stratum: Stratum = None,
     period_from: Annotated[
         str | None,
         Query(
@@ -110,8 +115,8 @@ def dashboard(
     request: Request,
     actor: FollowupActor,
     indicators: Annotated[str, Query(description="Indicator codes separated by commas, e.g. C_FLK,A3")],
-    period_type: Annotated[str, Query(description="month, quarter or year")] = "month",
-    scope_type: Annotated[str, Query(description="total, region, municipality, unit or doctor")] = "total",
+    period_type: PeriodType = "month",
+    scope_type: ScopeType = "total",
     scope_id: Annotated[str | None, Query(description="Scope id (one)")] = None,
 ) -> dict[str, list[dict[str, Any]]]:
     """One time series per indicator for one scope: period, value, numerator, denominator, target."""
@@ -196,13 +201,11 @@ def report_file(
     actor: FollowupActor,
     indicators: Annotated[str, Query(description="Indicator codes separated by commas, e.g. C_FLK,A3")],
     format: Annotated[str, Query(description="pdf or xlsx")] = "pdf",
-    period_type: Annotated[str, Query(description="month, quarter or year")] = "month",
-    scope_type: Annotated[str, Query(description="total, region, municipality, unit or doctor")] = "total",
+    period_type: PeriodType = "month",
+    scope_type: ScopeType = "total",
     scope_id: Annotated[str | None, Query(description="Scope id (one report per scope)")] = None,
-    stratum_type: Annotated[str, Query(description=STRATUM_TYPE_HELP)] = "all",
-    stratum: Annotated[
-        str | None, Query(description="One stratum of stratum_type, e.g. F, 65-79 or profession LK")
-    ] = None,
+    stratum_type: StratumType = "all",
+    stratum: Stratum = None,
     period_from: Annotated[str | None, Query(description="First period: YYYY, YYYY-Qn or YYYY-MM")] = None,
     period_to: Annotated[str | None, Query(description="Last period (inclusive), same formats")] = None,
     lang: Annotated[str, Query(description="Report language: sv or en")] = "sv",

@@ -229,7 +229,7 @@ def report(
             # the option, else the setting NARAVARD_TARGETS_FILE the pages and the API use
             targets_file=targets if targets is not None else _settings().targets_file,
             lang=lang,
-            compare=compare.strip() or None if compare is not None else None,
+            compare=(compare or "").strip() or None,
         )
     console.print(f"report written to {out}", highlight=False, markup=False)
 

@@ -37,15 +37,6 @@ LABELS = {
     "unit": "Unit",
 }
 PLURALS = {"region": "Regions", "municipality": "Municipalities", "unit": "Units"}
-STRATUM_TYPES = {
-    "all": "All",
-    "age_band": "Age band",
-    "sex": "Sex",
-    # breakdowns of some indicators only (A3); the dashboard draws the others' whole population
-    "profession": "Profession",
-    "mode": "Mode of contact",
-    "ownership": "Ownership",
-}
 SEXES = {"F": "Women", "M": "Men"}
 
 

@@ -18,7 +18,6 @@ from naravard.followup.page_common import (
     DEFAULT_INDICATORS,
     LABELS,
     PLURALS,
-    STRATUM_TYPES,
     Translate,
     lake_last,
     meta,
@@ -30,7 +29,7 @@ from naravard.followup.page_common import (
     url,
 )
 from naravard.followup.scopes import Names, load_names
-from naravard.followup.strata import offers
+from naravard.followup.strata import STRATUM_TYPES, offers, type_name
 
 
 def _compare_parent(scope_type: str, scope_id: str | None, names: Names) -> str | None:
@@ -71,7 +70,7 @@ def dashboard_context(
         "plurals": PLURALS,
         "scope": scope,
         "stratum_type": stratum_type,
-        "stratum_types": STRATUM_TYPES,
+        "stratum_types": {k: type_name(k, lang) for k in STRATUM_TYPES},
         "plotly_url": plotly_url,
         "charts": [],
         "scopes": [],

@@ -121,9 +121,6 @@ SV: dict[str, str] = {
     "denominator": "nämnare",
     "Breakdown": "Uppdelning",
     "Age band": "Åldersgrupp",
-    "Profession": "Yrkesgrupp",
-    "Mode of contact": "Besöksform",
-    "Ownership": "Ägarform",
     "Women": "Kvinnor",
     "Men": "Män",
     "to": "t.o.m.",  # "to 23 Nov 2026": the last day of an incomplete period
