@@ -19,5 +19,6 @@ class Listing(IdMixin, TimestampMixin, Base):
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
     unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("care_unit.id"), index=True)
     start_date: Mapped[date]
+    # the last day listed (inclusive); the next listing starts the day after; None = listed now
     end_date: Mapped[date | None]
     source: Mapped[str] = mapped_column(String(32), default="1177")

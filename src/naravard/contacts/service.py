@@ -45,9 +45,12 @@ def listing_units_for(session: Session, person_ids: list[uuid.UUID]) -> dict[uui
     return {p: u for p, u in rows}
 
 
-def all_active_listings(session: Session) -> dict[uuid.UUID, tuple[uuid.UUID, date]]:
-    """Every active listing (person -> unit, since), for the follow-up extract."""
+def all_listings(session: Session) -> list[tuple[uuid.UUID, uuid.UUID, date, date | None]]:
+    """Every listing, ended ones too (person, unit, start, end), for the follow-up extract: the lake's
+    month-end snapshots of past months need the listing history, not only today's listings."""
     rows = session.execute(
-        select(Listing.person_id, Listing.unit_id, Listing.start_date).where(Listing.end_date.is_(None))
+        select(Listing.person_id, Listing.unit_id, Listing.start_date, Listing.end_date).order_by(
+            Listing.person_id, Listing.start_date
+        )
     )
-    return {p: (u, d) for p, u, d in rows}
+    return [(p, u, s, e) for p, u, s, e in rows]

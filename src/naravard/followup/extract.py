@@ -4,10 +4,12 @@ Persons, listings and units come from the contexts' services (so the export is a
 audit-logged there); ids are pseudonymised with a keyed hash, so the lake holds no identifiers and the
 same person keeps the same pseudonym across extracts made with the same key. The platform's unit kinds and
 sexes are mapped to the lake's vocabulary (``UNIT_KINDS``, ``SEXES``); units that give no care
-(administration, social services) are left out. Tables we do not hold yet (encounters, waits, admissions:
-they come from the records systems through `naravard import`) are written empty with their schema, so the
-lake passes ``validate_lake``; ``followup run`` needs encounters imported first (they set the lake's period).
-"""
+(administration, social services) are left out, and so are listings at them (the lake's listings name
+extracted units only). Listings are the whole history, ended ones too, so the month-end listing snapshots
+of past months see who was listed where then (``lake_listings``). Tables we do not hold yet (encounters,
+waits, admissions: they come from the records systems through `naravard import`) are written empty with
+their schema, so the lake passes ``validate_lake``; ``followup run`` needs encounters imported first (they
+set the lake's period)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import sys
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import pyarrow as pa
@@ -29,6 +32,7 @@ from naravard.followup import folders
 from naravard.followup.lake import TABLES, arrow_schema, validate_lake
 from naravard.organizations import service as org_service
 from naravard.patients import service as patients_service
+from naravard.patients.schemas import ListingPeriod
 
 REGION_CODE = "21"  # Gävleborg's county code (länskod)
 
@@ -64,6 +68,29 @@ class ExtractSummary:
     listings: int
     units: int
     out_dir: Path
+
+
+def lake_listings(listings: list[ListingPeriod], *, today: date) -> list[tuple[uuid.UUID, date, date | None]]:
+    """One person's listings as the lake's periods (unit, valid_from, valid_to inclusive or None).
+
+    The database's ``end_date`` is the last day listed, as the lake's ``valid_to``. A person is listed at
+    one unit at a time and the lake refuses overlapping periods, so a period that reaches into the next
+    listing (an end kept as the day of relisting, or a listing never ended) ends the day before the next
+    one starts. The lake holds no future: a listing starting after ``today`` is left out and one ending
+    after it is still valid today (None)."""
+    ordered = sorted(
+        (li for li in listings if li.start_date <= today),
+        key=lambda li: (li.start_date, li.end_date or date.max),
+    )
+    periods: list[tuple[uuid.UUID, date, date | None]] = []
+    for i, li in enumerate(ordered):
+        end = li.end_date
+        if i + 1 < len(ordered) and (end is None or end >= ordered[i + 1].start_date):
+            end = ordered[i + 1].start_date - timedelta(days=1)
+        if end is not None and end < li.start_date:
+            continue  # replaced by the next listing on its first day
+        periods.append((li.unit_id, li.start_date, None if end is not None and end > today else end))
+    return periods
 
 
 def check_out_dir(out_dir: Path) -> Path:
@@ -113,13 +140,19 @@ def extract(
             schema=arrow_schema("persons"),
         ),
     }
-    listed = [p for p in population if p.listing_unit_id is not None]
+    today = date.today()
+    listings = [
+        (pseudonym(key, p.person_id), pseudonym(key, unit_id), start, end)
+        for p in population
+        for unit_id, start, end in lake_listings(p.listings, today=today)
+        if unit_id in unit_municipality
+    ]
     tables["listings"] = pa.table(
         {
-            "person_id": [pseudonym(key, p.person_id) for p in listed],
-            "unit_id": [pseudonym(key, p.listing_unit_id) for p in listed],  # type: ignore[arg-type]
-            "valid_from": [p.listed_since for p in listed],
-            "valid_to": [None] * len(listed),
+            "person_id": [row[0] for row in listings],
+            "unit_id": [row[1] for row in listings],
+            "valid_from": [row[2] for row in listings],
+            "valid_to": [row[3] for row in listings],
         },
         schema=arrow_schema("listings"),
     )
@@ -132,7 +165,7 @@ def extract(
         for name, table in tables.items():
             (staging / name).mkdir(parents=True)
             pq.write_table(table, staging / name / "part-0.parquet")
-        validate_lake(staging)
+        validate_lake(staging, today=today)
         if out_dir.exists():
             out_dir.rename(old)
         staging.rename(out_dir)
@@ -141,4 +174,4 @@ def extract(
         shutil.rmtree(old, ignore_errors=True)
     if note is not None:
         note(NO_ENCOUNTERS_NOTE.format(out=out_dir))
-    return ExtractSummary(len(population), len(listed), len(units), out_dir)
+    return ExtractSummary(len(population), len(listings), len(units), out_dir)

@@ -85,6 +85,14 @@ class EmergencyAccessOut(BaseModel):
     expires_at: datetime
 
 
+class ListingPeriod(BaseModel):
+    """One listing of a person, as the database holds it (``end_date`` the last day listed, None = now)."""
+
+    unit_id: uuid.UUID
+    start_date: date
+    end_date: date | None
+
+
 class PopulationRow(BaseModel):
     """One person in the follow-up extract: pseudonymised downstream, never named."""
 
@@ -92,5 +100,6 @@ class PopulationRow(BaseModel):
     sex: str
     birth_date: date
     municipality_code: str | None
-    listing_unit_id: uuid.UUID | None
+    listing_unit_id: uuid.UUID | None  # the active listing's unit
     listed_since: date | None
+    listings: list[ListingPeriod] = Field(default_factory=list)  # the whole history, oldest first

@@ -27,6 +27,7 @@ from naravard.patients.schemas import (
     ContactUpdate,
     EmergencyAccessOut,
     Listing,
+    ListingPeriod,
     PatientHit,
     PatientOverview,
     PopulationRow,
@@ -273,7 +274,8 @@ def access_log(session: Session, *, actor: Actor, person_id: uuid.UUID) -> list[
 
 
 def export_population(session: Session, *, actor: Actor) -> list[PopulationRow]:
-    """The population for the follow-up lake: no names, no identifiers, one audit row for the export.
+    """The population for the follow-up lake, with each person's listing history (ended listings too): no
+    names, no identifiers, one audit row for the export.
 
     Only the follow-up purpose (an analyst, or the system running the scheduled extract) may export.
     Protected identities keep only what the statistics need: their municipality is replaced by their
@@ -289,24 +291,32 @@ def export_population(session: Session, *, actor: Actor) -> list[PopulationRow]:
     persons = session.execute(
         select(Person.id, Person.sex, Person.birth_date, Person.municipality_code, Person.protected_identity)
     ).all()
-    listings = contacts_service.all_active_listings(session)
+    history: dict[uuid.UUID, list[ListingPeriod]] = {}
+    for pid, unit_id, start, end in contacts_service.all_listings(session):
+        history.setdefault(pid, []).append(ListingPeriod(unit_id=unit_id, start_date=start, end_date=end))
     rows = []
     for pid, sex, birth, municipality, protected in persons:
-        listing = listings.get(pid)
+        listings = history.get(pid, [])
+        active = next((li for li in reversed(listings) if li.end_date is None), None)
         rows.append(
             PopulationRow(
                 person_id=pid,
                 sex=sex,
                 birth_date=birth,
                 municipality_code=None if protected else municipality,
-                listing_unit_id=listing[0] if listing else None,
-                listed_since=listing[1] if listing else None,
+                listing_unit_id=active.unit_id if active else None,
+                listed_since=active.start_date if active else None,
+                listings=listings,
             )
         )
     audit_service.record(
         session,
         actor=actor,
         action="patient:population:export",
-        detail={"persons": len(rows), "purpose": str(actor.purpose)},
+        detail={
+            "persons": len(rows),
+            "listings": sum(len(r.listings) for r in rows),
+            "purpose": str(actor.purpose),
+        },
     )
     return rows
