@@ -83,6 +83,9 @@ def test_indicators_for_analyst(env: Env) -> None:
     assert r.status_code == 200
     codes = {i["code"] for i in r.json()}
     assert {"C_FLK", "A3", "K_READM30"} <= codes
+    flk = next(i for i in r.json() if i["code"] == "C_FLK")
+    assert flk["denominator"] == "listed persons" and flk["denominator_sv"] == "listade personer"
+    assert flk["definition_sv"].startswith("Personer listade vid en vårdcentral")
 
 
 def test_results_rows_with_targets(env: Env) -> None:

@@ -27,6 +27,25 @@ def test_list_indicators_is_documented() -> None:
     assert all(f"`{i['code']}`" in doc for i in inds)
 
 
+def test_every_indicator_is_defined_in_swedish_too() -> None:
+    """The pages and reports are Swedish by default, so each definition, numerator and denominator has its
+    Swedish text: written (not the English copied), a numerator exactly where the English has one."""
+    inds = service.list_indicators()
+    for i in inds:
+        assert i["definition_sv"] and i["denominator_sv"], i["code"]
+        assert bool(i["numerator_sv"]) == bool(i["numerator"]), i["code"]
+        for field in ("definition", "numerator", "denominator"):
+            sv = f" {i[field + '_sv']} "
+            assert not i[field] or sv.strip() != i[field], (i["code"], field)
+            assert not any(w in sv for w in (" the ", " of ", " with ", " and ", " per such ")), (
+                i["code"],
+                sv,
+            )
+    a3 = next(i for i in inds if i["code"] == "A3")
+    assert a3["definition_sv"].startswith("Väntetider från kontakt till medicinsk bedömning")
+    assert "per yrkesgrupp, besöksform och ägarform" in a3["definition_sv"]
+
+
 def test_indicator_page_is_generated_from_the_registry() -> None:
     """docs/indicators.md lists exactly what the code defines; rewrite it with
     ``python -m naravard.followup.docs docs/indicators.md``."""
@@ -124,8 +143,17 @@ def test_report_is_swedish_with_formats_suppression_bounds_and_targets(results: 
     shown = next(r for r in body if r[4].value == "nej")
     assert shown[1].number_format == "0.0%" and shown[3].number_format == "#,##0"
     assert any("ej redovisat (färre än 5 fall" in str(r[0].value) for r in body)
+    assert any(
+        str(r[0].value).startswith("Definition: Väntetider från kontaktförsök till kontakt") for r in body
+    )
+    assert any(
+        str(r[0].value) == "Täljare: väntetider om högst 0 dagar; nämnare: räknade väntetider." for r in body
+    )
     en = load_workbook(_report(results, tmp_path / "en.xlsx", lang="en"))["C_FLK"]
     assert [c.value for c in en[3]][:4] == ["Period", "Value", "Numerator", "Denominator"]
+    assert any(
+        str(r[0].value).startswith("Definition: Persons listed at a primary-care unit") for r in en.rows
+    )
 
 
 def test_report_pdf_text_is_swedish(results: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -147,6 +175,8 @@ def test_report_pdf_text_is_swedish(results: Path, tmp_path: Path, monkeypatch: 
     html = seen[0]
     assert '<html lang="sv">' in html and "<th>Täljare</th>" in html and "Nivå: kommun" in html
     assert "ej redovisat (färre än 5 fall i nämnaren)" in html and "Mål 100.0 %" in html
+    assert "Definition: Väntetider från kontaktförsök till kontakt i kalenderdagar" in html
+    assert "Täljare: väntetider om högst 0 dagar; nämnare: räknade väntetider." in html
 
 
 def test_report_lists_periods_without_rows() -> None:

@@ -322,6 +322,13 @@ def test_dashboard_draws_a3_per_profession_and_the_others_whole(env: Env) -> Non
     assert '"name":"Utfall"' in flk.split("</script>")[0]  # one line: the whole population
 
 
+def test_compare_page_defines_the_indicator_in_the_page_language(env: Env) -> None:
+    sv = env.get("analyst", "/followup/compare?indicator=C_FLK").text
+    assert "Personer listade vid en vårdcentral (primärvårdsenhet) på periodens sista dag" in sv
+    en = env.get("analyst", "/followup/compare?indicator=C_FLK", ui_lang="en").text
+    assert "Persons listed at a primary-care unit on the last day of the period" in en
+
+
 def test_compare_stratum_options_in_swedish(env: Env) -> None:
     page = env.get("analyst", "/followup/compare").text
     assert (

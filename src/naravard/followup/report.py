@@ -180,7 +180,8 @@ def collect(
         sections.append(
             {
                 "ind": ind,
-                "name": ind.name_sv if lang == "sv" else ind.name_en,
+                "name": ind.name(lang),
+                "texts": ind.texts(lang),
                 "rows": rows,
                 "target": target,
                 "svg": svg_bars(rows, target, unit=ind.unit, suppressed_mark=supp, target_label=L["target"]),

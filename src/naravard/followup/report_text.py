@@ -22,7 +22,7 @@ LABELS: dict[str, dict[str, str]] = {
         "meets": "Når målet",
         "target": "Mål",
         "source": "Källa",
-        "definition": "Definition (engelska)",
+        "definition": "Definition",
         "yes": "ja",
         "no": "nej",
         "all": "Hela riket/regionen",

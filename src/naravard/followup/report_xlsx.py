@@ -43,6 +43,9 @@ def xlsx_bytes(sections: list[dict[str, Any]], *, heading: str, legend: str, L: 
             ws.cell(row=row, column=4).number_format = COUNT_FORMAT
         ws.append([])
         ws.append([legend])
+        tx = s["texts"]
+        ws.append([f"{L['definition']}: {tx.definition}"])
+        ws.append([f"{L['numerator']}: {tx.numerator or '–'}; {L['denominator'].lower()}: {tx.denominator}."])
         ws.column_dimensions["A"].width = 14
         if s["rows"]:
             chart = BarChart()

@@ -13,9 +13,12 @@ class IndicatorOut(BaseModel):
     name_sv: str
     name_en: str
     domain: str = Field(description="continuity, accessibility, participation or coordination")
-    definition: str
+    definition: str = Field(description="in English; definition_sv in Swedish")
     numerator: str
     denominator: str
+    definition_sv: str
+    numerator_sv: str
+    denominator_sv: str
     source: str
     unit: str = Field(description="share, index, days or rate")
     quantile: float | None = Field(description="0.5 or 0.9 for a median or 90th-percentile wait")

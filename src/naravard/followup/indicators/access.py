@@ -23,6 +23,7 @@ from naravard.followup.indicators.base import (
     Family,
     Indicator,
     Lake,
+    Texts,
     days_between,
     f64,
     first_snapshot,
@@ -34,6 +35,17 @@ from naravard.followup.indicators.base import (
 )
 
 _SRC = "HSL 9 kap. 1 §; SFS 2018:553; vantetider.se (SKR) measurement rules; domain.md section 4"
+# the lake's date columns as the Swedish definitions name the events
+_EVENT_SV = {
+    "request_date": "kontaktförsök",
+    "contact_date": "kontakt",
+    "assessment_date": "medicinsk bedömning",
+    "referral_date": "remiss",
+    "first_visit_date": "första besök",
+    "decision_date": "beslut om behandling",
+    "treatment_date": "behandling",
+}
+_BREAKDOWN_SV = {"profession": "yrkesgrupp", "mode": "besöksform", "ownership": "ägarform"}
 
 # (family name, code prefix, table, start column, end column, limit days, by end date?, sv, en)
 _GUARANTEES = (
@@ -84,7 +96,9 @@ _GUARANTEES = (
 )
 
 
-def _quantiles(code: str, counted: str, sv: str, en: str, source: str = _SRC) -> tuple[Indicator, ...]:
+def _quantiles(
+    code: str, counted: str, counted_sv: str, sv: str, en: str, source: str = _SRC
+) -> tuple[Indicator, ...]:
     return tuple(
         Indicator(
             f"{code}_{lab}",
@@ -95,6 +109,11 @@ def _quantiles(code: str, counted: str, sv: str, en: str, source: str = _SRC) ->
             "",
             counted,
             source,
+            Texts(
+                f"{name_sv.capitalize()} av väntetiderna som räknas i {code}, i dagar (närmaste rang).",
+                "",
+                counted_sv,
+            ),
             unit="days",
             quantile=qv,
             higher_is_better=False,
@@ -134,8 +153,38 @@ def _indicators(
         f"waits of at most {limit} days",
         "waits counted",
         _SRC,
+        _share_sv(limit, start, end, by_end, breakdowns),
     )
-    return (share, *_quantiles(code, "waits counted", sv, en))
+    return (share, *_quantiles(code, "waits counted", "räknade väntetider", sv, en))
+
+
+def _list_sv(words: list[str]) -> str:
+    return " och ".join(filter(None, [", ".join(words[:-1]), words[-1]]))
+
+
+def _share_sv(limit: int, start: str, end: str, by_end: bool, breakdowns: tuple[str, ...]) -> Texts:
+    s, e = _EVENT_SV[start], _EVENT_SV[end]
+    split = (
+        f" Redovisas också per {_list_sv([_BREAKDOWN_SV[b] for b in breakdowns])} (uppdelningar av andelen, "
+        "inte av dess median och 90:e percentil), som den nationella väntetidsdatabasen redovisar det: "
+        "yrkesgrupp och besöksform som underlaget registrerar dem, en väntan utan sådan räknas bara i "
+        "'alla'; ägarform offentlig eller privat från enheten."
+        if breakdowns
+        else ""
+    )
+    unmet = (
+        f" Endast genomförda väntetider, räknade till perioden för {e}."
+        if by_end
+        else f" En väntan som inte är avslutad på underlagets sista dag räknas som ej uppfylld när {limit} "
+        "dagar har gått (väntetiden räknas då som de dagar den pågått plus en, en nedre gräns, i median och "
+        "90:e percentil); dessförinnan är den öppen och räknas inte."
+    )
+    return Texts(
+        f"Väntetider från {s} till {e} i kalenderdagar (dag 0 = dagen för {s}); patientvald väntan räknas "
+        f"inte.{unmet}{split}",
+        f"väntetider om högst {limit} dagar",
+        "räknade väntetider",
+    )
 
 
 def _builder(  # type: ignore[no-untyped-def]
@@ -213,9 +262,23 @@ def _waiting_indicators(code: str, sv: str, en: str, start: str, end: str) -> tu
         "waiting, waited at most 90 days",
         "waiting on the snapshot day",
         _SRC_WAITING,
+        Texts(
+            f"Personer som fortfarande väntar på periodens sista dag (högst underlagets sista dag): "
+            f"{_EVENT_SV[start]} den dagen eller tidigare och {_EVENT_SV[end]} senare eller ännu inte; "
+            f"patientvald väntan räknas inte. Väntetid = den dagen minus dagen för {_EVENT_SV[start]}, i "
+            "kalenderdagar. Den som flyttat från regionen eller avlidit väntar inte efter den dagen. Ett "
+            "kvartal eller år tar sin sista månads ögonblicksbild.",
+            "väntande som väntat högst 90 dagar",
+            "väntande på mätdagen",
+        ),
     )
     quantiles = _quantiles(
-        code, "waiting on the snapshot day", f"väntande på {sv}", f"waiting for {en}", _SRC_WAITING
+        code,
+        "waiting on the snapshot day",
+        "väntande på mätdagen",
+        f"väntande på {sv}",
+        f"waiting for {en}",
+        _SRC_WAITING,
     )
     return (share, *quantiles)
 

@@ -70,7 +70,20 @@ class Lake:
 
 
 @dataclass(frozen=True)
+class Texts:
+    """An indicator's definition, numerator and denominator in one language."""
+
+    definition: str
+    numerator: str
+    denominator: str
+
+
+@dataclass(frozen=True)
 class Indicator:
+    """``definition``, ``numerator`` and ``denominator`` are English (the docs' language); ``sv`` holds the
+    same in Swedish, which the pages and reports show by default: a steering group reads its definitions in
+    the language of its decisions."""
+
     code: str
     name_sv: str
     name_en: str
@@ -79,12 +92,20 @@ class Indicator:
     numerator: str
     denominator: str
     source: str
+    sv: Texts
     unit: str = "share"  # share | index | days | rate
     quantile: float | None = None  # set for median / 90th-percentile waits (value from the days histogram)
     higher_is_better: bool = True
     # given per fixed doctor when its family has the doctor scope (not where that scope's denominator is
     # the doctor's own patients by definition, which would make every doctor's value 1)
     doctor_scope: bool = True
+
+    def name(self, lang: str) -> str:
+        return self.name_sv if lang == "sv" else self.name_en
+
+    def texts(self, lang: str) -> Texts:
+        """Definition, numerator and denominator in ``lang`` ("sv", else English)."""
+        return self.sv if lang == "sv" else Texts(self.definition, self.numerator, self.denominator)
 
 
 @dataclass(frozen=True)

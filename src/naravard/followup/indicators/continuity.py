@@ -16,6 +16,7 @@ from naravard.followup.indicators.base import (
     Family,
     Indicator,
     Lake,
+    Texts,
     f64,
     first_snapshot,
     flag,
@@ -49,6 +50,14 @@ C_FLK = Indicator(
     "listed persons with a named fixed doctor",
     "listed persons",
     "ÖK God och nära vård 2021-2022 Mål 1 (target 55 %); HSL 7 kap. 3 a §; domain.md 2.2",
+    Texts(
+        "Personer listade vid en vårdcentral (primärvårdsenhet) på periodens sista dag (eller underlagets "
+        "sista dag) som har en namngiven fast läkarkontakt som gäller den dagen. Den som flyttat från "
+        "regionen eller avlidit är inte listad efter den dagen. Redovisas inte per läkare: en läkares "
+        "nämnare vore läkarens egna patienter, alltid 1.",
+        "listade med namngiven fast läkarkontakt",
+        "listade personer",
+    ),
     doctor_scope=False,
 )
 C_FLK_INF = Indicator(
@@ -61,6 +70,12 @@ C_FLK_INF = Indicator(
     "listed persons with a fixed doctor, informed",
     "listed persons",
     "ÖK 2021 (patients to be informed who their contacts are); domain.md 2.2",
+    Texts(
+        "Som C_FLK, men räknar bara personer som informerats om sin fasta läkarkontakt den dagen eller "
+        "tidigare. Redovisas även per läkare: andelen av läkarens patienter som fått veta.",
+        "listade med fast läkarkontakt, informerade",
+        "listade personer",
+    ),
 )
 C_OWNDR = Indicator(
     "C_OWNDR",
@@ -72,6 +87,12 @@ C_OWNDR = Indicator(
     "visits with own fixed doctor",
     "doctor visits of patients with a fixed doctor",
     "Vårdanalys 2022 'Kontinuitet och fast läkarkontakt'",
+    Texts(
+        "Läkarbesök i primärvården av patienter som hade en namngiven fast läkarkontakt på besöksdagen; "
+        "andelen där läkaren var den fasta läkarkontakten.",
+        "besök hos egen fast läkare",
+        "läkarbesök av patienter med fast läkarkontakt",
+    ),
 )
 
 

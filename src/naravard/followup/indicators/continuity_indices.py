@@ -19,6 +19,7 @@ from naravard.followup.indicators.base import (
     PERIOD_TYPES,
     Indicator,
     Lake,
+    Texts,
     f64,
     flag,
     in_window,
@@ -31,7 +32,9 @@ _SRC_IDX = (
 )
 
 
-def _idx(code: str, sv: str, en: str, formula: str, source: str = _SRC_IDX) -> Indicator:
+def _idx(
+    code: str, sv: str, en: str, formula: str, source: str = _SRC_IDX, formula_sv: str | None = None
+) -> Indicator:
     return Indicator(
         code,
         sv,
@@ -41,6 +44,12 @@ def _idx(code: str, sv: str, en: str, formula: str, source: str = _SRC_IDX) -> I
         f"sum of the patients' {code[2:]} values",
         "patients with enough visits",
         source,
+        Texts(
+            f"Medelvärde över patienter med minst {MIN_VISITS[code]} läkarbesök i perioden av "
+            f"{formula_sv or formula}.",
+            f"summan av patienternas {code[2:]}-värden",
+            "patienter med tillräckligt många besök",
+        ),
         unit="index",
     )
 
@@ -69,6 +78,8 @@ C_SECON = _idx(
     "Sekventiell kontinuitet (SECON)",
     "Sequential continuity",
     "the share of consecutive visit pairs (ordered by start, then encounter id) with the same doctor",
+    formula_sv="andelen på varandra följande besökspar (ordnade efter starttid, sedan besöks-id) hos samma "
+    "läkare",
 )
 C_COC_ALL = Indicator(
     "C_COC_ALL",
@@ -82,6 +93,14 @@ C_COC_ALL = Indicator(
     "patients with enough visits",
     "ÖK God och nära vård 2021-2022 Mål 2 (continuity index for doctors and for total contacts, +20 % "
     "against a baseline); Bice & Boxerman 1977; domain.md 2.2, 5",
+    Texts(
+        "Medelvärde över patienter med minst 2 besök i primärvården i perioden (alla yrkesgrupper, alla "
+        "besöksformer; samma behandlare två gånger samma dag räknas en gång) av (sum n_i^2 - N) / "
+        "(N (N - 1)), där n_i är besöken hos behandlare i. Läkarindexens motsvarighet för patientens alla "
+        "kontakter.",
+        "summan av patienternas COC-värden",
+        "patienter med tillräckligt många besök",
+    ),
     unit="index",
 )
 

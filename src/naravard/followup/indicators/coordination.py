@@ -11,6 +11,7 @@ from naravard.followup.indicators.base import (
     Family,
     Indicator,
     Lake,
+    Texts,
     days_between,
     f64,
     flag,
@@ -28,6 +29,12 @@ K_UKL = Indicator(
     "sum of days",
     "discharges with an utskrivningsklar date",
     "Lag (2017:612) om samverkan vid utskrivning från sluten hälso- och sjukvård; domain.md 3.2",
+    Texts(
+        "Medelantal kalenderdagar från utskrivningsklar till utskrivning, över utskrivningar i perioden med "
+        "ett datum för utskrivningsklar.",
+        "summa dagar",
+        "utskrivningar med datum för utskrivningsklar",
+    ),
     unit="days",
     higher_is_better=False,
 )
@@ -46,6 +53,18 @@ K_READM30 = Indicator(
     "episodes followed by an acute readmission within 30 days",
     "hospital episodes (discharges)",
     "Socialstyrelsen / SKR 'Undvikbar slutenvård och återinskrivningar'; domain.md 11.3",
+    Texts(
+        "Vårdtillfällen på sjukhus som avslutas i perioden och följs av en ny inskrivning av samma person "
+        "1-30 dagar efter utskrivningsdagen. Vistelser som överlappar eller möts (en ny inskrivning senast "
+        "på utskrivningsdagen: en överflyttning) bildar ett vårdtillfälle, utskrivet dess sista dag av "
+        "enheten för dess sista vistelse. Vårdtillfällen som avslutas under underlagets sista 30 dagar, eller "
+        "vars person flyttar från regionen eller avlider inom 30 dagar från utskrivningen, räknas inte, "
+        "eftersom uppföljningen är ofullständig. Varje vårdtillfälle kan vara index; bara ett vårdtillfälle "
+        "som började med en akut (oplanerad) inskrivning är en återinskrivning, som i det nationella måttet "
+        "för oplanerade återinskrivningar, och en planerad vistelse emellan döljer inte en senare akut.",
+        "vårdtillfällen följda av en akut återinskrivning inom 30 dagar",
+        "vårdtillfällen på sjukhus (utskrivningar)",
+    ),
     higher_is_better=False,
 )
 K_MT_ED = Indicator(
@@ -58,6 +77,12 @@ K_MT_ED = Indicator(
     "emergency visits",
     "mobile-team patients",
     "Region Gävleborg rutin Mobilt sjukvårdsteam (Platina 09-389219); domain.md 7",
+    Texts(
+        "Personer med minst ett besök av mobilt team i perioden: besök på akutmottagning i samma period, "
+        "från och med personens första besök av mobilt team, per sådan person.",
+        "akutbesök",
+        "patienter i mobilt team",
+    ),
     unit="rate",
     higher_is_better=False,
 )
@@ -71,6 +96,12 @@ K_MT_ADM = Indicator(
     "acute admissions",
     "mobile-team patients",
     "Region Gävleborg rutin Mobilt sjukvårdsteam (Platina 09-389219); domain.md 7",
+    Texts(
+        "Som K_MT_ED, men räknar akuta (oplanerade) inläggningar på sjukhus i perioden från och med det "
+        "första besöket av mobilt team; planerade vistelser är inte vad teamet finns för att undvika.",
+        "akuta inläggningar",
+        "patienter i mobilt team",
+    ),
     unit="rate",
     higher_is_better=False,
 )

@@ -10,6 +10,7 @@ from naravard.followup.indicators.base import (
     Family,
     Indicator,
     Lake,
+    Texts,
     days_between,
     flag,
     in_window,
@@ -26,6 +27,12 @@ P_GOALS = Indicator(
     "contracts with >= 1 patient-written goal",
     "contracts created",
     "SKR Patientkontrakt definition (domain.md 1.1, 11.3)",
+    Texts(
+        "Patientkontrakt upprättade i perioden med minst ett mål skrivet av patienten ('Vad är viktigt för "
+        "dig?').",
+        "kontrakt med minst ett mål skrivet av patienten",
+        "upprättade kontrakt",
+    ),
 )
 P_AGREED = Indicator(
     "P_AGREED",
@@ -39,6 +46,13 @@ P_AGREED = Indicator(
     "contracts created (at least 30 days before the lake's last day)",
     "SKR Patientkontrakt: an agreement co-designed by care provider and patient, its first part the "
     "Överenskommelse (domain.md 1.1)",
+    Texts(
+        "Patientkontrakt upprättade i perioden som patienten godkänt inom 30 dagar från upprättandet. "
+        "Kontrakt upprättade under underlagets sista 30 dagar räknas först när deras 30 dagar har gått, så "
+        "att en publicerad månad inte ändras av senare uttag.",
+        "kontrakt godkända inom 30 dagar",
+        "upprättade kontrakt (minst 30 dagar före underlagets sista dag)",
+    ),
 )
 P_SIP = Indicator(
     "P_SIP",
@@ -49,6 +63,11 @@ P_SIP = Indicator(
     "meetings attended",
     "SIP meetings held",
     "HSL 16 kap. 4 §, SoL; domain.md 3.1",
+    Texts(
+        "SIP-möten hållna i perioden där patienten deltog (underlagets patient_attended).",
+        "möten där patienten deltog",
+        "hållna SIP-möten",
+    ),
 )
 P_INVOLVED = Indicator(
     "P_INVOLVED",
@@ -60,6 +79,12 @@ P_INVOLVED = Indicator(
     "positive answers",
     "answers",
     "Nationell Patientenkät, dimension Delaktighet och involvering (domain.md 6)",
+    Texts(
+        "Svar i perioden på frågan 'Har du haft möjlighet att vara delaktig i besluten beträffande din "
+        "vård/behandling?' (frågan 'involvement', skala 1-5) som är positiva (4 eller 5).",
+        "positiva svar",
+        "svar",
+    ),
 )
 POSITIVE_FROM = 4
 AGREE_DAYS = 30
