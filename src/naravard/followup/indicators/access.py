@@ -25,13 +25,13 @@ from naravard.followup.indicators.base import (
     Lake,
     Texts,
     days_between,
+    expand_snapshots,
     f64,
     first_snapshot,
     flag,
     in_window,
     last_snapshot,
     periodise,
-    snapshot_months,
 )
 
 _SRC = "HSL 9 kap. 1 §; SFS 2018:553; vantetider.se (SKR) measurement rules; domain.md section 4"
@@ -287,8 +287,8 @@ def _waiting_builder(code: str, table: str, start: str, end: str):  # type: igno
     def build(lake: Lake, period_types: tuple[str, ...]) -> ir.Table:
         """Each wait becomes the range of month-end snapshots it spans (from the first snapshot on or after
         its start to the last one before its end, or on or before the day the person left the region or
-        died: met on the snapshot day is no longer waiting), joined to the lake's few months; never one row
-        per person and day."""
+        died: met on the snapshot day is no longer waiting), generated per wait (``expand_snapshots``); never
+        one row per person and day."""
         t = lake.tables[table]
         t = t.filter(~t.patient_chosen)
         # who left the region or died is no longer waiting after that day (not a wait of ever more days)
@@ -303,9 +303,7 @@ def _waiting_builder(code: str, table: str, start: str, end: str):  # type: igno
                 last_snapshot(t[end] - ibis.interval(days=1), lake), last_snapshot(t.out_date, lake)
             ),
         )
-        t = t.filter(t.a <= t.b)
-        months = snapshot_months(lake)
-        j = t.join(months, [t.a <= months.m, months.m <= t.b])
+        j = expand_snapshots(t, lake)
         days = days_between(j.begin, j.snap)
         return j.select(
             person_id=j.person_id,

@@ -204,6 +204,29 @@ def snapshot_months(lake: Lake) -> ir.Table:
     )
 
 
+def month_start(m: ir.IntegerValue) -> ir.DateValue:
+    """The first day of month index ``m`` (see ``month_index``)."""
+    return ibis.date((m // 12).cast("int32"), (m % 12 + 1).cast("int32"), ibis.literal(1, "int32"))
+
+
+def expand_snapshots(t: ir.Table, lake: Lake) -> ir.Table:
+    """Each row of ``t`` once per month-end snapshot index from its ``a`` to its ``b`` (none when ``a > b``),
+    as ``m`` with the month's ``period_start`` and ``snap`` (its last day, capped at the lake's last day).
+
+    The months are generated per row (an index range, unnested) rather than joined from a table of the
+    lake's months: with such a join in the plan DuckDB paired the months with the attribution's residence
+    periods first, on ``snap``, one row per person and month (36 M rows at a million persons) before the
+    waits narrowed them down; a generated column leaves it nothing to reorder."""
+    t = t.filter(t.a <= t.b)
+    t = t.mutate(m=ibis.range(t.a, t.b + 1)).unnest("m")
+    t = t.mutate(m=t.m.cast("int64"))
+    start = month_start(t.m)
+    # DuckDB's date minus an interval is a timestamp where Ibis types a date (and so drops a cast to date):
+    # through a timestamp the cast stays, and a date meets the attribution's date columns
+    end = (month_start(t.m + 1) - ibis.interval(days=1)).cast("timestamp").cast("date")
+    return t.mutate(period_start=start, snap=ibis.least(end, ibis.literal(lake.last)))
+
+
 def valid_on(frm: ir.DateValue, to: ir.DateValue, d: ir.DateValue) -> ir.BooleanValue:
     """``frm <= d <= to`` with an open end (null ``to``); written without OR so engines can use a range join."""
     return (frm <= d) & (to.fill_null(ibis.literal(FAR_FUTURE)) >= d)
