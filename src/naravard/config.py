@@ -63,7 +63,8 @@ class Settings(BaseSettings):
     targets_file: Path | None = Field(
         default=None,
         description="JSON or YAML file of follow-up targets per indicator and scope, added to the national "
-        "targets; unset: national targets only.",
+        "targets; the region's own targets in the database replace its entries of equal specificity; unset: "
+        "national targets (and the region's own) only.",
     )
 
     @model_validator(mode="after")

@@ -1,4 +1,5 @@
-"""Follow-up routes of the JSON API: indicator definitions, result rows with targets, dashboard series.
+"""Follow-up routes of the JSON API: indicator definitions, result rows with targets, dashboard series, and
+the targets themselves (the region's own are written here; ``target_service`` decides who may).
 
 Results are aggregates with small cells already suppressed when they were written, so reading them touches
 no patient and writes no per-patient audit row; access is limited to the roles that do follow-up, and
@@ -7,6 +8,7 @@ per-doctor results to analysts and administrators (``service.check_scope_access`
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,12 +16,12 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from naravard.actor import Actor, Role
-from naravard.deps import CurrentActor
+from naravard.deps import CurrentActor, DbSession
 from naravard.errors import Forbidden, Invalid
-from naravard.followup import report, service
-from naravard.followup.schemas import IndicatorOut, ResultRow, SeriesPoint
+from naravard.followup import report, service, target_service
+from naravard.followup.schemas import IndicatorOut, ResultRow, SeriesPoint, TargetChange, TargetIn, TargetOut
 from naravard.followup.scopes import Names, load_names
-from naravard.followup.targets import Target, load_targets_cached
+from naravard.followup.targets import Target
 
 router = APIRouter(prefix="/followup", tags=["followup"])
 
@@ -55,9 +57,18 @@ def results_dir(request: Request) -> Path:
     return Path(request.app.state.settings.effective_results_dir)
 
 
-def targets(request: Request) -> list[Target]:
-    """The national targets plus those of the setting ``targets_file`` (read again only when it changes)."""
-    return load_targets_cached(request.app.state.settings.targets_file)
+def targets_file(request: Request) -> Path | None:
+    file: Path | None = request.app.state.settings.targets_file
+    return file
+
+
+def request_targets(request: Request, db: DbSession, _actor: FollowupActor) -> list[Target]:
+    """The targets in effect: national, the setting ``targets_file``'s (read again only when it changes) and
+    the region's own from the database. After the actor: nobody else makes us read them."""
+    return target_service.effective_targets(db, targets_file=targets_file(request))
+
+
+Targets = Annotated[list[Target], Depends(request_targets)]
 
 
 def split_codes(raw: str, field: str) -> list[str]:
@@ -78,6 +89,7 @@ def indicators(_actor: FollowupActor) -> list[dict[str, Any]]:
 def results(
     request: Request,
     actor: FollowupActor,
+    tg: Targets,
     indicator: Annotated[str, Query(description="Indicator code; several separated by commas")],
     period_type: PeriodType = "year",
     scope_type: ScopeType = "total",
@@ -105,7 +117,7 @@ def results(
         stratum=stratum,
         period_from=period_from,
         period_to=period_to,
-        targets=targets(request),
+        targets=tg,
         actor=actor,
     )
 
@@ -114,6 +126,7 @@ def results(
 def dashboard(
     request: Request,
     actor: FollowupActor,
+    tg: Targets,
     indicators: Annotated[str, Query(description="Indicator codes separated by commas, e.g. C_FLK,A3")],
     period_type: PeriodType = "month",
     scope_type: ScopeType = "total",
@@ -137,7 +150,7 @@ def dashboard(
         period_type=period_type,
         scope_type=scope_type,
         scope_id=scope_id,
-        targets=targets(request),
+        targets=tg,
         actor=actor,
     )
 
@@ -163,9 +176,11 @@ def report_response(
     stratum_type: str,
     stratum: str | None,
     lang: str,
+    targets: list[Target],
     compare: str | None = None,
 ) -> Response:
-    """The report as a download, read with the actor's access (shared by the API and the pages)."""
+    """The report as a download, read with the actor's access (shared by the API and the pages), marked
+    against ``targets`` (the request's: national, file and the region's own)."""
     data = report.render_report(
         results_dir=results_dir(request),
         indicators=indicators,
@@ -177,7 +192,7 @@ def report_response(
         period_to=period_to,
         stratum_type=stratum_type,
         stratum=stratum,
-        targets_file=request.app.state.settings.targets_file,
+        targets=targets,
         lang=lang,
         actor=actor,
         compare=compare,
@@ -199,6 +214,7 @@ def report_response(
 def report_file(
     request: Request,
     actor: FollowupActor,
+    tg: Targets,
     indicators: Annotated[str, Query(description="Indicator codes separated by commas, e.g. C_FLK,A3")],
     format: Annotated[str, Query(description="pdf or xlsx")] = "pdf",
     period_type: PeriodType = "month",
@@ -229,5 +245,48 @@ def report_file(
         stratum_type=stratum_type,
         stratum=stratum,
         lang=lang,
+        targets=tg,
         compare=compare or None,
     )
+
+
+# --- targets ---------------------------------------------------------------------------------------------
+
+
+@router.get("/targets", response_model=list[TargetOut])
+def list_targets(request: Request, actor: FollowupActor, db: DbSession) -> list[TargetOut]:
+    """Every target with its origin: national, file (the setting ``targets_file``) or region (the database,
+    with id and version), in precedence order; ``in_effect`` is false where a later source has a target for
+    the same indicator and scope. The most specific target applies to a result row."""
+    return target_service.list_targets(db, actor=actor, targets_file=targets_file(request))
+
+
+@router.get("/targets/{target_id}", response_model=TargetOut)
+def get_target(target_id: uuid.UUID, actor: FollowupActor, db: DbSession) -> TargetOut:
+    """One target of the region's own, with the version a change or delete must name."""
+    return target_service.get_target(db, actor=actor, target_id=target_id)
+
+
+@router.post("/targets", response_model=TargetOut, status_code=201)
+def create_target(body: TargetIn, actor: CurrentActor, db: DbSession) -> TargetOut:
+    """A target of the region's own (analysts only: 403 for others). One per indicator and scope: 409 when
+    it exists. 422 names the field of a bad value (a share is from 0 to 1)."""
+    return target_service.create_target(db, actor=actor, data=body)
+
+
+@router.put("/targets/{target_id}", response_model=TargetOut)
+def update_target(target_id: uuid.UUID, body: TargetChange, actor: CurrentActor, db: DbSession) -> TargetOut:
+    """A new value and source, based on the ``version`` read: 409 when someone changed it since."""
+    return target_service.update_target(db, actor=actor, target_id=target_id, data=body)
+
+
+@router.delete("/targets/{target_id}", status_code=204, response_class=Response)
+def delete_target(
+    target_id: uuid.UUID,
+    actor: CurrentActor,
+    db: DbSession,
+    version: Annotated[int, Query(description="The version read; 409 when someone changed it since")],
+) -> Response:
+    """Remove a target of the region's own; the file's or the national one applies again."""
+    target_service.delete_target(db, actor=actor, target_id=target_id, version=version)
+    return Response(status_code=204)

@@ -10,15 +10,18 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from naravard.errors import Invalid, NaravardError
+from naravard.errors import Invalid, NaravardError, Unavailable
 from naravard.followup.folders import check_out_dir
+
+if TYPE_CHECKING:
+    from naravard.followup.targets import Target
 
 app = typer.Typer(
     help="Follow-up: indicators over the event lake, results and reports.", no_args_is_help=True
@@ -190,7 +193,11 @@ def report(
     ] = None,
     period_to: Annotated[str | None, typer.Option("--to", help="Last period, e.g. 2025-12.")] = None,
     targets: Annotated[
-        Path | None, typer.Option(help="Targets file (JSON or YAML) adding to the national targets.")
+        Path | None,
+        typer.Option(
+            help="Targets file (JSON or YAML) adding to the national targets (default: the setting); the "
+            "region's own targets in the database replace its entries of equal specificity."
+        ),
     ] = None,
     lang: Annotated[str, typer.Option(help="Report language: sv or en.")] = "sv",
     stratum: Annotated[
@@ -208,12 +215,18 @@ def report(
         ),
     ] = None,
 ) -> None:
-    """A steering-group report (PDF or Excel) for some indicators, one scope and one population group."""
+    """A steering-group report (PDF or Excel) for some indicators, one scope and one population group, marked
+    against the national targets, the targets file's and the region's own in the database
+    (NARAVARD_DATABASE_URL)."""
     from naravard.followup.report import write_report
 
     scope_type, _, scope_id = scope.partition(":")
     stratum_type, _, stratum_value = stratum.partition(":")
     with _errors():
+        settings = _settings()
+        # the option, else the setting NARAVARD_TARGETS_FILE the pages and the API use
+        file = targets if targets is not None else settings.targets_file
+        tg, where = report_targets(file, settings.database_url)
         write_report(
             results_dir=results,
             indicators=[c.strip() for c in indicators.split(",") if c.strip()],
@@ -226,12 +239,50 @@ def report(
             period_to=period_to,
             stratum_type=stratum_type.strip(),
             stratum=stratum_value.strip() or None,
-            # the option, else the setting NARAVARD_TARGETS_FILE the pages and the API use
-            targets_file=targets if targets is not None else _settings().targets_file,
+            targets=tg,
             lang=lang,
             compare=(compare or "").strip() or None,
         )
-    console.print(f"report written to {out}", highlight=False, markup=False)
+    console.print(f"report written to {out} ({where})", highlight=False, markup=False)
+
+
+def report_targets(file: Path | None, database_url: str) -> tuple[list[Target], str]:
+    """The targets a report marks against, as the pages see them, and a note of where they came from. A
+    SQLite database that is not there, or one not yet upgraded to hold targets, has none of the region's
+    own: the note says so rather than the report failing (the results may come from elsewhere)."""
+    from sqlalchemy import inspect
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session
+
+    from naravard.db import is_sqlite, make_engine
+    from naravard.followup import target_service
+    from naravard.followup.models import FollowupTarget
+    from naravard.followup.targets import load_targets, merge_targets
+
+    base = load_targets(file)
+    shown = make_url(database_url).render_as_string(hide_password=True)
+    if is_sqlite(database_url):
+        db_file = make_url(database_url).database
+        if not db_file or db_file == ":memory:" or not Path(db_file).is_file():
+            return base, f"targets: national{', file' if file else ''}; no database at {shown}"
+    engine = make_engine(database_url, pool_size=1)
+    try:
+        with Session(engine) as session:
+            if not inspect(session.connection()).has_table(FollowupTarget.__tablename__):
+                note = f"no targets table in {shown}; run 'naravard db upgrade'"
+                return base, f"targets: national{', file' if file else ''}; {note}"
+            region = target_service.region_targets(session)
+    except OperationalError as exc:
+        raise Unavailable(
+            "cannot read the region's targets from %(db)s (%(reason)s)",
+            params={"db": shown, "reason": _first_line(exc.orig or exc)},
+        ) from exc
+    finally:
+        engine.dispose()
+    return merge_targets(base, region), (
+        f"targets: national{', file' if file else ''}, {len(region)} of the region's own from {shown}"
+    )
 
 
 def import_csv(

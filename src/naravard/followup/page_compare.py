@@ -10,7 +10,7 @@ from fastapi import Request
 from naravard.actor import Actor
 from naravard.errors import Invalid, NotFound
 from naravard.followup import service
-from naravard.followup.api import results_dir, targets
+from naravard.followup.api import results_dir
 from naravard.followup.charts import bar_chart, fmt_count, fmt_value
 from naravard.followup.indicators import INDICATORS, PERIOD_TYPES
 from naravard.followup.page_common import (
@@ -29,6 +29,7 @@ from naravard.followup.page_common import (
 )
 from naravard.followup.scopes import Names, load_names
 from naravard.followup.strata import offers, type_name
+from naravard.followup.targets import Target
 
 LEVELS = {"total": ("region",), "region": ("municipality", "unit"), "municipality": ("unit",)}
 
@@ -46,6 +47,7 @@ def _section(
     lang: str,
     t: Translate,
     actor: Actor,
+    targets: list[Target],
 ) -> dict[str, Any]:
     """One level (the municipalities or the units of ``parent``): its rows best first, and a bar chart."""
     ind = INDICATORS[code]
@@ -59,7 +61,7 @@ def _section(
         stratum=stratum_id,
         period_from=period,
         period_to=period,
-        targets=targets(request),
+        targets=targets,
         actor=actor,
     )
     rows = []
@@ -113,9 +115,10 @@ def compare_context(
     lang: str,
     t: Translate,
     plotly_url: str,
+    targets: list[Target],
 ) -> tuple[int, dict[str, Any]]:
-    """The status and template context of ``followup/compare.html``; a region's page lists both its
-    municipalities and its units, a municipality's page its units."""
+    """The status and template context of ``followup/compare.html``, marked against ``targets``; a region's
+    page lists both its municipalities and its units, a municipality's page its units."""
     names = load_names(request.app.state.settings.effective_lake_dir)
     m = meta(request)
     last_day = lake_last(m)
@@ -211,6 +214,7 @@ def compare_context(
                 lang=lang,
                 t=t,
                 actor=actor,
+                targets=targets,
             )
             for st in LEVELS[ptype]
         ]

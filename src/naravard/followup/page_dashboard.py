@@ -11,7 +11,7 @@ from fastapi import Request
 from naravard.actor import Actor
 from naravard.errors import Invalid, NotFound
 from naravard.followup import service
-from naravard.followup.api import results_dir, targets
+from naravard.followup.api import results_dir
 from naravard.followup.charts import fmt_value, trend_chart
 from naravard.followup.indicators import INDICATORS, PERIOD_TYPES
 from naravard.followup.page_common import (
@@ -30,6 +30,7 @@ from naravard.followup.page_common import (
 )
 from naravard.followup.scopes import Names, load_names
 from naravard.followup.strata import STRATUM_TYPES, offers, type_name
+from naravard.followup.targets import Target
 
 
 def _compare_parent(scope_type: str, scope_id: str | None, names: Names) -> str | None:
@@ -53,9 +54,11 @@ def dashboard_context(
     lang: str,
     t: Translate,
     plotly_url: str,
+    targets: list[Target],
 ) -> tuple[int, dict[str, Any]]:
-    """The status and template context of ``followup/dashboard.html``. A bad choice is a 422 page that still
-    offers the pickers; a scope the actor may not see raises ``Forbidden`` (the error page)."""
+    """The status and template context of ``followup/dashboard.html``, marked against ``targets`` (national,
+    file and the region's own). A bad choice is a 422 page that still offers the pickers; a scope the actor
+    may not see raises ``Forbidden`` (the error page)."""
     # an empty ?indicator= (or only empty ones) means the defaults, not an empty page
     codes = [c for c in indicator or [] if c] or list(DEFAULT_INDICATORS)
     names = load_names(request.app.state.settings.effective_lake_dir)
@@ -79,11 +82,12 @@ def dashboard_context(
         "missing": None,
         "threshold": threshold(m, request),
         "compare_url": url("/followup/compare", indicator=codes[0], period_type=period_type),
+        "targets_url": "/followup/targets",
         "reports": None,
     }
     # the doctor scope is not offered on the pages; asking for it anyway says why a unit manager may not
     service.check_scope_access(actor, scope.partition(":")[0])
-    tg = targets(request)
+    tg = targets
     try:
         if stratum_type not in STRATUM_TYPES:
             raise Invalid(

@@ -65,27 +65,6 @@ def _scope_name(names: Names, scope_type: str, scope_id: str | None, lang: str) 
     return f"{name} ({scope_id})"
 
 
-def _targets(path: Path | None) -> list[Target]:
-    try:
-        return load_targets(path)
-    except Invalid:
-        raise
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise Invalid(
-            "%(path)s: cannot read targets (%(reason)s)",
-            field="targets",
-            params={"path": path, "reason": reason},
-        ) from exc
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise Invalid(
-            "%(path)s: cannot read targets (%(reason)s)",
-            field="targets",
-            params={"path": path, "reason": text},
-        ) from exc
-
-
 def _known_ids(
     results_dir: Path, indicators: list[str], period: str, scope_type: str, actor: Actor | None
 ) -> tuple[str, dict[str, object]]:
@@ -110,6 +89,7 @@ def collect(
     stratum_type: str = "all",
     stratum: str | None = None,
     targets_file: Path | None = None,
+    targets: list[Target] | None = None,
     lang: str = "sv",
     threshold: int | None = None,
     actor: Actor | None = None,
@@ -121,7 +101,9 @@ def collect(
     stratum (``all``, or one age band, sex or breakdown such as A3's ``profession:LK``); with an
     ``actor``, a scope the actor may not see is refused.
     With ``compare`` (a level below the scope, e.g. ``municipality`` in a region's report) each section also
-    holds that level's scopes side by side in the report's last period (``names`` places units in areas)."""
+    holds that level's scopes side by side in the report's last period (``names`` places units in areas).
+    ``targets`` are those in effect (national, file and the region's own, ``target_service``); without
+    them, the national ones and ``targets_file``'s."""
     if lang not in LANGS:
         raise Invalid(
             "unknown language %(lang)r; choose %(langs)s", field="lang", params={"lang": lang, "langs": LANGS}
@@ -152,7 +134,7 @@ def collect(
         )
     L = LABELS[lang]
     supp = f"<{threshold}" if threshold is not None else L["suppressed"].lower()
-    targets = _targets(targets_file)
+    targets = targets if targets is not None else load_targets(targets_file)
     sections: list[dict[str, Any]] = []
     for code in indicators:
         rows = query_results(
@@ -304,6 +286,7 @@ def render_report(
     stratum_type: str = "all",
     stratum: str | None = None,
     targets_file: Path | None = None,
+    targets: list[Target] | None = None,
     lang: str = "sv",
     actor: Actor | None = None,
     compare: str | None = None,
@@ -326,6 +309,7 @@ def render_report(
         stratum_type=stratum_type,
         stratum=stratum,
         targets_file=targets_file,
+        targets=targets,
         lang=lang,
         threshold=threshold,
         actor=actor,

@@ -1,11 +1,12 @@
-"""Response models of ``/api/followup``: the OpenAPI document then tells a client every field's type, and
-the API can only ever return these fields."""
+"""Request and response models of ``/api/followup``: the OpenAPI document then tells a client every field's
+type, and the API can only ever return these fields."""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class IndicatorOut(BaseModel):
@@ -59,3 +60,53 @@ class SeriesPoint(BaseModel):
     suppressed: bool
     target: float | None
     meets_target: bool | None
+
+
+class TargetIn(BaseModel):
+    """A new target of the region's own. Checked like the targets file's entries (``targets.checked``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    indicator: str = Field(examples=["C_FLK"])
+    scope_type: str | None = Field(
+        default=None, description="total, region, municipality, unit or doctor; empty: every scope"
+    )
+    scope_id: str | None = Field(default=None, description="one scope's id (with scope_type), e.g. 2180")
+    value: float = Field(
+        allow_inf_nan=False,
+        description="in the indicator's unit: a share or index from 0 to 1 (0.6, not 60), days or a rate 0 "
+        "or more",
+        examples=[0.6],
+    )
+    source: str = Field(
+        description="the decision or source, 1-300 characters", examples=["HSN 2026-03-12 § 4"]
+    )
+
+
+class TargetChange(BaseModel):
+    """A new value and source for an existing target, based on the ``version`` the client read."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    value: float = Field(allow_inf_nan=False)
+    source: str
+    version: int = Field(description="the version read; another writer's change since gives 409")
+
+
+class TargetOut(BaseModel):
+    """A target with where it comes from; the region's own also with id, version and last change."""
+
+    origin: str = Field(description="national, file (the setting targets_file) or region (the database)")
+    indicator: str
+    scope_type: str | None = Field(description="null: every scope")
+    scope_id: str | None = Field(description="null: every scope of scope_type")
+    value: float
+    source: str
+    in_effect: bool = Field(
+        description="false when a later source has a target for the same indicator and scope (region over "
+        "file over national)"
+    )
+    id: uuid.UUID | None = None
+    version: int | None = None
+    changed_by: str | None = None
+    changed_at: dt.datetime | None = None

@@ -1,18 +1,32 @@
 """Targets per indicator and scope, returned with results so a UI or report can mark a miss.
 
-A module table holds the national targets; an optional YAML or JSON file adds or overrides entries:
-``[{"indicator": "C_FLK", "value": 0.6, "scope_type": "unit", "scope_id": "1011"}]`` (scope fields optional;
-the most specific match wins: scope id, then scope type, then any scope).
+Three sources, lowest precedence first (``ORIGINS``): the national targets of this module, an optional YAML
+or JSON file (the setting ``targets_file``): ``[{"indicator": "C_FLK", "value": 0.6, "scope_type": "unit",
+"scope_id": "1011", "source": "..."}]``, and the region's own targets in the database (``target_service``).
+The most specific match wins (scope id, then scope type, then any scope); among equally specific entries the
+later source wins: the region's decision over the file, the file over the national table.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from naravard.errors import Invalid
 from naravard.followup.indicators import INDICATORS
+from naravard.followup.results import SCOPES
+
+ORIGINS = ("national", "file", "region")  # lowest precedence first
+_ORIGIN_RANK = {o: i for i, o in enumerate(ORIGINS)}
+# the ids the results use: region and municipality codes, unit and doctor ids (pseudonymised numbers)
+_SCOPE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# a share or a mean index is a fraction (0.55, not 55); waits in days and rates per patient have no top
+_FRACTION_UNITS = frozenset({"share", "index"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +36,12 @@ class Target:
     scope_type: str | None = None
     scope_id: str | None = None
     source: str = ""
+    origin: str = "national"  # one of ORIGINS: decides among equally specific entries
+
+    @property
+    def key(self) -> tuple[str, str | None, str | None]:
+        """What an entry is a target for; a later source's entry with the same key replaces it."""
+        return (self.indicator, self.scope_type, self.scope_id)
 
 
 DEFAULT_TARGETS: tuple[Target, ...] = (
@@ -37,40 +57,142 @@ DEFAULT_TARGETS: tuple[Target, ...] = (
 )
 
 
+def check_scope(scope_type: str | None, scope_id: str | None) -> tuple[str | None, str | None]:
+    """The scope of a target, blanks as None: a known scope type (or none: every scope), an id only with a
+    type other than ``total``. An unknown type would never match a result row, so it is refused."""
+    st = (scope_type or "").strip() or None
+    sid = (scope_id or "").strip() or None
+    if st is not None and st not in SCOPES:
+        raise Invalid(
+            "unknown scope type %(value)r; choose %(types)s",
+            field="scope_type",
+            params={"value": st, "types": list(SCOPES)},
+        )
+    if sid is not None:
+        if st is None:
+            raise Invalid("scope_id needs a scope_type", field="scope_id")
+        if st == "total":
+            raise Invalid("scope_type 'total' takes no scope_id", field="scope_id")
+        if not _SCOPE_ID.match(sid):
+            raise Invalid(
+                "scope_id %(value)r is not a scope id (letters, digits, '.', '_' or '-'; at most 64)",
+                field="scope_id",
+                params={"value": sid},
+            )
+    return st, sid
+
+
+def check_value(indicator: str, value: float) -> float:
+    """A target the indicator's values can reach: a share or index from 0 to 1, days or a rate 0 or more
+    (``Indicator.unit``). A share written as per cent (55) would never be met, so it is refused."""
+    unit = INDICATORS[indicator].unit
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise Invalid("value %(value)r is not a number", field="value", params={"value": value})
+    if unit in _FRACTION_UNITS and not 0 <= value <= 1:
+        raise Invalid(
+            "%(code)s is a share or an index: its target is from 0 to 1 (0.55 for 55 %%), not %(value)s",
+            field="value",
+            params={"code": indicator, "value": value},
+        )
+    if value < 0:
+        raise Invalid(
+            "the target of %(code)s (%(unit)s) is 0 or more, not %(value)s",
+            field="value",
+            params={"code": indicator, "unit": unit, "value": value},
+        )
+    return float(value)
+
+
+def checked(
+    indicator: str,
+    value: float,
+    scope_type: str | None = None,
+    scope_id: str | None = None,
+    *,
+    source: str = "",
+    origin: str = "national",
+) -> Target:
+    """A target after the one set of checks every source passes (the file, the database, the API)."""
+    if indicator not in INDICATORS:
+        raise Invalid("unknown indicator %(code)r", field="indicator", params={"code": indicator})
+    st, sid = check_scope(scope_type, scope_id)
+    return Target(indicator, check_value(indicator, value), st, sid, source, origin)
+
+
+def _file_entry(path: Path, n: int, item: Any) -> Target:
+    if not isinstance(item, dict):
+        raise Invalid(
+            "%(path)s: entry %(n)s is not an object with indicator and value",
+            field="targets",
+            params={"path": path, "n": n},
+        )
+    code = item.get("indicator")
+    if code not in INDICATORS:
+        raise Invalid(
+            "%(path)s: entry %(n)s names unknown indicator %(code)r",
+            field="indicator",
+            params={"path": path, "n": n, "code": code},
+        )
+    try:
+        raw = item.get("value")
+        value: Any = float(raw) if isinstance(raw, str) else raw  # check_value refuses anything else
+        return checked(
+            code,
+            value,
+            None if item.get("scope_type") is None else str(item["scope_type"]),
+            None if item.get("scope_id") is None else str(item["scope_id"]),
+            source=str(item.get("source") or path),
+            origin="file",
+        )
+    except (Invalid, ValueError) as exc:
+        reason = exc.message if isinstance(exc, Invalid) else f"value {raw!r} is not a number"
+        raise Invalid(
+            "%(path)s: entry %(n)s: %(reason)s",
+            field=exc.field if isinstance(exc, Invalid) else "value",
+            params={"path": path, "n": n, "reason": reason},
+        ) from exc
+
+
+def _read(path: Path) -> Any:
+    """The file's entries; a file that cannot be read or parsed is an ``Invalid`` naming it."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix.lower() in (".yaml", ".yml"):
+            try:
+                import yaml  # type: ignore[import-untyped]
+            except ImportError as exc:  # pragma: no cover - depends on the environment
+                raise Invalid(
+                    "%(path)s: reading YAML needs PyYAML; use a .json file",
+                    field="targets",
+                    params={"path": path},
+                ) from exc
+            try:
+                return yaml.safe_load(text)
+            except yaml.YAMLError as exc:
+                raise ValueError(str(exc)) from exc
+        return json.loads(text)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+    except ValueError as exc:  # JSON, YAML (its errors are ValueErrors too) and bad UTF-8
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    raise Invalid(
+        "%(path)s: cannot read targets (%(reason)s)", field="targets", params={"path": path, "reason": reason}
+    )
+
+
 def load_targets(path: Path | None = None) -> list[Target]:
+    """The national targets, then those of the file at ``path`` (each checked like the database's)."""
     targets = list(DEFAULT_TARGETS)
     if path is None:
         return targets
-    text = Path(path).read_text(encoding="utf-8")
-    if Path(path).suffix.lower() in (".yaml", ".yml"):
-        try:
-            import yaml  # type: ignore[import-untyped]
-        except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise Invalid(
-                "%(path)s: reading YAML needs PyYAML; use a .json file",
-                field="targets",
-                params={"path": path},
-            ) from exc
-        raw = yaml.safe_load(text)
-    else:
-        raw = json.loads(text)
-    for i, item in enumerate(raw or []):
-        code = item.get("indicator")
-        if code not in INDICATORS:
-            raise Invalid(
-                "%(path)s: entry %(n)s names unknown indicator %(code)r",
-                field="indicator",
-                params={"path": path, "n": i + 1, "code": code},
-            )
-        targets.append(
-            Target(
-                code,
-                float(item["value"]),
-                item.get("scope_type"),
-                None if item.get("scope_id") is None else str(item["scope_id"]),
-                item.get("source", str(path)),
-            )
+    raw = _read(Path(path))
+    if raw is not None and not isinstance(raw, list):
+        raise Invalid(
+            "%(path)s: cannot read targets (%(reason)s)",
+            field="targets",
+            params={"path": path, "reason": "not a list of entries"},
         )
+    targets += [_file_entry(Path(path), i + 1, item) for i, item in enumerate(raw or [])]
     return targets
 
 
@@ -98,9 +220,23 @@ def load_targets_cached(path: Path | None) -> list[Target]:
     return list(hit[1])
 
 
+def merge_targets(base: Iterable[Target], region: Iterable[Target]) -> list[Target]:
+    """Every target in precedence order (``base``: national and file, from :func:`load_targets`; then the
+    region's own): what :func:`target_for` chooses from and what the targets page lists."""
+    return sorted([*base, *region], key=lambda t: _ORIGIN_RANK[t.origin])
+
+
+def replaced(targets: list[Target]) -> list[bool]:
+    """For each entry of ``merge_targets``' list: is it replaced by a later entry for the same indicator and
+    scope (a file's or the region's), so it never applies?"""
+    last = {t.key: i for i, t in enumerate(targets)}
+    return [last[t.key] != i for i, t in enumerate(targets)]
+
+
 def target_for(targets: list[Target], indicator: str, scope_type: str, scope_id: str) -> Target | None:
-    """The most specific target; later entries (from the file) override earlier ones of equal rank."""
-    best: tuple[int, Target] | None = None
+    """The most specific target; among equally specific ones the later source (``ORIGINS``), and within a
+    source the later entry."""
+    best: tuple[tuple[int, int], Target] | None = None
     for t in targets:
         if t.indicator != indicator:
             continue
@@ -108,7 +244,7 @@ def target_for(targets: list[Target], indicator: str, scope_type: str, scope_id:
             continue
         if t.scope_id is None and t.scope_type is not None and t.scope_type != scope_type:
             continue
-        rank = 2 if t.scope_id is not None else 1 if t.scope_type is not None else 0
+        rank = (2 if t.scope_id is not None else 1 if t.scope_type is not None else 0, _ORIGIN_RANK[t.origin])
         if best is None or rank >= best[0]:
             best = (rank, t)
     return best[1] if best else None

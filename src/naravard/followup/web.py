@@ -1,21 +1,27 @@
 """Follow-up pages: a dashboard of trends with targets, a comparison of municipalities and units with
-drill-down region -> municipality -> unit, and the steering-group report of what a page shows, as PDF or
-Excel. Charts are Plotly figures drawn by the plotly.js that ships in the ``plotly`` wheel, served from our own
-origin (the machines are offline; no CDN).
+drill-down region -> municipality -> unit, the steering-group report of what a page shows, as PDF or
+Excel, and the targets with a form for the region's own. Charts are Plotly figures drawn by the plotly.js
+that ships in the ``plotly`` wheel, served from our own origin (the machines are offline; no CDN).
 
-The routes are thin: the pages' content is built in ``page_dashboard`` and ``page_compare``; this module
-renders it, and is the only follow-up module that imports the web shell (the import contract)."""
+The routes are thin: the pages' content is built in ``page_dashboard``, ``page_compare`` and
+``page_targets``; this module renders it, and is the only follow-up module that imports the web shell (the
+import contract)."""
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Annotated
 
 import plotly
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
-from naravard.followup.api import FollowupActor, report_response
+from naravard.actor import Actor
+from naravard.deps import CurrentActor, DbSession
+from naravard.errors import Conflict, Invalid, NotFound
+from naravard.followup import target_service
+from naravard.followup.api import FollowupActor, Targets, report_response, targets_file
 from naravard.followup.page_common import (
     DEFAULT_INDICATORS,
     REPORT_SCOPES,
@@ -25,6 +31,14 @@ from naravard.followup.page_common import (
 )
 from naravard.followup.page_compare import compare_context
 from naravard.followup.page_dashboard import dashboard_context
+from naravard.followup.page_targets import (
+    TargetForm,
+    changed_meanwhile,
+    edit_form,
+    parse_value,
+    targets_context,
+)
+from naravard.followup.schemas import TargetChange, TargetIn
 from naravard.followup.scopes import load_names
 from naravard.web.templating import language_of, render, translate
 
@@ -54,6 +68,7 @@ def _lang(request: Request) -> tuple[str, Translate]:
 def dashboard_page(
     request: Request,
     actor: FollowupActor,
+    tg: Targets,
     indicator: Annotated[list[str] | None, Query()] = None,
     period_type: str = "month",
     scope: str = "total",
@@ -70,6 +85,7 @@ def dashboard_page(
         lang=lang,
         t=tr,
         plotly_url=PLOTLY_URL,
+        targets=tg,
     )
     return render(request, "followup/dashboard.html", status_code=status, **ctx)
 
@@ -78,6 +94,7 @@ def dashboard_page(
 def compare_page(
     request: Request,
     actor: FollowupActor,
+    tg: Targets,
     indicator: str = "C_FLK",
     period_type: str = "year",
     period: str | None = None,
@@ -98,6 +115,7 @@ def compare_page(
         lang=lang,
         t=tr,
         plotly_url=PLOTLY_URL,
+        targets=tg,
     )
     return render(request, "followup/compare.html", status_code=status, **ctx)
 
@@ -106,6 +124,7 @@ def compare_page(
 def report_download(
     request: Request,
     actor: FollowupActor,
+    tg: Targets,
     fmt: str,
     indicator: Annotated[list[str] | None, Query()] = None,
     period_type: str = "month",
@@ -134,8 +153,150 @@ def report_download(
         stratum_type=stratum_type,
         stratum=stratum_id,
         lang=language_of(request),
+        targets=tg,
         compare=compare or None,
     )
+
+
+# --- targets -------------------------------------------------------------------------------------------------
+
+DONE = {"created": "Saved.", "saved": "Saved.", "deleted": "Deleted."}
+Text = Annotated[str, Form(max_length=2000)]
+
+
+def _targets_page(
+    request: Request,
+    db: DbSession,
+    actor: Actor,
+    *,
+    status: int = 200,
+    form: TargetForm | None = None,
+    message: str | None = None,
+    error: str | None = None,
+) -> HTMLResponse:
+    lang, tr = _lang(request)
+    names = load_names(request.app.state.settings.effective_lake_dir)
+    ctx = targets_context(
+        db, actor, targets_file=targets_file(request), names=names, lang=lang, t=tr, form=form
+    )
+    return render(
+        request, "followup/targets.html", status_code=status, **{**ctx, "message": message, "error": error}
+    )
+
+
+@router.get("/followup/targets", response_class=HTMLResponse)
+def targets_page(
+    request: Request, actor: FollowupActor, db: DbSession, edit: uuid.UUID | None = None, done: str = ""
+) -> HTMLResponse:
+    """Every target and where it comes from; for analysts also the form for the region's own (``edit``: a
+    target of the region's to change)."""
+    lang, tr = _lang(request)
+    message = tr(DONE[done]) if done in DONE else None
+    if edit is None or not target_service.may_write(actor):
+        return _targets_page(request, db, actor, message=message)
+    try:
+        form = edit_form(db, actor, edit, load_names(request.app.state.settings.effective_lake_dir), lang, tr)
+    except NotFound as exc:
+        return _targets_page(request, db, actor, status=404, error=exc.text(tr))
+    return _targets_page(request, db, actor, form=form, message=message)
+
+
+@router.post("/followup/targets", response_model=None)
+def create_target(
+    request: Request,
+    actor: CurrentActor,
+    db: DbSession,
+    indicator: Text = "",
+    scope_type: Text = "",
+    scope_id: Text = "",
+    value: Text = "",
+    source: Text = "",
+) -> Response:
+    """A new target of the region's own from the form; a bad field or an existing target shows the form
+    again with what was typed."""
+    target_service.require_writer(db, actor, "followup:target:create")
+    form = TargetForm(indicator, scope_type, scope_id, value, source)
+    try:
+        data = TargetIn(
+            indicator=indicator,
+            scope_type=scope_type,
+            scope_id=scope_id,
+            value=parse_value(value),
+            source=source,
+        )
+        target_service.create_target(db, actor=actor, data=data)
+    except (Invalid, Conflict) as exc:
+        db.rollback()
+        return _targets_page(
+            request, db, actor, status=exc.status_code, form=form, error=exc.text(_lang(request)[1])
+        )
+    return RedirectResponse("/followup/targets?done=created", status_code=303)
+
+
+@router.post("/followup/targets/{target_id}", response_model=None)
+def update_target(
+    request: Request,
+    target_id: uuid.UUID,
+    actor: CurrentActor,
+    db: DbSession,
+    version: Annotated[int, Form()],
+    value: Text = "",
+    source: Text = "",
+    indicator: Text = "",
+    scope_type: Text = "",
+    scope_id: Text = "",
+) -> Response:
+    """A change based on the form's hidden ``version``. Someone else's change meanwhile: 409, their value in
+    the message and the form at their version with what was typed; deleted meanwhile: 404, the form as a new
+    target."""
+    target_service.require_writer(db, actor, "followup:target:update")
+    lang, tr = _lang(request)
+    names = load_names(request.app.state.settings.effective_lake_dir)
+    typed = TargetForm(indicator, scope_type, scope_id, value, source)
+    try:
+        data = TargetChange(value=parse_value(value), source=source, version=version)
+        target_service.update_target(db, actor=actor, target_id=target_id, data=data)
+    except NotFound as exc:
+        db.rollback()
+        return _targets_page(request, db, actor, status=404, form=typed, error=exc.text(tr))
+    except (Invalid, Conflict) as exc:
+        db.rollback()
+        try:
+            now = edit_form(db, actor, target_id, names, lang, tr)
+        except NotFound as gone:
+            return _targets_page(request, db, actor, status=404, form=typed, error=gone.text(tr))
+        now.value, now.source = value, source  # what was typed, at the version stored now
+        error = changed_meanwhile(now.current, lang, tr) if isinstance(exc, Conflict) else exc.text(tr)
+        return _targets_page(request, db, actor, status=exc.status_code, form=now, error=error)
+    return RedirectResponse("/followup/targets?done=saved", status_code=303)
+
+
+@router.post("/followup/targets/{target_id}/delete", response_model=None)
+def delete_target(
+    request: Request,
+    target_id: uuid.UUID,
+    actor: CurrentActor,
+    db: DbSession,
+    version: Annotated[int, Form()],
+) -> Response:
+    """Delete based on the row's hidden ``version``; someone else's change meanwhile: 409 and the target as it
+    is now in the form, not deleted."""
+    lang, tr = _lang(request)
+    try:
+        target_service.delete_target(db, actor=actor, target_id=target_id, version=version)
+    except NotFound as exc:
+        db.rollback()
+        return _targets_page(request, db, actor, status=404, error=exc.text(tr))
+    except Conflict:
+        db.rollback()
+        names = load_names(request.app.state.settings.effective_lake_dir)
+        try:
+            form = edit_form(db, actor, target_id, names, lang, tr)
+        except NotFound as gone:  # deleted by someone else while we tried
+            return _targets_page(request, db, actor, status=404, error=gone.text(tr))
+        error = changed_meanwhile(form.current, lang, tr, deleting=True)
+        return _targets_page(request, db, actor, status=409, form=form, error=error)
+    return RedirectResponse("/followup/targets?done=deleted", status_code=303)
 
 
 __all__ = ["load_names", "router"]  # load_names: callers and tests find it here
