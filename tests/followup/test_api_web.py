@@ -19,7 +19,9 @@ from naravard.app import create_app
 from naravard.config import Settings
 from naravard.db import make_engine
 from naravard.followup import service
+from naravard.followup.charts import fmt_count, fmt_value
 from naravard.followup.demo import ensure_demo_results
+from naravard.followup.indicators import INDICATORS
 from naravard.followup.web import load_names
 from tests import factories as f
 
@@ -272,6 +274,63 @@ def test_dashboard_unit_trend_marks_suppressed_gaps(env: Env) -> None:
     ).text
     assert names.units[unit] in html and "färre än 5 i nämnaren" in html
     assert f"↑ {names.name('municipality', names.unit_municipality[unit], str)}" in html
+
+
+def _table(html: str, code: str) -> list[list[str]]:
+    """The rows of a dashboard card's table (the chart's text alternative), cells as text."""
+    body = html.split(f'id="table-{code}"')[1].split("</table>")[0].split("<tbody>")[1]
+    return [re.findall(r"<t[hd][^>]*>([^<]*)</t[hd]>", row) for row in body.split("</tr>") if "<t" in row]
+
+
+def test_dashboard_chart_has_its_figures_as_a_table(env: Env) -> None:
+    """Each chart's text alternative (WCAG 1.1.1): every period's value, numerator, denominator and target as
+    the series API gives them, and a miss said in words, not only by a marker's colour (1.4.1)."""
+    params = {"indicator": ["C_FLK", "C_COC"], "period_type": "quarter"}
+    html = env.client.get("/followup", headers=env.analyst, params=params).text
+    assert '<summary id="cap-C_FLK">Visa som tabell' in html and 'aria-labelledby="cap-C_FLK"' in html
+    api = env.client.get(
+        "/api/followup/dashboard",
+        headers=env.analyst,
+        params={"indicators": "C_FLK", "period_type": "quarter"},
+    ).json()["C_FLK"]
+    rows = _table(html, "C_FLK")
+    assert [r[0] for r in rows] == [p["period"] for p in api]
+    for r, p in zip(rows, api, strict=True):
+        assert r[1:5] == [
+            fmt_value(p["value"], INDICATORS["C_FLK"], "sv"),
+            fmt_count(p["numerator"]),
+            fmt_count(p["denominator"]),
+            "55,0 %",
+        ]
+        assert r[5] == ("Målet nås" if p["meets_target"] else "Målet nås inte")
+    assert any(r[5] == "Målet nås inte" for r in rows)
+    coc = _table(html, "C_COC")  # no target: the target cells are empty
+    assert coc and all(r[4] == "" and r[5] == "" for r in coc)
+    # per sex: a group column, one row per period and sex
+    by_sex = env.client.get("/followup", headers=env.analyst, params={**params, "stratum_type": "sex"}).text
+    sexes = {r[1] for r in _table(by_sex, "C_FLK")}
+    assert sexes == {"Kvinnor", "Män"}
+    env.client.cookies.set("lang", "en")
+    try:
+        en = env.client.get("/followup", headers=env.analyst, params=params).text
+    finally:
+        env.client.cookies.clear()
+    assert '<summary id="cap-C_FLK">Show as a table' in en and "target not met" in en
+
+
+def test_dashboard_table_says_suppressed(env: Env) -> None:
+    rows = service.query_results(env.settings.effective_results_dir, "C_COC", "month", "unit")
+    by_unit: dict[str, set[bool]] = {}
+    for r in rows:
+        by_unit.setdefault(r["scope_id"], set()).add(r["suppressed"])
+    unit = next(u for u, kinds in sorted(by_unit.items()) if kinds == {True, False})
+    html = env.client.get(
+        "/followup",
+        headers=env.analyst,
+        params={"indicator": "C_COC", "period_type": "month", "scope": f"unit:{unit}"},
+    ).text
+    hidden = [r for r in _table(html, "C_COC") if r[1] == "ej redovisat"]
+    assert hidden and all(r[2:4] == ["", ""] for r in hidden)
 
 
 def test_dashboard_drills_down_from_region_to_municipality(env: Env) -> None:

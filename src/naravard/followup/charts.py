@@ -203,3 +203,40 @@ def bar_chart(rows: list[dict[str, Any]], ind: Indicator, div_id: str, t: Any, l
     fig.update_layout(xaxis={"type": "category", "tickangle": -35}, showlegend=False)
     _axis(fig, ind.unit)
     return _html(fig, div_id, lang)
+
+
+def trend_table(
+    code: str, points: list[dict[str, Any]], t: Any, lang: str, stratum_type: str = "age_band"
+) -> dict[str, Any]:
+    """The chart's figures as a table, the text alternative a screen reader or a printout needs (WCAG 2.1
+    1.1.1; the Swedish public sector's DOS-lagen requires level AA): one row per period and stratum, the
+    target and whether it is met in words, not only as a marker's colour (1.4.1)."""
+    ind = INDICATORS[code]
+    split = any(p.get("stratum", "all") != "all" for p in points)
+    rows = []
+    for p in points:
+        if p["suppressed"]:
+            shown = f"{t('suppressed')}"
+            meets = ""
+        else:
+            shown = fmt_value(p["value"], ind, lang)
+            meets = (
+                ""
+                if p["meets_target"] is None
+                else t("target met")
+                if p["meets_target"]
+                else t("target not met")
+            )
+        rows.append(
+            {
+                "period": p["period"],
+                "stratum": stratum_name(p["stratum"], t, stratum_type, lang) if split else None,
+                "value": shown,
+                "numerator": "" if p["suppressed"] else fmt_count(p["numerator"], lang),
+                "denominator": "" if p["suppressed"] else fmt_count(p["denominator"], lang),
+                "target": fmt_value(p["target"], ind, lang) if p["target"] is not None else "",
+                "meets": meets,
+                "miss": p["meets_target"] is False and not p["suppressed"],
+            }
+        )
+    return {"split": split, "quantile": ind.quantile is not None, "rows": rows}

@@ -12,7 +12,7 @@ from naravard.actor import Actor
 from naravard.errors import Invalid, NotFound
 from naravard.followup import service
 from naravard.followup.api import results_dir
-from naravard.followup.charts import fmt_value, trend_chart
+from naravard.followup.charts import fmt_value, trend_chart, trend_table
 from naravard.followup.indicators import INDICATORS, PERIOD_TYPES
 from naravard.followup.page_common import (
     DEFAULT_INDICATORS,
@@ -185,6 +185,7 @@ def _card(
         "code": code,
         "ind": ind,
         "html": trend_chart(code, strata, t, lang, stratum_type) if last else "",
+        "table": trend_table(code, strata, t, lang, stratum_type) if last else None,
         "last": last,
         # the latest value shown is older than the last period: say so
         "stale": last is not None and last is not points[-1],

@@ -125,6 +125,9 @@ SV: dict[str, str] = {
     "Men": "Män",
     "to": "t.o.m.",  # "to 23 Nov 2026": the last day of an incomplete period
     "Incomplete period": "Ofullständig period",
+    "Show as a table": "Visa som tabell",
+    "Group": "Grupp",
+    "Target met?": "Når målet?",
     "latest reported value; later periods not reported": "senaste redovisade värde; senare perioder ej redovisade",
     "No results for %(asked)s; showing the latest period, %(shown)s.": "Inga resultat för %(asked)s; visar den senaste perioden, %(shown)s.",
     "No results for this selection.": "Inga resultat för detta urval.",
