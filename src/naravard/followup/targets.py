@@ -44,16 +44,17 @@ class Target:
         return (self.indicator, self.scope_type, self.scope_id)
 
 
+# the sources in Swedish: they name Swedish decisions and laws, and the pages show them as they are
 DEFAULT_TARGETS: tuple[Target, ...] = (
-    Target("C_FLK", 0.55, source="ÖK 2021-2022 Mål 1: >= 55 % with a named fast läkarkontakt"),
-    Target("A0", 1.0, source="Vårdgaranti: contact the same day (HSL 9 kap. 1 §)"),
-    Target("A3", 1.0, source="Vårdgaranti: medical assessment within 3 days"),
-    Target("A90V", 1.0, source="Vårdgaranti: first specialist visit within 90 days"),
-    Target("A90T", 1.0, source="Vårdgaranti: treatment within 90 days of decision"),
-    Target("A90VW", 1.0, source="Vårdgaranti: nobody waiting more than 90 days for a first specialist visit"),
-    Target("A90TW", 1.0, source="Vårdgaranti: nobody waiting more than 90 days for treatment"),
-    Target("A3_P90", 3.0, source="90 % assessed within the 3-day guarantee"),
-    Target("A90V_P90", 90.0, source="90 % seen within the 90-day guarantee"),
+    Target("C_FLK", 0.55, source="ÖK 2021-2022 Mål 1: minst 55 % med namngiven fast läkarkontakt"),
+    Target("A0", 1.0, source="Vårdgarantin: kontakt samma dag (HSL 9 kap. 1 §)"),
+    Target("A3", 1.0, source="Vårdgarantin: medicinsk bedömning inom 3 dagar (HSL 9 kap. 1 §)"),
+    Target("A90V", 1.0, source="Vårdgarantin: första besök i specialiserad vård inom 90 dagar"),
+    Target("A90T", 1.0, source="Vårdgarantin: behandling inom 90 dagar från beslut"),
+    Target("A90VW", 1.0, source="Vårdgarantin: ingen väntar mer än 90 dagar på första besök"),
+    Target("A90TW", 1.0, source="Vårdgarantin: ingen väntar mer än 90 dagar på behandling"),
+    Target("A3_P90", 3.0, source="Vårdgarantin: 90 % bedömda inom 3 dagar"),
+    Target("A90V_P90", 90.0, source="Vårdgarantin: 90 % har fått första besök inom 90 dagar"),
 )
 
 
