@@ -258,6 +258,8 @@ def test_dashboard_page_has_charts_with_targets(env: Env) -> None:
     assert "Mål 55,0 %" in html
     assert "Andel listade med fast läkarkontakt" in html
     assert "2026-Q4" in html
+    # sources cited without our own domain.md, which a reader cannot open
+    assert "HSL 7 kap. 3 a §" in html and "domain.md" not in html
 
 
 def test_dashboard_unit_trend_marks_suppressed_gaps(env: Env) -> None:

@@ -177,6 +177,7 @@ def test_report_pdf_text_is_swedish(results: Path, tmp_path: Path, monkeypatch: 
     assert "ej redovisat (färre än 5 fall i nämnaren)" in html and "Mål 100.0 %" in html
     assert "Definition: Väntetider från kontaktförsök till kontakt i kalenderdagar" in html
     assert "Täljare: väntetider om högst 0 dagar; nämnare: räknade väntetider." in html
+    assert "Källa: HSL 9 kap. 1 §; SFS 2018:553" in html and "domain.md" not in html
 
 
 def test_report_lists_periods_without_rows() -> None:

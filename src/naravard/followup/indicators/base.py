@@ -20,6 +20,7 @@ A family's *grain* says how its periods relate, so each is computed only as ofte
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -99,6 +100,13 @@ class Indicator:
     # given per fixed doctor when its family has the doctor scope (not where that scope's denominator is
     # the doctor's own patients by definition, which would make every doctor's value 1)
     doctor_scope: bool = True
+
+    @property
+    def cited(self) -> str:
+        """The source as pages and reports cite it: without the references to our own domain.md, which a
+        reader outside the team cannot open."""
+        s = re.sub(r"\s*\(domain\.md[^)]*\)", "", self.source)
+        return "; ".join(p for p in (x.strip() for x in s.split(";")) if not p.startswith("domain.md"))
 
     def name(self, lang: str) -> str:
         return self.name_sv if lang == "sv" else self.name_en
