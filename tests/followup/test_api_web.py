@@ -19,7 +19,7 @@ from naravard.app import create_app
 from naravard.config import Settings
 from naravard.db import make_engine
 from naravard.followup import service
-from naravard.followup.charts import fmt_count, fmt_value
+from naravard.followup.charts import fmt_count, fmt_interval, fmt_value
 from naravard.followup.demo import ensure_demo_results
 from naravard.followup.indicators import INDICATORS
 from naravard.followup.web import load_names
@@ -285,8 +285,9 @@ def _table(html: str, code: str) -> list[list[str]]:
 
 
 def test_dashboard_chart_has_its_figures_as_a_table(env: Env) -> None:
-    """Each chart's text alternative (WCAG 1.1.1): every period's value, numerator, denominator and target as
-    the series API gives them, and a miss said in words, not only by a marker's colour (1.4.1)."""
+    """Each chart's text alternative (WCAG 1.1.1): every period's value, 95 % interval, numerator,
+    denominator and target as the series API gives them, and a miss said in words, not only by a marker's
+    colour (1.4.1)."""
     params = {"indicator": ["C_FLK", "C_COC"], "period_type": "quarter"}
     html = env.client.get("/followup", headers=env.analyst, params=params).text
     assert '<summary id="cap-C_FLK">Visa som tabell' in html and 'aria-labelledby="cap-C_FLK"' in html
@@ -298,16 +299,17 @@ def test_dashboard_chart_has_its_figures_as_a_table(env: Env) -> None:
     rows = _table(html, "C_FLK")
     assert [r[0] for r in rows] == [p["period"] for p in api]
     for r, p in zip(rows, api, strict=True):
-        assert r[1:5] == [
+        assert r[1:6] == [
             fmt_value(p["value"], INDICATORS["C_FLK"], "sv"),
+            fmt_interval(p["ci_low"], p["ci_high"], INDICATORS["C_FLK"], "sv"),
             fmt_count(p["numerator"]),
             fmt_count(p["denominator"]),
             "55,0 %",
         ]
-        assert r[5] == ("Målet nås" if p["meets_target"] else "Målet nås inte")
-    assert any(r[5] == "Målet nås inte" for r in rows)
-    coc = _table(html, "C_COC")  # no target: the target cells are empty
-    assert coc and all(r[4] == "" and r[5] == "" for r in coc)
+        assert r[6] == ("Målet nås" if p["meets_target"] else "Målet nås inte")
+    assert any(r[6] == "Målet nås inte" for r in rows)
+    coc = _table(html, "C_COC")  # no target: the target cells are empty; an index has no interval
+    assert coc and all(len(r) == 6 and r[4] == "" and r[5] == "" for r in coc)
     # per sex: a group column, one row per period and sex
     by_sex = env.client.get("/followup", headers=env.analyst, params={**params, "stratum_type": "sex"}).text
     sexes = {r[1] for r in _table(by_sex, "C_FLK")}

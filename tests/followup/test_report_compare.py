@@ -18,6 +18,7 @@ from naravard.config import Settings
 from naravard.errors import Invalid
 from naravard.followup import service
 from naravard.followup.report import write_report
+from naravard.followup.report_text import fmt_interval
 from naravard.followup.scopes import Names, load_names
 
 
@@ -107,6 +108,93 @@ def test_report_compares_units_within_their_municipality(
     want = {names.units[r["scope_id"]] for r in units if names.unit_municipality.get(r["scope_id"]) == "2180"}
     assert want and listed == {htmllib.escape(n, quote=False) for n in want}
     assert "<svg" in block
+
+
+def test_report_compare_gives_the_intervals_in_excel(
+    results: Path, generated_lake: Path, tmp_path: Path
+) -> None:
+    """A share's 95 % interval in two columns after the target (the columns before keep their places), as
+    numbers in the value's format; none for mean days, nor for a suppressed cell."""
+    from openpyxl import load_workbook
+
+    names = load_names(generated_lake)
+    out = write_report(
+        results_dir=results,
+        indicators=["C_FLK", "K_UKL"],
+        period="quarter",
+        scope_type="region",
+        scope_id="21",
+        fmt="xlsx",
+        out=tmp_path / "r.xlsx",
+        compare="municipality",
+        names=names,
+    )
+    wb = load_workbook(out)
+    api = {
+        names.name("municipality", str(r["scope_id"]), str): r
+        for r in service.query_results(results, "C_FLK", "quarter", "municipality", period_from="2025-Q4")
+    }
+    ws = wb["C_FLK"]
+    cells = list(ws.iter_rows(values_only=True))
+    at = next(i for i, r in enumerate(cells) if str(r[0] or "").startswith("Jämförelse:")) + 1
+    assert cells[at][6:9] == ("Mål", "95 % KI nedre", "95 % KI övre")
+    rows = [r for r in cells[at + 1 :] if r[0]]
+    assert rows and len(rows) == len(api)
+    for r in rows:
+        want = api[r[0]]
+        assert r[7:9] == (
+            (None, None) if want["suppressed"] else pytest.approx((want["ci_low"], want["ci_high"]))
+        )
+    assert ws.cell(row=at + 2, column=8).number_format == "0.0%"
+    days = list(wb["K_UKL"].iter_rows(values_only=True))
+    k_at = next(i for i, r in enumerate(days) if str(r[0] or "").startswith("Jämförelse:")) + 1
+    assert "95 % KI nedre" not in days[k_at]
+
+
+def test_report_compare_gives_the_intervals_in_the_pdf(
+    results: Path, generated_lake: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import weasyprint
+
+    seen: list[str] = []
+
+    class FakeHTML:
+        def __init__(self, string: str) -> None:
+            seen.append(string)
+
+        def write_pdf(self, target: Any) -> None:
+            target.write(b"%PDF-fake")
+
+    monkeypatch.setattr(weasyprint, "HTML", FakeHTML)
+    names = load_names(generated_lake)
+    write_report(
+        results_dir=results,
+        indicators=["A3", "K_UKL"],
+        period="quarter",
+        scope_type="municipality",
+        scope_id="2180",
+        fmt="pdf",
+        out=tmp_path / "r.pdf",
+        compare="unit",
+        names=names,
+        lang="en",
+    )
+    a3, ukl = seen[0].split("<h3>Comparison")[1:3]
+    assert "<th>Value</th><th>95 % CI</th><th>Numerator</th>" in a3 and "95 % CI: confidence interval" in a3
+    shown = dict(
+        re.findall(r'<tr><td>([^<]+)</td>\s*<td class="[^"]*">[^<]*</td>\s*<td class="ci">([^<]*)</td>', a3)
+    )
+    api = service.query_results(results, "A3", "quarter", "unit", period_from="2025-Q4")
+    want = {
+        htmllib.escape(names.units[r["scope_id"]], quote=False): (
+            "" if r["suppressed"] else fmt_interval(r["ci_low"], r["ci_high"], "share")
+        )
+        for r in api
+        if names.unit_municipality.get(r["scope_id"]) == "2180"
+    }
+    assert shown and shown == want
+    assert any(re.fullmatch(r"\d+\.\d–\d+\.\d %", v) for v in shown.values())
+    assert "95 % CI" not in ukl and 'class="ci"' not in ukl
 
 
 def test_report_compare_refuses_what_it_cannot_compare(results: Path, tmp_path: Path) -> None:

@@ -105,8 +105,9 @@ def results(
     ] = None,
     period_to: Annotated[str | None, Query(description="Last period (inclusive), same formats")] = None,
 ) -> list[dict[str, Any]]:
-    """Result rows, each with ``target`` and ``meets_target``; suppressed cells have no numbers. The doctor
-    scope is for analysts and administrators (403 for a unit manager)."""
+    """Result rows, each with ``target`` and ``meets_target`` and, for shares and rates, the 95 % confidence
+    interval ``ci_low`` / ``ci_high``; suppressed cells have no numbers. The doctor scope is for analysts and
+    administrators (403 for a unit manager)."""
     return service.query_results(
         results_dir(request),
         split_codes(indicator, "indicator"),
@@ -132,7 +133,8 @@ def dashboard(
     scope_type: ScopeType = "total",
     scope_id: Annotated[str | None, Query(description="Scope id (one)")] = None,
 ) -> dict[str, list[dict[str, Any]]]:
-    """One time series per indicator for one scope: period, value, numerator, denominator, target."""
+    """One time series per indicator for one scope: period, value, numerator, denominator, target, and the
+    95 % confidence interval of shares and rates."""
     if scope_type != "total" and not scope_id:
         raise Invalid(
             "scope_id is required for scope_type %(scope_type)r (one series per scope)",

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from naravard.followup import strata
 from naravard.followup.indicators import INDICATORS
 from naravard.followup.indicators.base import Indicator
+from naravard.followup.intervals import has_interval
 
 STRATUM_NAMES = {"F": "Women", "M": "Men"}  # age bands are shown as they are, with "years"
 MISS, MEETS, NEUTRAL = "#a4262c", "#00605f", "#7a8693"
@@ -30,18 +31,31 @@ def _number(v: float, decimals: int, lang: str) -> str:
     return s
 
 
+def _number_and_unit(v: float, ind: Indicator, lang: str) -> tuple[str, str]:
+    """A result's number and its unit apart (an interval names the unit once): shares in per cent with one
+    decimal, quantile waits in whole days, mean days with one decimal, indices and rates with two."""
+    if ind.unit == "share":
+        return _number(v * 100, 1, lang), " %"
+    if ind.unit == "days":
+        days = " dagar" if lang == "sv" else " days"
+        return _number(v, 0 if ind.quantile is not None else 1, lang), days
+    return _number(v, 2, lang), ""
+
+
 def fmt_value(v: float | None, ind: Indicator, lang: str) -> str:
-    """A result as the pages show it: shares in per cent with one decimal, quantile waits in whole days,
-    mean days with one decimal, indices and rates with two."""
+    """A result as the pages show it (``_number_and_unit``); "–" without one."""
     if v is None:
         return "–"
-    if ind.unit == "share":
-        return f"{_number(v * 100, 1, lang)} %"
-    if ind.unit == "days":
-        return (
-            f"{_number(v, 0 if ind.quantile is not None else 1, lang)} {'dagar' if lang == 'sv' else 'days'}"
-        )
-    return _number(v, 2, lang)
+    number, unit = _number_and_unit(v, ind, lang)
+    return number + unit
+
+
+def fmt_interval(low: float | None, high: float | None, ind: Indicator, lang: str) -> str:
+    """A 95 % interval as the value is shown, the unit once: ``45,2–58,1 %``; "–" without one."""
+    if low is None or high is None:
+        return "–"
+    (lo, unit), (hi, _) = _number_and_unit(low, ind, lang), _number_and_unit(high, ind, lang)
+    return f"{lo}–{hi}{unit}"
 
 
 def fmt_count(v: float | None, lang: str = "sv") -> str:
@@ -69,10 +83,46 @@ def _hover_value(ind: Indicator, lang: str) -> str:
 
 
 def _hover_counts(ind: Indicator, t: Any) -> str:
-    """The hover line under the value: numerator / denominator, or only the count of a quantile."""
+    """The hover lines under the value: numerator / denominator, or only the count of a quantile, and the
+    95 % interval where the indicator has one (``customdata`` is ``_customdata``'s)."""
     if ind.quantile is not None:
         return f"{t('Denominator')}: %{{customdata[1]}}"
-    return f"{t('Numerator')} / {t('denominator')}: %{{customdata[0]}} / %{{customdata[1]}}"
+    counts = f"{t('Numerator')} / {t('denominator')}: %{{customdata[0]}} / %{{customdata[1]}}"
+    return counts + (f"<br>{t('95 % CI')}: %{{customdata[2]}}" if has_interval(ind) else "")
+
+
+def _customdata(points: list[dict[str, Any]], ind: Indicator, lang: str) -> list[list[str]]:
+    """Per point the numerator, the denominator and the interval as the tables show them."""
+    return [
+        [
+            fmt_count(p["numerator"], lang),
+            fmt_count(p["denominator"], lang),
+            _interval(p, ind, lang),
+        ]
+        for p in points
+    ]
+
+
+def _interval(p: dict[str, Any], ind: Indicator, lang: str) -> str:
+    """A point's interval as shown (points built without one, e.g. in tests, show "–")."""
+    return fmt_interval(p.get("ci_low"), p.get("ci_high"), ind, lang)
+
+
+def _error_bars(points: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Plotly's ``error_y`` drawing each point's 95 % interval (distances below and above its value, none
+    where it has no interval); None when no point has one."""
+    has = [p.get("ci_low") is not None and p["value"] is not None for p in points]
+    if not any(has):
+        return None
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": [p["ci_high"] - p["value"] if h else None for p, h in zip(points, has, strict=True)],
+        "arrayminus": [p["value"] - p["ci_low"] if h else None for p, h in zip(points, has, strict=True)],
+        "color": "#3b4450",
+        "thickness": 1.2,
+        "width": 4,
+    }
 
 
 def _axis(fig: go.Figure, unit: str, axis: str = "yaxis") -> None:
@@ -149,10 +199,10 @@ def trend_chart(
                         },
                     }
                 ),
-                customdata=[
-                    [fmt_count(p["numerator"], lang), fmt_count(p["denominator"], lang)] for p in own
-                ],
+                customdata=_customdata(own, ind, lang),
                 hovertemplate=hover,
+                # the interval as error bars on a single line; on several lines they would hide each other
+                error_y=_error_bars(own) if single else None,
             )
         )
     targets_by_period = {p["period"]: p["target"] for p in points}
@@ -182,7 +232,8 @@ def bar_chart(rows: list[dict[str, Any]], ind: Indicator, div_id: str, t: Any, l
             y=[r["value"] for r in shown],
             marker_color=colors,
             name=t("Result"),
-            customdata=[[r["num_s"], r["den_s"]] for r in shown],
+            error_y=_error_bars(shown),
+            customdata=_customdata(shown, ind, lang),
             hovertemplate=f"%{{x}}: {_hover_value(ind, lang)}<br>{_hover_counts(ind, t)}<extra></extra>",
         )
     )
@@ -209,8 +260,9 @@ def trend_table(
     code: str, points: list[dict[str, Any]], t: Any, lang: str, stratum_type: str = "age_band"
 ) -> dict[str, Any]:
     """The chart's figures as a table, the text alternative a screen reader or a printout needs (WCAG 2.1
-    1.1.1; the Swedish public sector's DOS-lagen requires level AA): one row per period and stratum, the
-    target and whether it is met in words, not only as a marker's colour (1.4.1)."""
+    1.1.1; the Swedish public sector's DOS-lagen requires level AA): one row per period and stratum, its
+    95 % interval where the indicator has one, the target and whether it is met in words, not only as a
+    marker's colour (1.4.1)."""
     ind = INDICATORS[code]
     split = any(p.get("stratum", "all") != "all" for p in points)
     rows = []
@@ -232,6 +284,7 @@ def trend_table(
                 "period": p["period"],
                 "stratum": stratum_name(p["stratum"], t, stratum_type, lang) if split else None,
                 "value": shown,
+                "interval": "" if p["suppressed"] else _interval(p, ind, lang),
                 "numerator": "" if p["suppressed"] else fmt_count(p["numerator"], lang),
                 "denominator": "" if p["suppressed"] else fmt_count(p["denominator"], lang),
                 "target": fmt_value(p["target"], ind, lang) if p["target"] is not None else "",
@@ -239,4 +292,4 @@ def trend_table(
                 "miss": p["meets_target"] is False and not p["suppressed"],
             }
         )
-    return {"split": split, "quantile": ind.quantile is not None, "rows": rows}
+    return {"split": split, "quantile": ind.quantile is not None, "interval": has_interval(ind), "rows": rows}

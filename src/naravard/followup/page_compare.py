@@ -11,8 +11,9 @@ from naravard.actor import Actor
 from naravard.errors import Invalid, NotFound
 from naravard.followup import service
 from naravard.followup.api import results_dir
-from naravard.followup.charts import bar_chart, fmt_count, fmt_value
+from naravard.followup.charts import bar_chart, fmt_count, fmt_interval, fmt_value
 from naravard.followup.indicators import INDICATORS, PERIOD_TYPES
+from naravard.followup.intervals import has_interval
 from naravard.followup.page_common import (
     LABELS,
     PLURALS,
@@ -49,7 +50,8 @@ def _section(
     actor: Actor,
     targets: list[Target],
 ) -> dict[str, Any]:
-    """One level (the municipalities or the units of ``parent``): its rows best first, and a bar chart."""
+    """One level (the municipalities or the units of ``parent``): its rows best first, and a bar chart; both
+    with the 95 % interval of a share or rate, so a small unit's chance variation is seen as such."""
     ind = INDICATORS[code]
     stratum_type, stratum_id = parse_stratum(stratum)
     raw = service.query_results(
@@ -87,6 +89,7 @@ def _section(
                 "name": names.name(scope_type, r["scope_id"], t),
                 "url": drill,
                 "value_s": fmt_value(r["value"], ind, lang),
+                "ci_s": fmt_interval(r["ci_low"], r["ci_high"], ind, lang),
                 "num_s": fmt_count(r["numerator"], lang),
                 "den_s": fmt_count(r["denominator"], lang),
                 "target_s": fmt_value(r["target"], ind, lang) if r["target"] is not None else "",
@@ -99,6 +102,7 @@ def _section(
         "scope_type": scope_type,
         "rows": rows,
         "misses": sum(r["meets_target"] is False for r in rows),
+        "interval": has_interval(ind),
         "html": bar_chart(rows, ind, f"bars-{scope_type}", t, lang) if rows else "",
     }
 

@@ -10,7 +10,8 @@ from typing import Any
 from naravard.actor import Actor
 from naravard.errors import Invalid
 from naravard.followup.indicators import INDICATORS
-from naravard.followup.report_text import count, esc, fmt
+from naravard.followup.intervals import has_interval
+from naravard.followup.report_text import count, esc, fmt, fmt_interval
 from naravard.followup.scopes import Names
 from naravard.followup.service import check_scope_access, query_results
 from naravard.followup.targets import Target
@@ -63,7 +64,8 @@ def compare_section(
     L: dict[str, str],
     actor: Actor | None,
 ) -> dict[str, Any]:
-    """The ``compare`` scopes within ``parent`` in period ``label``: rows best first, suppressed last."""
+    """The ``compare`` scopes within ``parent`` in period ``label``: rows best first, suppressed last, with
+    the 95 % interval of a share or rate (``interval``: the indicator has one)."""
     check_scope_access(actor, compare)
     ind = INDICATORS[code]
     raw = query_results(
@@ -88,6 +90,7 @@ def compare_section(
                 **r,
                 "name": name,
                 "shown": supp if r["suppressed"] else fmt(r["value"], ind.unit),
+                "ci_shown": "" if r["suppressed"] else fmt_interval(r["ci_low"], r["ci_high"], ind.unit),
                 "num_shown": "" if r["suppressed"] else count(r["numerator"]),
                 "den_shown": supp if r["suppressed"] else count(r["denominator"]),
                 "target_shown": fmt(r["target"], ind.unit) if r["target"] is not None else "–",
@@ -99,14 +102,15 @@ def compare_section(
         "level": compare,
         "period": label,
         "rows": rows,
+        "interval": has_interval(ind),
         "svg": svg_hbars(rows, unit=ind.unit, suppressed_mark=supp) if rows else "",
     }
 
 
 def svg_hbars(rows: list[dict[str, Any]], *, unit: str, suppressed_mark: str) -> str:
     """One horizontal bar per scope, named on the left (names are too long under vertical bars), with its
-    target as a tick on the bar's row: targets may differ per scope."""
-    vals = [v for r in rows for v in (r["value"], r.get("target")) if v is not None]
+    95 % interval as a whisker and its target as a tick on the bar's row: targets may differ per scope."""
+    vals = [v for r in rows for v in (r["value"], r.get("target"), r.get("ci_high")) if v is not None]
     top = max([*vals, 1e-9]) * 1.1
     height = ROW_H * len(rows) + 16
     width = NAME_W + BARS_W + 50
@@ -130,12 +134,27 @@ def svg_hbars(rows: list[dict[str, Any]], *, unit: str, suppressed_mark: str) ->
             continue
         w = BARS_W * r["value"] / top
         colour = "#b23b3b" if r.get("meets_target") is False else "#2f6f9f"
+        whisker, end = _whisker(r, top, y)
         parts.append(
-            f'<rect x="{NAME_W}" y="{y + 2}" width="{w:.1f}" height="{ROW_H - 4}" fill="{colour}"/>'
-            f'<text x="{NAME_W + w + 3:.1f}" y="{y + 10}" font-size="7">{esc(fmt(r["value"], unit))}</text>'
+            f'<rect x="{NAME_W}" y="{y + 2}" width="{w:.1f}" height="{ROW_H - 4}" fill="{colour}"/>{whisker}'
+            f'<text x="{max(NAME_W + w, end) + 3:.1f}" y="{y + 10}" font-size="7">'
+            f"{esc(fmt(r['value'], unit))}</text>"
         )
         if r.get("target") is not None:
             x = NAME_W + BARS_W * r["target"] / top
             parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y}" y2="{y + ROW_H}" stroke="#333"/>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _whisker(r: dict[str, Any], top: float, y: int) -> tuple[str, float]:
+    """A row's 95 % interval as a capped line across its bar, and where it ends (the value's label goes
+    after it); nothing where the row has no interval."""
+    if r.get("ci_low") is None or r.get("ci_high") is None:
+        return "", 0.0
+    lo, hi, mid = NAME_W + BARS_W * r["ci_low"] / top, NAME_W + BARS_W * r["ci_high"] / top, y + ROW_H / 2
+    line = 'stroke="#333" stroke-width="0.8"'
+    return (
+        f'<line x1="{lo:.1f}" x2="{hi:.1f}" y1="{mid}" y2="{mid}" {line}/>'
+        + "".join(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{mid - 3}" y2="{mid + 3}" {line}/>' for x in (lo, hi))
+    ), hi

@@ -54,6 +54,10 @@ LABELS: dict[str, dict[str, str]] = {
         "level_municipality": "kommuner",
         "level_unit": "enheter",
         "none_compared": "inga resultat att jämföra",
+        "ci": "95 % KI",
+        "ci_low": "95 % KI nedre",
+        "ci_high": "95 % KI övre",
+        "ci_note": "95 % KI: konfidensintervall, det spann inom vilket utfallet kan variera av en slump",
     },
     "en": {
         "title": "Follow-up of God och nära vård",
@@ -103,6 +107,10 @@ LABELS: dict[str, dict[str, str]] = {
         "level_municipality": "municipalities",
         "level_unit": "units",
         "none_compared": "no results to compare",
+        "ci": "95 % CI",
+        "ci_low": "95 % CI low",
+        "ci_high": "95 % CI high",
+        "ci_note": "95 % CI: confidence interval, the range within which the result may vary by chance",
     },
 }
 
@@ -112,17 +120,29 @@ def esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def fmt(value: float | None, unit: str) -> str:
-    """A value in the report: shares in per cent, indices and rates with two decimals, days with one."""
-    if value is None:
-        return "–"
+def _number(value: float, unit: str) -> str:
+    """A value's number: shares in per cent, indices and rates with two decimals, days with one."""
     return (
-        f"{value * 100:.1f} %"
+        f"{value * 100:.1f}"
         if unit == "share"
         else f"{value:.2f}"
         if unit in ("index", "rate")
         else f"{value:.1f}"
     )
+
+
+def fmt(value: float | None, unit: str) -> str:
+    """A value in the report (``_number``, shares with " %"); "–" without one."""
+    if value is None:
+        return "–"
+    return _number(value, unit) + (" %" if unit == "share" else "")
+
+
+def fmt_interval(low: float | None, high: float | None, unit: str) -> str:
+    """A 95 % interval as ``fmt`` writes values, the unit once: ``45.2–58.1 %``; "–" without one."""
+    if low is None or high is None:
+        return "–"
+    return f"{_number(low, unit)}–{fmt(high, unit)}"
 
 
 def count(value: float | None) -> str:

@@ -54,7 +54,7 @@ def xlsx_bytes(sections: list[dict[str, Any]], *, heading: str, legend: str, L: 
             chart.add_data(Reference(ws, min_col=2, min_row=3, max_row=last), titles_from_data=True)
             chart.set_categories(Reference(ws, min_col=1, min_row=4, max_row=last))
             chart.y_axis.number_format = fmt
-            ws.add_chart(chart, "H3")
+            ws.add_chart(chart, f"{_chart_column(s)}3")
         if s.get("compare"):
             _compare(ws, s, L, fmt)
     buf = BytesIO()
@@ -62,16 +62,33 @@ def xlsx_bytes(sections: list[dict[str, Any]], *, heading: str, legend: str, L: 
     return buf.getvalue()
 
 
+def _chart_column(s: dict[str, Any]) -> str:
+    """Where a sheet's charts start: right of its widest table (the comparison's interval columns, H and I,
+    would otherwise sit under the trend chart when the trend is short)."""
+    return "K" if s.get("compare") and s["compare"]["interval"] else "H"
+
+
 def _compare(ws: Any, s: dict[str, Any], L: dict[str, str], fmt: str) -> None:
     """The side-by-side scopes below the trend: a heading row, then one row per scope, best first, and a
-    bar chart of their values."""
+    bar chart of their values. A share's or rate's 95 % interval is in two columns after the target, so the
+    columns before keep their places."""
     from openpyxl.chart import BarChart, Reference
 
     c = s["compare"]
+    ci = ["ci_low", "ci_high"] if c["interval"] else []
     ws.append([])
     ws.append([f"{L['compare']}: {L['level_' + c['level']]}, {c['period']}"])
     ws.append(
-        [L["name"], L["value"], L["numerator"], L["denominator"], L["suppressed"], L["meets"], L["target"]]
+        [
+            L["name"],
+            L["value"],
+            L["numerator"],
+            L["denominator"],
+            L["suppressed"],
+            L["meets"],
+            L["target"],
+            *(L[k] for k in ci),
+        ]
     )
     head = ws.max_row
     ws.column_dimensions["A"].width = 32
@@ -85,10 +102,11 @@ def _compare(ws: Any, s: dict[str, Any], L: dict[str, str], fmt: str) -> None:
                 L["yes"] if r["suppressed"] else L["no"],
                 None if r["meets_target"] is None else L["yes"] if r["meets_target"] else L["no"],
                 r["target"],
+                *(r[k] for k in ci),
             ]
         )
         row = ws.max_row
-        for col, f in ((2, fmt), (3, COUNT_FORMAT), (4, COUNT_FORMAT), (7, fmt)):
+        for col, f in ((2, fmt), (3, COUNT_FORMAT), (4, COUNT_FORMAT), (7, fmt), (8, fmt), (9, fmt)):
             ws.cell(row=row, column=col).number_format = f
     if c["rows"]:
         chart = BarChart()
@@ -99,4 +117,4 @@ def _compare(ws: Any, s: dict[str, Any], L: dict[str, str], fmt: str) -> None:
         chart.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=last))
         chart.y_axis.number_format = fmt
         chart.height = max(7.5, 0.5 * len(c["rows"]))
-        ws.add_chart(chart, f"H{head}")
+        ws.add_chart(chart, f"{_chart_column(s)}{head}")

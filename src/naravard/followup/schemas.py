@@ -8,6 +8,12 @@ import uuid
 
 from pydantic import BaseModel, ConfigDict, Field
 
+CI_LOW = (
+    "lower bound of the 95 % confidence interval: Wilson score for shares, exact Poisson for rates; null for "
+    "indices, mean days, quantile waits and suppressed cells (docs/indicators.md)"
+)
+CI_HIGH = "upper bound of the 95 % confidence interval (see ci_low)"
+
 
 class IndicatorOut(BaseModel):
     code: str = Field(examples=["C_FLK"])
@@ -49,6 +55,8 @@ class ResultRow(BaseModel):
     suppressed: bool = Field(description="a small cell, or its complement (docs/indicators.md)")
     target: float | None
     meets_target: bool | None = Field(description="null without a target or a value")
+    ci_low: float | None = Field(description=CI_LOW)
+    ci_high: float | None = Field(description=CI_HIGH)
 
 
 class SeriesPoint(BaseModel):
@@ -60,6 +68,8 @@ class SeriesPoint(BaseModel):
     suppressed: bool
     target: float | None
     meets_target: bool | None
+    ci_low: float | None = Field(description=CI_LOW)
+    ci_high: float | None = Field(description=CI_HIGH)
 
 
 class TargetIn(BaseModel):

@@ -20,6 +20,7 @@ from naravard.actor import Actor, Role
 from naravard.errors import Forbidden, Invalid, NotFound
 from naravard.followup.compute import AGE_BANDS
 from naravard.followup.indicators import INDICATORS, PERIOD_TYPES
+from naravard.followup.intervals import interval
 from naravard.followup.lake import sql_str
 from naravard.followup.results import RESULT_COLUMNS, RESULTS_FILE, SCOPES, STRATA
 from naravard.followup.strata import INDICATOR_BREAKDOWNS, offers
@@ -178,7 +179,8 @@ def query_results(
     targets_file: Path | None = None,
     actor: Actor | None = None,
 ) -> list[dict[str, Any]]:
-    """Result rows, each with ``target`` and ``meets_target`` (None when no target or suppressed).
+    """Result rows, each with ``target`` and ``meets_target`` (None when no target or suppressed) and the
+    95 % interval ``ci_low`` / ``ci_high`` (None where not defined: see ``intervals``).
 
     ``period_from`` / ``period_to`` are period labels (``2025``, ``2025-Q2``, ``2025-04``); a bound may be
     coarser than the period type (a year for months) and is widened to the periods it overlaps. With an
@@ -253,6 +255,8 @@ def query_results(
         t = target_for(tg, r["indicator"], r["scope_type"], r["scope_id"])
         r["target"] = t.value if t else None
         r["meets_target"] = meets(t, r["value"], INDICATORS[r["indicator"]].higher_is_better) if t else None
+        ci = interval(INDICATORS[r["indicator"]], r["numerator"], r["denominator"])
+        r["ci_low"], r["ci_high"] = ci or (None, None)
     return rows
 
 
@@ -296,6 +300,8 @@ def dashboard_series(
                     "suppressed",
                     "target",
                     "meets_target",
+                    "ci_low",
+                    "ci_high",
                 )
             }
         )

@@ -128,6 +128,8 @@ SV: dict[str, str] = {
     "Show as a table": "Visa som tabell",
     "Group": "Grupp",
     "Target met?": "Når målet?",
+    "95 % CI": "95 % KI",
+    "95 % CI: the confidence interval, the range within which the result may vary by chance; the smaller the unit, the wider it is.": "95 % KI: konfidensintervallet, det spann inom vilket utfallet kan variera av en slump; ju mindre enhet, desto bredare.",
     "latest reported value; later periods not reported": "senaste redovisade värde; senare perioder ej redovisade",
     "No results for %(asked)s; showing the latest period, %(shown)s.": "Inga resultat för %(asked)s; visar den senaste perioden, %(shown)s.",
     "No results for this selection.": "Inga resultat för detta urval.",
