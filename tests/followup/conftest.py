@@ -97,6 +97,25 @@ def make_lake(tmp_path: Path) -> Callable[..., Path]:
     return make
 
 
+@pytest.fixture
+def pdf_html(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The HTML each PDF report is printed from, in order: WeasyPrint's ``HTML`` replaced by a recorder that
+    writes a stub PDF, so a test reads the report's text instead of rendering it."""
+    import weasyprint
+
+    seen: list[str] = []
+
+    class RecordingHTML:
+        def __init__(self, string: str) -> None:
+            seen.append(string)
+
+        def write_pdf(self, target: Any) -> None:  # report_pdf prints into a buffer
+            target.write(b"%PDF-fake")
+
+    monkeypatch.setattr(weasyprint, "HTML", RecordingHTML)
+    return seen
+
+
 @pytest.fixture(scope="session")
 def generated_lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from naravard.synth.lake import generate_lake

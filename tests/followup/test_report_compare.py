@@ -74,20 +74,8 @@ def test_report_compares_the_municipalities_of_a_region(
 
 
 def test_report_compares_units_within_their_municipality(
-    results: Path, generated_lake: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    results: Path, generated_lake: Path, tmp_path: Path, pdf_html: list[str]
 ) -> None:
-    import weasyprint
-
-    seen: list[str] = []
-
-    class FakeHTML:
-        def __init__(self, string: str) -> None:
-            seen.append(string)
-
-        def write_pdf(self, target: Any) -> None:
-            target.write(b"%PDF-fake")
-
-    monkeypatch.setattr(weasyprint, "HTML", FakeHTML)
     names = load_names(generated_lake)
     write_report(
         results_dir=results,
@@ -100,7 +88,7 @@ def test_report_compares_units_within_their_municipality(
         compare="unit",
         names=names,
     )
-    page = seen[0]
+    page = pdf_html[0]
     assert "<h3>Jämförelse: enheter, 2025-Q4</h3>" in page
     block = page.split("<h3>Jämförelse")[1]
     listed = set(re.findall(r"<tr><td>([^<]+)</td>", block))
@@ -152,20 +140,8 @@ def test_report_compare_gives_the_intervals_in_excel(
 
 
 def test_report_compare_gives_the_intervals_in_the_pdf(
-    results: Path, generated_lake: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    results: Path, generated_lake: Path, tmp_path: Path, pdf_html: list[str]
 ) -> None:
-    import weasyprint
-
-    seen: list[str] = []
-
-    class FakeHTML:
-        def __init__(self, string: str) -> None:
-            seen.append(string)
-
-        def write_pdf(self, target: Any) -> None:
-            target.write(b"%PDF-fake")
-
-    monkeypatch.setattr(weasyprint, "HTML", FakeHTML)
     names = load_names(generated_lake)
     write_report(
         results_dir=results,
@@ -179,7 +155,7 @@ def test_report_compare_gives_the_intervals_in_the_pdf(
         names=names,
         lang="en",
     )
-    a3, ukl = seen[0].split("<h3>Comparison")[1:3]
+    a3, ukl = pdf_html[0].split("<h3>Comparison")[1:3]
     assert "<th>Value</th><th>95 % CI</th><th>Numerator</th>" in a3 and "95 % CI: confidence interval" in a3
     shown = dict(
         re.findall(r'<tr><td>([^<]+)</td>\s*<td class="[^"]*">[^<]*</td>\s*<td class="ci">([^<]*)</td>', a3)

@@ -156,23 +156,11 @@ def test_report_is_swedish_with_formats_suppression_bounds_and_targets(results: 
     )
 
 
-def test_report_pdf_text_is_swedish(results: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import weasyprint
-
-    seen: list[str] = []
-
-    class FakeHTML:
-        def __init__(self, string: str) -> None:
-            seen.append(string)
-
-        def write_pdf(self, target: Any) -> None:  # report_pdf prints into a buffer
-            target.write(b"%PDF-fake")
-
-    monkeypatch.setattr(weasyprint, "HTML", FakeHTML)
+def test_report_pdf_text_is_swedish(results: Path, tmp_path: Path, pdf_html: list[str]) -> None:
     _report(
         results, tmp_path / "r.pdf", indicators=["A0"], scope_type="municipality", scope_id="2180", fmt="pdf"
     )
-    html = seen[0]
+    html = pdf_html[0]
     assert '<html lang="sv">' in html and "<th>Täljare</th>" in html and "Nivå: kommun" in html
     assert "ej redovisat (färre än 5 fall i nämnaren)" in html and "Mål 100.0 %" in html
     assert "Definition: Väntetider från kontaktförsök till kontakt i kalenderdagar" in html
