@@ -14,6 +14,7 @@ difference (Vården i siffror and SKR publish konfidensintervall the same way).
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from naravard.followup.indicators.base import Indicator
 
@@ -49,9 +50,12 @@ def wilson(k: float, n: float, z: float = Z95) -> tuple[float, float]:
     return (0.0 if p == 0 else max(centre - half, 0.0)), (1.0 if p == 1 else min(centre + half, 1.0))
 
 
+@lru_cache(maxsize=8192)
 def poisson(k: float, alpha: float = ALPHA) -> tuple[float, float]:
     """The exact (Garwood) interval of a Poisson mean observed as ``k`` events: the means under which
-    ``k`` or more, and ``k`` or fewer, events each have probability ``alpha / 2`` (chi-square quantiles)."""
+    ``k`` or more, and ``k`` or fewer, events each have probability ``alpha / 2`` (chi-square quantiles).
+    Cached: a results query repeats the same small counts across periods and scopes, and each SciPy call
+    costs tens of microseconds."""
     from scipy.stats import chi2  # imported when first needed: the app starts without it
 
     k = max(k, 0.0)

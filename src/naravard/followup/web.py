@@ -251,7 +251,6 @@ def update_target(
     target."""
     target_service.require_writer(db, actor, "followup:target:update")
     lang, tr = _lang(request)
-    names = load_names(request.app.state.settings.effective_lake_dir)
     typed = TargetForm(indicator, scope_type, scope_id, value, source)
     try:
         data = TargetChange(value=parse_value(value), source=source, version=version)
@@ -261,6 +260,7 @@ def update_target(
         return _targets_page(request, db, actor, status=404, form=typed, error=exc.text(tr))
     except (Invalid, Conflict) as exc:
         db.rollback()
+        names = load_names(request.app.state.settings.effective_lake_dir)  # only to show the form again
         try:
             now = edit_form(db, actor, target_id, names, lang, tr)
         except NotFound as gone:
