@@ -260,6 +260,8 @@ def test_dashboard_page_has_charts_with_targets(env: Env) -> None:
     assert "2026-Q4" in html
     # sources cited without our own domain.md, which a reader cannot open
     assert "HSL 7 kap. 3 a §" in html and "domain.md" not in html
+    # in the reader's language
+    assert "Mål 1 (målnivå 55 %)" in html and "target 55 %" not in html
 
 
 def test_dashboard_unit_trend_marks_suppressed_gaps(env: Env) -> None:
@@ -320,6 +322,7 @@ def test_dashboard_chart_has_its_figures_as_a_table(env: Env) -> None:
     finally:
         env.client.cookies.clear()
     assert '<summary id="cap-C_FLK">Show as a table' in en and "target not met" in en
+    assert "Mål 1 (target 55 %)" in en and "målnivå" not in en
 
 
 def test_dashboard_table_says_suppressed(env: Env) -> None:

@@ -34,16 +34,17 @@ def test_every_indicator_is_defined_in_swedish_too() -> None:
     for i in inds:
         assert i["definition_sv"] and i["denominator_sv"], i["code"]
         assert bool(i["numerator_sv"]) == bool(i["numerator"]), i["code"]
-        for field in ("definition", "numerator", "denominator"):
+        for field in ("definition", "numerator", "denominator", "source"):
             sv = f" {i[field + '_sv']} "
-            assert not i[field] or sv.strip() != i[field], (i["code"], field)
-            assert not any(w in sv for w in (" the ", " of ", " with ", " and ", " per such ")), (
-                i["code"],
-                sv,
-            )
+            # a source that cites only names reads the same in both languages
+            assert not i[field] or sv.strip() != i[field] or field == "source", (i["code"], field)
+            english = (" the ", " of ", " with ", " and ", " per such ", " target ", " share ", " rules")
+            assert not any(w in sv for w in english), (i["code"], sv)
     a3 = next(i for i in inds if i["code"] == "A3")
     assert a3["definition_sv"].startswith("Väntetider från kontakt till medicinsk bedömning")
     assert "per yrkesgrupp, besöksform och ägarform" in a3["definition_sv"]
+    flk = next(i for i in inds if i["code"] == "C_FLK")
+    assert flk["source_sv"] == "ÖK God och nära vård 2021–2022 Mål 1 (målnivå 55 %); HSL 7 kap. 3 a §"
 
 
 def test_indicator_page_is_generated_from_the_registry() -> None:
@@ -165,7 +166,8 @@ def test_report_pdf_text_is_swedish(results: Path, tmp_path: Path, pdf_html: lis
     assert "ej redovisat (färre än 5 fall i nämnaren)" in html and "Mål 100.0 %" in html
     assert "Definition: Väntetider från kontaktförsök till kontakt i kalenderdagar" in html
     assert "Täljare: väntetider om högst 0 dagar; nämnare: räknade väntetider." in html
-    assert "Källa: HSL 9 kap. 1 §; SFS 2018:553" in html and "domain.md" not in html
+    assert "Källa: HSL 9 kap. 1 §; SFS 2018:553; vantetider.se (SKR), mätregler." in html
+    assert "domain.md" not in html and "measurement" not in html
 
 
 def test_report_lists_periods_without_rows() -> None:

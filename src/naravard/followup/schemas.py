@@ -27,6 +27,7 @@ class IndicatorOut(BaseModel):
     numerator_sv: str
     denominator_sv: str
     source: str
+    source_sv: str = Field(description="the source as the Swedish pages cite it")
     unit: str = Field(description="share, index, days or rate")
     quantile: float | None = Field(description="0.5 or 0.9 for a median or 90th-percentile wait")
     higher_is_better: bool

@@ -144,11 +144,12 @@ def check_stratum_type(codes: list[str], stratum_type: str) -> None:
 
 def list_indicators() -> list[dict[str, Any]]:
     """Every indicator with its names, definition, numerator, denominator (in English, and in Swedish as
-    ``*_sv``), source and stratum types."""
+    ``*_sv``; the Swedish source as the pages cite it), source and stratum types."""
     return [
         {
             **{k: v for k, v in asdict(i).items() if k != "sv"},
             **{f"{k}_sv": v for k, v in asdict(i.sv).items()},
+            "source_sv": i.cite("sv"),
             "stratum_types": [t for t in STRATA if offers(i.code, t)],
         }
         for i in INDICATORS.values()

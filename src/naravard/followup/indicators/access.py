@@ -35,6 +35,15 @@ from naravard.followup.indicators.base import (
 )
 
 _SRC = "HSL 9 kap. 1 §; SFS 2018:553; vantetider.se (SKR) measurement rules; domain.md section 4"
+_SRC_WAITING = (
+    "vantetider.se (SKR): måluppfyllelse = share of waiting patients who have waited <= 90 days; "
+    "HSL 9 kap. 1 §; domain.md section 4"
+)
+_SOURCE_SV = {
+    _SRC: "HSL 9 kap. 1 §; SFS 2018:553; vantetider.se (SKR), mätregler",
+    _SRC_WAITING: "vantetider.se (SKR): måluppfyllelse = andelen väntande patienter som väntat högst 90 "
+    "dagar; HSL 9 kap. 1 §",
+}
 # the lake's date columns as the Swedish definitions name the events
 _EVENT_SV = {
     "request_date": "kontaktförsök",
@@ -113,6 +122,7 @@ def _quantiles(
                 f"{name_sv.capitalize()} av väntetiderna som räknas i {code}, i dagar (närmaste rang).",
                 "",
                 counted_sv,
+                _SOURCE_SV[source],
             ),
             unit="days",
             quantile=qv,
@@ -184,6 +194,7 @@ def _share_sv(limit: int, start: str, end: str, by_end: bool, breakdowns: tuple[
         f"inte.{unmet}{split}",
         f"väntetider om högst {limit} dagar",
         "räknade väntetider",
+        _SOURCE_SV[_SRC],
     )
 
 
@@ -243,10 +254,6 @@ _WAITING = (
         "treatment after the decision",
     ),
 )
-_SRC_WAITING = (
-    "vantetider.se (SKR): måluppfyllelse = share of waiting patients who have waited <= 90 days; "
-    "HSL 9 kap. 1 §; domain.md section 4"
-)
 
 
 def _waiting_indicators(code: str, sv: str, en: str, start: str, end: str) -> tuple[Indicator, ...]:
@@ -270,6 +277,7 @@ def _waiting_indicators(code: str, sv: str, en: str, start: str, end: str) -> tu
             "kvartal eller år tar sin sista månads ögonblicksbild.",
             "väntande som väntat högst 90 dagar",
             "väntande på mätdagen",
+            _SOURCE_SV[_SRC_WAITING],
         ),
     )
     quantiles = _quantiles(

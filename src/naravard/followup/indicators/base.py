@@ -72,11 +72,13 @@ class Lake:
 
 @dataclass(frozen=True)
 class Texts:
-    """An indicator's definition, numerator and denominator in one language."""
+    """An indicator's definition, numerator and denominator in one language, and its source where the
+    citation says more than names (None: the citation reads the same in either language)."""
 
     definition: str
     numerator: str
     denominator: str
+    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -101,11 +103,11 @@ class Indicator:
     # the doctor's own patients by definition, which would make every doctor's value 1)
     doctor_scope: bool = True
 
-    @property
-    def cited(self) -> str:
-        """The source as pages and reports cite it: without the references to our own domain.md, which a
-        reader outside the team cannot open."""
-        s = re.sub(r"\s*\(domain\.md[^)]*\)", "", self.source)
+    def cite(self, lang: str) -> str:
+        """The source as pages and reports cite it in ``lang``: without the references to our own domain.md,
+        which a reader outside the team cannot open."""
+        source = (self.sv.source if lang == "sv" else None) or self.source
+        s = re.sub(r"\s*\(domain\.md[^)]*\)", "", source)
         return "; ".join(p for p in (x.strip() for x in s.split(";")) if not p.startswith("domain.md"))
 
     def name(self, lang: str) -> str:

@@ -57,6 +57,7 @@ C_FLK = Indicator(
         "nämnare vore läkarens egna patienter, alltid 1.",
         "listade med namngiven fast läkarkontakt",
         "listade personer",
+        "ÖK God och nära vård 2021–2022 Mål 1 (målnivå 55 %); HSL 7 kap. 3 a §",
     ),
     doctor_scope=False,
 )
@@ -75,6 +76,7 @@ C_FLK_INF = Indicator(
         "tidigare. Redovisas även per läkare: andelen av läkarens patienter som fått veta.",
         "listade med fast läkarkontakt, informerade",
         "listade personer",
+        "ÖK 2021 (patienterna ska informeras om vilka deras fasta kontakter är)",
     ),
 )
 C_OWNDR = Indicator(

@@ -30,10 +30,17 @@ MIN_VISITS = {"C_UPC": 2, "C_COC": 2, "C_MMCI": 2, "C_HHI": 2, "C_SECON": 2, "C_
 _SRC_IDX = (
     "BMC Health Serv Res 2022 review of continuity indices (its table of formulas); domain.md section 5"
 )
+_SRC_IDX_SV = "BMC Health Serv Res 2022, översikt av kontinuitetsindex (dess formeltabell)"
 
 
 def _idx(
-    code: str, sv: str, en: str, formula: str, source: str = _SRC_IDX, formula_sv: str | None = None
+    code: str,
+    sv: str,
+    en: str,
+    formula: str,
+    source: str = _SRC_IDX,
+    formula_sv: str | None = None,
+    source_sv: str | None = _SRC_IDX_SV,
 ) -> Indicator:
     return Indicator(
         code,
@@ -49,6 +56,7 @@ def _idx(
             f"{formula_sv or formula}.",
             f"summan av patienternas {code[2:]}-värden",
             "patienter med tillräckligt många besök",
+            source_sv,
         ),
         unit="index",
     )
@@ -63,6 +71,7 @@ C_COC = _idx(
     "Bice-Boxerman Continuity of Care",
     "(sum n_i^2 - N) / (N (N - 1))",
     "Bice & Boxerman 1977; ABFM NQF #3617; SKR Primärvårdskvalitet",
+    source_sv=None,
 )
 C_MMCI = _idx(
     "C_MMCI",
@@ -100,6 +109,8 @@ C_COC_ALL = Indicator(
         "kontakter.",
         "summan av patienternas COC-värden",
         "patienter med tillräckligt många besök",
+        "ÖK God och nära vård 2021–2022 Mål 2 (kontinuitetsindex för läkare och för alla kontakter, +20 % mot "
+        "en utgångsnivå); Bice & Boxerman 1977",
     ),
     unit="index",
 )

@@ -32,6 +32,7 @@ P_GOALS = Indicator(
         "dig?').",
         "kontrakt med minst ett mål skrivet av patienten",
         "upprättade kontrakt",
+        "SKR:s definition av Patientkontrakt",
     ),
 )
 P_AGREED = Indicator(
@@ -52,6 +53,8 @@ P_AGREED = Indicator(
         "att en publicerad månad inte ändras av senare uttag.",
         "kontrakt godkända inom 30 dagar",
         "upprättade kontrakt (minst 30 dagar före underlagets sista dag)",
+        "SKR Patientkontrakt: en överenskommelse som vårdgivaren och patienten utformar tillsammans, med "
+        "Överenskommelsen som första del",
     ),
 )
 P_SIP = Indicator(
