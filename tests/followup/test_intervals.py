@@ -18,6 +18,7 @@ from naravard.followup import service
 from naravard.followup.indicators import INDICATORS
 from naravard.followup.intervals import Z95, has_interval, interval, poisson, wilson
 from naravard.followup.results import RESULT_COLUMNS, RESULTS_FILE
+from naravard.followup.targets import Target, beyond_chance
 
 Z2 = Z95 * Z95  # 3.841458...
 
@@ -182,3 +183,43 @@ def test_query_results_attach_the_intervals(tmp_path: Path) -> None:
     for code in codes:
         (point,) = series[code]
         assert (point["ci_low"], point["ci_high"]) == (rows[code]["ci_low"], rows[code]["ci_high"])
+
+
+# --- a target missed or met beyond chance ------------------------------------------------------------------
+
+
+def test_beyond_chance_when_the_interval_is_wholly_on_one_side() -> None:
+    flk = Target("C_FLK", 0.55)
+    # 20/40 = 50 %: Wilson (0.3519, 0.6481) reaches 55 %, a miss chance may explain
+    assert beyond_chance(flk, 0.5, wilson(20, 40), True) is False
+    # 500/1000 = 50 %: (0.4691, 0.5309) lies below 55 %
+    assert beyond_chance(flk, 0.5, wilson(500, 1000), True) is True
+    # 700/1000 = 70 %: (0.6707, 0.7276) lies above, met beyond chance
+    assert beyond_chance(flk, 0.7, wilson(700, 1000), True) is True
+    # lower is better: 5 emergency visits per 10 patients, (0.162, 1.167), reaches a target of 0.2; 500 per
+    # 1,000, (0.457, 0.546), does not
+    ed = Target("K_MT_ED", 0.2)
+    mt = INDICATORS["K_MT_ED"]
+    assert beyond_chance(ed, 0.5, interval(mt, 5, 10), False) is False
+    assert beyond_chance(ed, 0.5, interval(mt, 500, 1000), False) is True
+    # no value or no interval: nothing to judge
+    assert beyond_chance(flk, None, None, True) is None
+    assert beyond_chance(Target("C_UPC", 0.6), 0.5, None, True) is None
+
+
+def test_query_results_judge_the_target_against_the_interval(tmp_path: Path) -> None:
+    res = _results(tmp_path / "r")
+    targets = [Target("C_FLK", 0.55), Target("K_MT_ADM", 0.5), Target("C_UPC", 0.9)]
+    codes = ["C_FLK", "K_MT_ADM", "C_UPC", "K_MT_ED", "A3"]
+    rows = {r["indicator"]: r for r in service.query_results(res, codes, targets=targets)}
+    # 5/10 = 50 % misses 55 % within its interval (0.237, 0.763)
+    assert rows["C_FLK"]["meets_target"] is False and rows["C_FLK"]["beyond_chance"] is False
+    # 0 admissions per 20 patients: (0, 0.184) is wholly under 0.5, met beyond chance
+    assert rows["K_MT_ADM"]["meets_target"] is True and rows["K_MT_ADM"]["beyond_chance"] is True
+    # an index has no interval; no target, or a suppressed cell, has nothing to judge
+    assert rows["C_UPC"]["meets_target"] is False and rows["C_UPC"]["beyond_chance"] is None
+    assert rows["K_MT_ED"]["beyond_chance"] is None and rows["A3"]["beyond_chance"] is None
+    series = service.dashboard_series(res, indicators=codes, period_type="year", targets=targets)
+    assert {c: p[0]["beyond_chance"] for c, p in series.items()} == {
+        c: rows[c]["beyond_chance"] for c in codes
+    }

@@ -244,3 +244,48 @@ def test_compare_page_report_holds_the_page_side_by_side(env: Env) -> None:
     assert _block(load_workbook(io.BytesIO(api.content))["C_FLK"])[1]
     bad = env.get("analyst", "/api/followup/report", indicators="C_FLK", compare="doctor")
     assert bad.status_code == 422 and "cannot compare doctor" in bad.text
+
+
+def test_report_compare_says_when_a_miss_is_within_the_margin_of_error(
+    results: Path, generated_lake: Path, tmp_path: Path, pdf_html: list[str]
+) -> None:
+    """Excel gives 'beyond the margin of error' as its own column after the interval; the PDF says in words
+    whether each scope meets its target and, where the interval reaches the target, that the difference may
+    be chance."""
+    from openpyxl import load_workbook
+
+    names = load_names(generated_lake)
+    kw: dict[str, Any] = {
+        "results_dir": results,
+        "indicators": ["C_FLK"],
+        "period": "quarter",
+        "scope_type": "region",
+        "scope_id": "21",
+        "compare": "municipality",
+        "names": names,
+    }
+    api = {
+        names.name("municipality", str(r["scope_id"]), str): r
+        for r in service.query_results(results, "C_FLK", "quarter", "municipality", period_from="2025-Q4")
+    }
+    judged = {n: r["beyond_chance"] for n, r in api.items() if not r["suppressed"]}
+    assert set(judged.values()) <= {True, False} and judged  # C_FLK has a national target and an interval
+    wb = load_workbook(write_report(fmt="xlsx", out=tmp_path / "r.xlsx", **kw))
+    cells = list(wb["C_FLK"].iter_rows(values_only=True))
+    at = next(i for i, r in enumerate(cells) if str(r[0] or "").startswith("Jämförelse:")) + 1
+    assert cells[at][9] == "Utanför felmarginalen"
+    for r in (r for r in cells[at + 1 :] if r[0]):
+        want = api[r[0]]["beyond_chance"]
+        assert r[9] == (None if want is None else "ja" if want else "nej"), r[0]
+
+    write_report(fmt="pdf", out=tmp_path / "r.pdf", **kw)
+    block = pdf_html[0].split("<h3>Jämförelse")[1]
+    assert "<th>Mål</th><th>Når målet</th>" in block and "Inom felmarginalen: intervallet når målet" in block
+    words = dict(
+        re.findall(r"<tr><td>([^<]+)</td>(?:\s*<td[^>]*>[^<]*</td>)*?\s*<td>([^<]*)</td></tr>", block)
+    )
+    for name, r in api.items():
+        want = "" if r["meets_target"] is None else "ja" if r["meets_target"] else "nej"
+        if r["beyond_chance"] is False:
+            want += ", inom felmarginalen"
+        assert words[htmllib.escape(name, quote=False)] == want, name

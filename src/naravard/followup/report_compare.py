@@ -11,7 +11,7 @@ from naravard.actor import Actor
 from naravard.errors import Invalid
 from naravard.followup.indicators import INDICATORS
 from naravard.followup.intervals import has_interval
-from naravard.followup.report_text import count, esc, fmt, fmt_interval
+from naravard.followup.report_text import count, esc, fmt, fmt_interval, meets_words
 from naravard.followup.scopes import Names
 from naravard.followup.service import check_scope_access, query_results
 from naravard.followup.targets import Target
@@ -94,6 +94,7 @@ def compare_section(
                 "num_shown": "" if r["suppressed"] else count(r["numerator"]),
                 "den_shown": supp if r["suppressed"] else count(r["denominator"]),
                 "target_shown": fmt(r["target"], ind.unit) if r["target"] is not None else "–",
+                "meets_shown": meets_words(r, L),
             }
         )
     sign = -1 if ind.higher_is_better else 1
@@ -103,6 +104,8 @@ def compare_section(
         "period": label,
         "rows": rows,
         "interval": has_interval(ind),
+        # whether any row has a target to be judged against (the table's "meets" column)
+        "judged": any(r["meets_target"] is not None for r in rows),
         "svg": svg_hbars(rows, unit=ind.unit, suppressed_mark=supp) if rows else "",
     }
 

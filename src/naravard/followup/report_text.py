@@ -3,6 +3,8 @@ body, its PDF and its Excel workbook so the three say the same thing."""
 
 from __future__ import annotations
 
+from typing import Any
+
 LANGS = ("sv", "en")
 
 LABELS: dict[str, dict[str, str]] = {
@@ -58,6 +60,9 @@ LABELS: dict[str, dict[str, str]] = {
         "ci_low": "95 % KI nedre",
         "ci_high": "95 % KI övre",
         "ci_note": "95 % KI: konfidensintervall, det spann inom vilket utfallet kan variera av en slump",
+        "within_margin": "inom felmarginalen",
+        "beyond": "Utanför felmarginalen",
+        "margin_note": "Inom felmarginalen: intervallet når målet, så skillnaden mot målet kan vara slump",
     },
     "en": {
         "title": "Follow-up of God och nära vård",
@@ -111,6 +116,10 @@ LABELS: dict[str, dict[str, str]] = {
         "ci_low": "95 % CI low",
         "ci_high": "95 % CI high",
         "ci_note": "95 % CI: confidence interval, the range within which the result may vary by chance",
+        "within_margin": "within the margin of error",
+        "beyond": "Beyond the margin of error",
+        "margin_note": "Within the margin of error: the interval reaches the target, so the difference from "
+        "it may be chance",
     },
 }
 
@@ -136,6 +145,15 @@ def fmt(value: float | None, unit: str) -> str:
     if value is None:
         return "–"
     return _number(value, unit) + (" %" if unit == "share" else "")
+
+
+def meets_words(r: dict[str, Any], L: dict[str, str]) -> str:
+    """Whether a row meets its target, in words, and "within the margin of error" where its 95 % interval
+    reaches the target (``beyond_chance`` false); empty without a target or a value."""
+    if r.get("meets_target") is None:
+        return ""
+    words = L["yes"] if r["meets_target"] else L["no"]
+    return f"{words}, {L['within_margin']}" if r.get("beyond_chance") is False else words
 
 
 def fmt_interval(low: float | None, high: float | None, unit: str) -> str:

@@ -34,7 +34,7 @@ def xlsx_bytes(sections: list[dict[str, Any]], *, heading: str, legend: str, L: 
                     r["numerator"],
                     r["shown"] if r["suppressed"] else r["denominator"],
                     L["yes"] if r["suppressed"] else L["no"],
-                    None if r["meets_target"] is None else L["yes"] if r["meets_target"] else L["no"],
+                    _yes_no(r["meets_target"], L),
                 ]
             )
             row = ws.max_row
@@ -62,9 +62,14 @@ def xlsx_bytes(sections: list[dict[str, Any]], *, heading: str, legend: str, L: 
     return buf.getvalue()
 
 
+def _yes_no(flag: bool | None, L: dict[str, str]) -> str | None:
+    return None if flag is None else L["yes"] if flag else L["no"]
+
+
 def _chart_column(s: dict[str, Any]) -> str:
     """Where a sheet's charts start: right of its widest table (the comparison's interval columns, H and I,
-    would otherwise sit under the trend chart when the trend is short)."""
+    and whether a target is missed beyond chance, J, would otherwise sit under the trend chart when the
+    trend is short)."""
     return "K" if s.get("compare") and s["compare"]["interval"] else "H"
 
 
@@ -76,6 +81,8 @@ def _compare(ws: Any, s: dict[str, Any], L: dict[str, str], fmt: str) -> None:
 
     c = s["compare"]
     ci = ["ci_low", "ci_high"] if c["interval"] else []
+    # whether the target is missed (or met) beyond chance, where there is an interval to judge it by
+    beyond = [L["beyond"]] if c["interval"] else []
     ws.append([])
     ws.append([f"{L['compare']}: {L['level_' + c['level']]}, {c['period']}"])
     ws.append(
@@ -88,6 +95,7 @@ def _compare(ws: Any, s: dict[str, Any], L: dict[str, str], fmt: str) -> None:
             L["meets"],
             L["target"],
             *(L[k] for k in ci),
+            *beyond,
         ]
     )
     head = ws.max_row
@@ -100,9 +108,10 @@ def _compare(ws: Any, s: dict[str, Any], L: dict[str, str], fmt: str) -> None:
                 r["numerator"],
                 r["shown"] if r["suppressed"] else r["denominator"],
                 L["yes"] if r["suppressed"] else L["no"],
-                None if r["meets_target"] is None else L["yes"] if r["meets_target"] else L["no"],
+                _yes_no(r["meets_target"], L),
                 r["target"],
                 *(r[k] for k in ci),
+                *([_yes_no(r.get("beyond_chance"), L)] if beyond else []),
             ]
         )
         row = ws.max_row

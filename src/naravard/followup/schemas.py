@@ -13,6 +13,11 @@ CI_LOW = (
     "indices, mean days, quantile waits and suppressed cells (docs/indicators.md)"
 )
 CI_HIGH = "upper bound of the 95 % confidence interval (see ci_low)"
+BEYOND_CHANCE = (
+    "true when the whole 95 % interval is on the value's side of the target (the miss or the margin is "
+    "larger than chance explains), false when the interval reaches the target; null without a target or "
+    "an interval"
+)
 
 
 class IndicatorOut(BaseModel):
@@ -56,6 +61,7 @@ class ResultRow(BaseModel):
     suppressed: bool = Field(description="a small cell, or its complement (docs/indicators.md)")
     target: float | None
     meets_target: bool | None = Field(description="null without a target or a value")
+    beyond_chance: bool | None = Field(description=BEYOND_CHANCE)
     ci_low: float | None = Field(description=CI_LOW)
     ci_high: float | None = Field(description=CI_HIGH)
 
@@ -69,6 +75,7 @@ class SeriesPoint(BaseModel):
     suppressed: bool
     target: float | None
     meets_target: bool | None
+    beyond_chance: bool | None = Field(description=BEYOND_CHANCE)
     ci_low: float | None = Field(description=CI_LOW)
     ci_high: float | None = Field(description=CI_HIGH)
 

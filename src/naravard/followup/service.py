@@ -24,7 +24,7 @@ from naravard.followup.intervals import interval
 from naravard.followup.lake import sql_str
 from naravard.followup.results import RESULT_COLUMNS, RESULTS_FILE, SCOPES, STRATA
 from naravard.followup.strata import INDICATOR_BREAKDOWNS, offers
-from naravard.followup.targets import Target, load_targets, meets, target_for
+from naravard.followup.targets import Target, beyond_chance, load_targets, meets, target_for
 
 DOCTOR_SCOPE_ROLES = frozenset({Role.ANALYST, Role.ADMINISTRATOR})
 
@@ -180,8 +180,9 @@ def query_results(
     targets_file: Path | None = None,
     actor: Actor | None = None,
 ) -> list[dict[str, Any]]:
-    """Result rows, each with ``target`` and ``meets_target`` (None when no target or suppressed) and the
-    95 % interval ``ci_low`` / ``ci_high`` (None where not defined: see ``intervals``).
+    """Result rows, each with ``target`` and ``meets_target`` (None when no target or suppressed), the
+    95 % interval ``ci_low`` / ``ci_high`` (None where not defined: see ``intervals``) and ``beyond_chance``
+    (the interval is wholly on the value's side of the target; see ``targets.beyond_chance``).
 
     ``period_from`` / ``period_to`` are period labels (``2025``, ``2025-Q2``, ``2025-04``); a bound may be
     coarser than the period type (a year for months) and is widened to the periods it overlaps. With an
@@ -255,8 +256,10 @@ def query_results(
     for r in rows:
         t = target_for(tg, r["indicator"], r["scope_type"], r["scope_id"])
         r["target"] = t.value if t else None
-        r["meets_target"] = meets(t, r["value"], INDICATORS[r["indicator"]].higher_is_better) if t else None
-        ci = interval(INDICATORS[r["indicator"]], r["numerator"], r["denominator"])
+        ind = INDICATORS[r["indicator"]]
+        ci = interval(ind, r["numerator"], r["denominator"])
+        r["meets_target"] = meets(t, r["value"], ind.higher_is_better) if t else None
+        r["beyond_chance"] = beyond_chance(t, r["value"], ci, ind.higher_is_better) if t else None
         r["ci_low"], r["ci_high"] = ci or (None, None)
     return rows
 
@@ -301,6 +304,7 @@ def dashboard_series(
                     "suppressed",
                     "target",
                     "meets_target",
+                    "beyond_chance",
                     "ci_low",
                     "ci_high",
                 )

@@ -255,3 +255,15 @@ def meets(target: Target, value: float | None, higher_is_better: bool) -> bool |
     if value is None:
         return None
     return value >= target.value - 1e-12 if higher_is_better else value <= target.value + 1e-12
+
+
+def beyond_chance(
+    target: Target, value: float | None, ci: tuple[float, float] | None, higher_is_better: bool
+) -> bool | None:
+    """Whether the whole 95 % interval ``ci`` is on the value's side of the target: a unit of 40 patients
+    at 50 % against a target of 55 % may miss it by chance alone, and a manager should not chase that.
+    None without a value or an interval (indices, days, quantiles)."""
+    if value is None or ci is None:
+        return None
+    side = meets(target, value, higher_is_better)
+    return meets(target, ci[0], higher_is_better) == side == meets(target, ci[1], higher_is_better)
