@@ -58,12 +58,13 @@ def unit(
     name: str = "Testby hälsocentral",
     kind: str = "health_centre",
     municipality_code: str = "2180",
+    hsa_id: str | None = None,
 ) -> CareUnit:
     u = CareUnit(
         organization_id=org.id,
         name=name,
         kind=kind,
-        hsa_id=f"SE2321000198-{_suffix()}",
+        hsa_id=hsa_id or f"SE2321000198-{_suffix()}",
         municipality_code=municipality_code,
         accepts_listing=kind == "health_centre",
     )

@@ -2,7 +2,8 @@
 
 Persons, listings and units come from the contexts' services (so the export is authorised and
 audit-logged there); ids are pseudonymised with a keyed hash, so the lake holds no identifiers and the
-same person keeps the same pseudonym across extracts made with the same key. The platform's unit kinds and
+same person keeps the same pseudonym across extracts made with the same key. A unit keeps its HSA-id (it
+names a unit, not a person): the follow-up pages find a user's own unit in the lake by it. The platform's unit kinds and
 sexes are mapped to the lake's vocabulary (``UNIT_KINDS``, ``SEXES``); units that give no care
 (administration, social services) are left out, and so are listings at them (the lake's listings name
 extracted units only). Listings are the whole history, ended ones too, so the month-end listing snapshots
@@ -121,6 +122,8 @@ def extract(
                 "region_code": [REGION_CODE] * len(units),
                 "municipality_code": [u.municipality_code for u in units],
                 "private": [u.organization_kind == "private_provider" for u in units],
+                # the platform's HSA-id: how the follow-up pages find a user's own unit in the lake
+                "hsa_id": [u.hsa_id for u in units],
             },
             schema=arrow_schema("units"),
         ),

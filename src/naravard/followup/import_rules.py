@@ -25,9 +25,11 @@ from naravard.followup.lake_schema import (
     OVERLAP_REASON,
     PERIOD_TABLES,
     RANGES,
+    SQL_TYPES,
     STR,
     TABLES,
     TS,
+    UNIQUE_VALUES,
     birth_reason,
     domain_reason,
     floor_reason,
@@ -35,8 +37,10 @@ from naravard.followup.lake_schema import (
     order_reason,
     parquet_list,
     range_reason,
+    read_sql,
     sql_str,
     table_files,
+    unique_reason,
 )
 
 LOCAL_ZONE = "Europe/Stockholm"
@@ -44,7 +48,6 @@ LATER_OVERLAP_REASON = "overlaps a later period of the same person (the lake)"
 REF = "{ref}"  # replaced by "line N" (or "the lake") when the report is made
 
 _TRUE, _FALSE = ("1", "true", "t", "yes", "ja"), ("0", "false", "f", "no", "nej")
-_SQL_TYPES = {INT: "BIGINT", STR: "VARCHAR", DATE: "DATE", TS: "TIMESTAMP", BOOL: "BOOLEAN"}
 # Guards before DuckDB's casts, which are more lenient than the documented formats ('7.5' and '1e3' to
 # integers, 'infinity' to a date, an offset or zone name silently dropped by a cast to TIMESTAMP). GLOB, not
 # regular expressions: a third of the cost on ten million rows.
@@ -141,7 +144,7 @@ def row_checks(table: str, today: dt.date) -> tuple[str, str]:
     create = ", ".join(
         [
             "ord BIGINT",
-            *(f'"{c.name}" {_SQL_TYPES[c.type]}' for c in cols),
+            *(f'"{c.name}" {SQL_TYPES[c.type]}' for c in cols),
             "bad_col VARCHAR",
             "bad_why VARCHAR",
         ]
@@ -151,7 +154,8 @@ def row_checks(table: str, today: dt.date) -> tuple[str, str]:
 
 def set_checks(con: duckdb.DuckDBPyConnection, table: str, lake_dir: Path) -> None:
     """Fill ``set_bad`` (ord, column, reason, ord of the row it clashes with) from the rules over all the
-    staged rows that passed their row checks: birth dates in the lake, repeated ids, overlapping periods."""
+    staged rows that passed their row checks: birth dates in the lake, repeated ids and unique values,
+    overlapping periods."""
     con.execute("CREATE TABLE set_bad (ord BIGINT, col VARCHAR, why VARCHAR, ref BIGINT)")
     ok = (
         "(SELECT * FROM stage s WHERE bad_col IS NULL "
@@ -188,8 +192,29 @@ def set_checks(con: duckdb.DuckDBPyConnection, table: str, lake_dir: Path) -> No
                 f"{sql_str(f'{key_reason()} (already in the lake)')}, NULL::BIGINT "
                 f'FROM ids i JOIN read_parquet({parquet_list(files)}) l ON l."{key}" = i.id'
             )
+    for t_, column in UNIQUE_VALUES:
+        if t_ == table:
+            _repeated_values(con, ok, files, table, column)
     if table in PERIOD_TABLES:
         _overlaps(con, ok, files, PERIOD_TABLES[table])
+
+
+def _repeated_values(
+    con: duckdb.DuckDBPyConnection, ok: str, files: list[Path], table: str, column: str
+) -> None:
+    """A value of a unique column (an HSA-id) given to two rows of the file, or to a row already in the lake
+    (whose files may lack the column: then it is null there). Empty values (null) may repeat."""
+    con.execute(
+        f"INSERT INTO set_bad SELECT ord, {sql_str(column)}, {sql_str(f'{unique_reason(column)} ({REF})')}, "
+        f'first_ord FROM (SELECT ord, min(ord) OVER (PARTITION BY "{column}") AS first_ord FROM {ok} '
+        f'WHERE "{column}" IS NOT NULL) WHERE ord <> first_ord'
+    )
+    if files:
+        con.execute(
+            f"INSERT INTO set_bad SELECT DISTINCT s.ord, {sql_str(column)}, "
+            f"{sql_str(f'{unique_reason(column)} (already in the lake)')}, NULL::BIGINT "
+            f'FROM {ok} s JOIN {read_sql(files, table)} l ON l."{column}" = s."{column}"'
+        )
 
 
 def _overlaps(con: duckdb.DuckDBPyConnection, ok: str, files: list[Path], rows: str) -> None:

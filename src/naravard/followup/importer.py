@@ -8,7 +8,8 @@ Rules over all rows then run once on the staged rows (a date before the person's
 used twice in the file or already in the lake, residences, listings or fixed doctors that overlap in the file
 or with the lake's). Good rows are written only when no row is bad, or with ``skip_bad`` (then the bad ones
 are left out), as a new Parquet file that appears whole or not at all; the report keeps the first ``report_limit``
-bad rows and the total. Timestamps with an offset are converted to Swedish local time, as the lake stores
+bad rows and the total. An optional column (``units.hsa_id``) may be left out of the file: it is written as
+null. Timestamps with an offset are converted to Swedish local time, as the lake stores
 them.
 
 Line numbers count records with the header as line 1, as the row-by-row importer did: blank lines are
@@ -99,7 +100,7 @@ def _header(file: Path, table: str) -> list[str]:
             header = next(csv.reader(fh), [])
         except (UnicodeDecodeError, csv.Error) as exc:
             raise Invalid(f"{file}: not a UTF-8 CSV file ({exc})", field="file") from exc
-    missing = [c.name for c in TABLES[table] if c.name not in header]
+    missing = [c.name for c in TABLES[table] if c.name not in header and not c.optional]
     if missing and len(header) == 1 and ";" in header[0]:
         raise Invalid(
             f"{file}: the header is separated by ';'; save the file with ',' between values", field="file"
@@ -145,11 +146,12 @@ def _connect(folder: Path, memory_limit: str) -> duckdb.DuckDBPyConnection:
 
 
 def _batches(
-    reader: pcsv.CSVStreamingReader, columns: list[int], names: list[str], failed: list[Exception]
+    reader: pcsv.CSVStreamingReader, columns: list[int | None], names: list[str], failed: list[Exception]
 ) -> pa.RecordBatchReader:
     """The file as one stream of batches of ``ord`` and the trimmed text columns, which DuckDB pulls as its
     threads need them (one INSERT for the whole file: a statement per block cost more in planning than in
-    checking). A CSV error is kept in ``failed``: DuckDB reports it only as a failed scan."""
+    checking). A column the file lacks (``None``: an optional one) is empty, so it reads as null. A CSV
+    error is kept in ``failed``: DuckDB reports it only as a failed scan."""
     schema = pa.schema([pa.field(n, pa.int64() if n == "ord" else pa.string()) for n in names])
 
     def batches() -> Iterator[pa.RecordBatch]:
@@ -163,7 +165,12 @@ def _batches(
                 failed.append(exc)
                 raise
             ords = pa.array(np.arange(done, done + batch.num_rows, dtype=np.int64))
-            text = [pc.utf8_trim_whitespace(batch.column(i)) for i in columns]
+            text = [
+                pa.nulls(batch.num_rows, pa.string())
+                if i is None
+                else pc.utf8_trim_whitespace(batch.column(i))
+                for i in columns
+            ]
             done += batch.num_rows
             yield from pa.table([ords, *text], schema=schema).to_batches(max_chunksize=CHUNK_ROWS)
 
@@ -188,7 +195,7 @@ def _stage(
     names = ["ord", *(f"t_{c.name}" for c in cols)]
     failed: list[Exception] = []
     reader = _reader(file, header, lines, keep, block)
-    con.register("raw", _batches(reader, [position[c.name] for c in cols], names, failed))
+    con.register("raw", _batches(reader, [position.get(c.name) for c in cols], names, failed))
     try:
         con.execute(f"INSERT INTO stage {select}")
     except (duckdb.Error, pa.ArrowInvalid) as exc:

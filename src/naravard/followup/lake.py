@@ -7,7 +7,8 @@ Cost at national size (97 M encounters) is one scan per table: every row rule is
 aggregate, and only a rule that fails is queried again for its rows. Birth dates come from one table shared
 by every table that needs them. Ids are proven unique without a hash table when each row group's ids rise
 and no two row groups' ranges meet (how the generator and most exports write them); otherwise an exact
-distinct count decides.
+distinct count decides. An optional column (``units.hsa_id``) may be absent from some or all of a table's
+files (lakes written before it, exports without it); it then reads as null.
 
 The contract's names are re-exported here, so ``from naravard.followup.lake import TABLES`` keeps working.
 """
@@ -46,10 +47,12 @@ from naravard.followup.lake_schema import (
     STR,
     TABLES,
     TS,
+    UNIQUE_VALUES,
     UNIT_KINDS,
     Column,
     arrow_schema,
     birth_reason,
+    blank_reason,
     check_schema,
     domain_reason,
     floor_reason,
@@ -58,8 +61,10 @@ from naravard.followup.lake_schema import (
     order_reason,
     parquet_list,
     range_reason,
+    read_sql,
     sql_str,
     table_files,
+    unique_reason,
 )
 
 __all__ = [
@@ -84,10 +89,12 @@ __all__ = [
     "STR",
     "TABLES",
     "TS",
+    "UNIQUE_VALUES",
     "UNIT_KINDS",
     "Column",
     "arrow_schema",
     "birth_reason",
+    "blank_reason",
     "check_schema",
     "domain_reason",
     "floor_reason",
@@ -96,8 +103,10 @@ __all__ = [
     "order_reason",
     "parquet_list",
     "range_reason",
+    "read_sql",
     "sql_str",
     "table_files",
+    "unique_reason",
     "validate_lake",
 ]
 
@@ -151,10 +160,7 @@ def _births(con: duckdb.DuckDBPyConnection, lake_dir: Path, *, persons_checked: 
 def _src(lake_dir: Path, table: str, *, named: bool = True) -> str:
     """The table's files; ``named`` adds each row's file and 1-based row (only the query that fetches
     offending rows needs them: they cost a third of a counting scan)."""
-    files = parquet_list(table_files(lake_dir, table))
-    return (
-        f"read_parquet({files}, filename=true, file_row_number=true)" if named else f"read_parquet({files})"
-    )
+    return read_sql(table_files(lake_dir, table), table, named=named)
 
 
 def _checks(table: str, today: dt.date) -> list[tuple[str, str, str]]:
@@ -169,6 +175,8 @@ def _checks(table: str, today: dt.date) -> list[tuple[str, str, str]]:
         if col.type in (DATE, TS):
             checks.append((f"CAST({q} AS DATE) > DATE '{today}'", col.name, future_reason(today)))
             checks.append((f"CAST({q} AS DATE) < DATE '{DATE_FLOOR}'", col.name, floor_reason()))
+        if (table, col.name) in UNIQUE_VALUES and col.type == STR:
+            checks.append((f"trim({q}) = ''", col.name, blank_reason()))
         if (table, col.name) in DOMAINS:
             allowed = ", ".join(sql_str(v) for v in DOMAINS[(table, col.name)])
             checks.append((f"{q} NOT IN ({allowed})", col.name, domain_reason(table, col.name)))
@@ -212,6 +220,13 @@ def _check_values(con: duckdb.DuckDBPyConnection, lake_dir: Path, table: str, to
         row = con.execute(f'SELECT count(*) - count(DISTINCT "{key}") FROM {plain}').fetchone()
         if row and row[0]:
             _refuse_repeated(con, named, key)
+    for t, column in UNIQUE_VALUES:
+        if t == table:
+            row = con.execute(
+                f'SELECT count("{column}") - count(DISTINCT "{column}") FROM {plain}'
+            ).fetchone()
+            if row and row[0]:
+                _refuse_repeated(con, named, column, unique_reason(column))
 
 
 def _ids_rise_apart(files: list[Path], key: str) -> bool:
@@ -263,13 +278,14 @@ def _count_and_refuse(
             _refuse(_rows(con, sql), column, reason)
 
 
-def _refuse_repeated(con: duckdb.DuckDBPyConnection, src: str, key: str) -> None:
-    """Name the rows whose id an earlier row (in file order) already has, and where the first one is."""
+def _refuse_repeated(con: duckdb.DuckDBPyConnection, src: str, key: str, reason: str | None = None) -> None:
+    """Name the rows whose id (or other unique value: ``reason`` says which) an earlier row (in file order)
+    already has, and where the first one is. Nulls repeat freely."""
     rows = con.execute(
         f"SELECT filename, file_row_number, first_file, first_row FROM ("
         f"SELECT filename, file_row_number, "
         f"first_value(filename) OVER w AS first_file, first_value(file_row_number) OVER w AS first_row, "
-        f"row_number() OVER w AS rn FROM {src} "
+        f'row_number() OVER w AS rn FROM {src} WHERE "{key}" IS NOT NULL '
         f'WINDOW w AS (PARTITION BY "{key}" ORDER BY filename, file_row_number)) WHERE rn > 1 '
         f"ORDER BY filename, file_row_number LIMIT {MAX_ROWS_NAMED}"
     ).fetchall()
@@ -277,5 +293,6 @@ def _refuse_repeated(con: duckdb.DuckDBPyConnection, src: str, key: str) -> None
     nums = ", ".join(str(r[1] + 1) for r in rows if r[0] == file)
     ff, fr = rows[0][2], rows[0][3] + 1
     raise Invalid(
-        f"{file}: column {key!r} {key_reason()} in rows {nums} (the first: {ff} row {fr})", field=key
+        f"{file}: column {key!r} {reason or key_reason()} in rows {nums} (the first: {ff} row {fr})",
+        field=key,
     )

@@ -12,11 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from naravard.errors import Invalid
 
 # Logical column types; the physical Parquet type may vary in width (int32/int64, string/large_string).
 INT, STR, DATE, TS, BOOL = "int", "str", "date", "timestamp", "bool"
+
+SQL_TYPES: dict[str, str] = {INT: "BIGINT", STR: "VARCHAR", DATE: "DATE", TS: "TIMESTAMP", BOOL: "BOOLEAN"}
 
 ARROW_TYPES: dict[str, pa.DataType] = {
     INT: pa.int64(),
@@ -32,6 +35,9 @@ class Column:
     name: str
     type: str
     nullable: bool = False
+    # may be absent from a table's files (added to the contract after lakes were written, or left out of a
+    # region's export): an absent optional column reads as null; an optional column is always nullable
+    optional: bool = False
 
 
 def _c(spec: str) -> Column:
@@ -45,8 +51,13 @@ def _cols(*specs: str) -> tuple[Column, ...]:
 
 
 TABLES: dict[str, tuple[Column, ...]] = {
-    "units": _cols(
-        "unit_id:int", "name:str", "kind:str", "region_code:str", "municipality_code:str", "private:bool"
+    "units": (
+        *_cols(
+            "unit_id:int", "name:str", "kind:str", "region_code:str", "municipality_code:str", "private:bool"
+        ),
+        # the unit's HSA-id, the name Swedish regions give a unit across systems: it links a platform care unit
+        # (organizations) to the lake's unit, whose id is a pseudonym or the region's own number
+        Column("hsa_id", STR, nullable=True, optional=True),
     ),
     "persons": _cols(
         "person_id:int",
@@ -169,6 +180,10 @@ KEYS: dict[str, str] = {
     "mobile_team_visits": "visit_id",
 }
 
+# Columns whose values, where given, are unique across all of the table's files (nulls may repeat) and not
+# blank: an HSA-id names one unit, so two units with one HSA-id could not be told apart.
+UNIQUE_VALUES: tuple[tuple[str, str], ...] = (("units", "hsa_id"),)
+
 # Allowed values of text columns (a null in a nullable column is allowed).
 DOMAINS: dict[tuple[str, str], tuple[str, ...]] = {
     ("units", "kind"): UNIT_KINDS,
@@ -257,6 +272,14 @@ def key_reason() -> str:
     return "repeats the id of an earlier row"
 
 
+def unique_reason(column: str) -> str:
+    return f"repeats the {column} of an earlier row"
+
+
+def blank_reason() -> str:
+    return "is blank (write null when there is none)"
+
+
 def sql_str(value: object) -> str:
     """``value`` as a SQL string literal (paths are pasted into DuckDB's table functions)."""
     return "'" + str(value).replace("'", "''") + "'"
@@ -284,6 +307,8 @@ def check_schema(table: str, schema: pa.Schema, source: str) -> None:
     """Refuse a file whose columns are missing or of the wrong type."""
     for col in TABLES[table]:
         idx = schema.get_field_index(col.name)
+        if idx < 0 and col.optional:
+            continue
         if idx < 0:
             raise Invalid(f"{source}: column {col.name!r} is missing (table {table})", field=col.name)
         found = schema.field(idx).type
@@ -297,3 +322,22 @@ def parquet_list(files: list[Path]) -> str:
     """The files as a DuckDB list literal: named one by one, not by a glob, so a folder name holding glob
     characters (``[``, ``*``, ``?``) or a quote is read as it is."""
     return "[" + ", ".join(sql_str(f) for f in files) + "]"
+
+
+def read_sql(files: list[Path], table: str, *, named: bool = False) -> str:
+    """SQL reading ``table``'s ``files`` with every column of the contract (``named`` adds each row's
+    ``filename`` and 0-based ``file_row_number``). A table with optional columns is read by name, so files
+    with and without such a column mix (an old lake and a newer import), and an optional column that no file
+    holds reads as null. The other tables are read as before: matching files by name costs a schema read
+    per file, which the national lake's thousands of files need not pay."""
+    extra = ", filename=true, file_row_number=true" if named else ""
+    optional = [c for c in TABLES[table] if c.optional]
+    if not optional:
+        return f"read_parquet({parquet_list(files)}{extra})"
+    src = f"read_parquet({parquet_list(files)}, union_by_name=true{extra})"
+    present = {name for f in files for name in pq.read_schema(f).names}
+    absent = [c for c in optional if c.name not in present]
+    if not absent:
+        return src
+    nulls = ", ".join(f'NULL::{SQL_TYPES[c.type]} AS "{c.name}"' for c in absent)
+    return f"(SELECT *, {nulls} FROM {src})"

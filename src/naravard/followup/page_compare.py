@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import Request
+from sqlalchemy.orm import Session
 
 from naravard.actor import Actor
 from naravard.errors import Invalid, NotFound
@@ -14,6 +15,7 @@ from naravard.followup.api import results_dir
 from naravard.followup.charts import bar_chart, fmt_count, fmt_interval, fmt_value
 from naravard.followup.indicators import INDICATORS, PERIOD_TYPES
 from naravard.followup.intervals import has_interval
+from naravard.followup.own_scope import own_scope
 from naravard.followup.page_common import (
     LABELS,
     PLURALS,
@@ -49,9 +51,11 @@ def _section(
     t: Translate,
     actor: Actor,
     targets: list[Target],
+    own_unit: str | None = None,
 ) -> dict[str, Any]:
     """One level (the municipalities or the units of ``parent``): its rows best first, and a bar chart; both
-    with the 95 % interval of a share or rate, so a small unit's chance variation is seen as such."""
+    with the 95 % interval of a share or rate, so a small unit's chance variation is seen as such. The
+    user's own unit (``own_unit``, its lake id) is marked in the row and the bar's name."""
     ind = INDICATORS[code]
     stratum_type, stratum_id = parse_stratum(stratum)
     raw = service.query_results(
@@ -83,10 +87,13 @@ def _section(
             # the unit's trend in the same period type as the comparison
             else url("/followup", indicator=code, period_type=period_type, scope=f"unit:{r['scope_id']}")
         )
+        own = scope_type == "unit" and r["scope_id"] == own_unit
+        name = names.name(scope_type, r["scope_id"], t)
         rows.append(
             {
                 **r,
-                "name": names.name(scope_type, r["scope_id"], t),
+                "name": f"{name} ({t('your unit')})" if own else name,
+                "own": own,
                 "url": drill,
                 "value_s": fmt_value(r["value"], ind, lang),
                 "ci_s": fmt_interval(r["ci_low"], r["ci_high"], ind, lang),
@@ -109,6 +116,7 @@ def _section(
 
 def compare_context(
     request: Request,
+    db: Session,
     actor: Actor,
     *,
     indicator: str,
@@ -122,8 +130,10 @@ def compare_context(
     targets: list[Target],
 ) -> tuple[int, dict[str, Any]]:
     """The status and template context of ``followup/compare.html``, marked against ``targets``; a region's
-    page lists both its municipalities and its units, a municipality's page its units."""
+    page lists both its municipalities and its units, a municipality's page its units. Without ``parent``,
+    a unit manager's page opens on the municipality that holds their unit, and says so."""
     names = load_names(request.app.state.settings.effective_lake_dir)
+    own = own_scope(db, actor=actor, names=names)
     m = meta(request)
     last_day = lake_last(m)
     stratum = stratum or None
@@ -158,6 +168,7 @@ def compare_context(
         "threshold": threshold(m, request),
         "crumbs": [],
         "reports": None,
+        "own": None,
     }
     try:
         total = service.query_results(results_dir(request), indicator, period_type, "total", actor=actor)
@@ -186,6 +197,9 @@ def compare_context(
             ctx["notice"] = " ".join(notices)
         period = ctx["chosen"] or periods[0]
         ctx["partial"] = partial(period_type, period, last_day, lang, t)
+        if parent is None and own.municipality is not None:
+            parent = f"municipality:{own.municipality}"
+            ctx["own"] = t("Opened on the municipality of your unit, %(unit)s.") % {"unit": own.unit_name}
         if parent is None:
             regions = service.query_results(
                 results_dir(request),
@@ -219,6 +233,7 @@ def compare_context(
                 t=t,
                 actor=actor,
                 targets=targets,
+                own_unit=own.unit_id,
             )
             for st in LEVELS[ptype]
         ]

@@ -4,9 +4,11 @@ incomplete periods, drill-down to the scope's children and up to its parent, and
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from fastapi import Request
+from sqlalchemy.orm import Session
 
 from naravard.actor import Actor
 from naravard.errors import Invalid, NotFound
@@ -14,6 +16,7 @@ from naravard.followup import service
 from naravard.followup.api import results_dir
 from naravard.followup.charts import fmt_value, trend_chart, trend_table
 from naravard.followup.indicators import INDICATORS, PERIOD_TYPES
+from naravard.followup.own_scope import TOTAL, OwnScope, own_scope
 from naravard.followup.page_common import (
     DEFAULT_INDICATORS,
     LABELS,
@@ -33,23 +36,39 @@ from naravard.followup.strata import STRATUM_TYPES, offers, type_name
 from naravard.followup.targets import Target
 
 
-def _compare_parent(scope_type: str, scope_id: str | None, names: Names) -> str | None:
+def _compare_parent(
+    scope_type: str, scope_id: str | None, names: Names, scopes: list[dict[str, str]]
+) -> str | None:
     """The comparison page that holds a dashboard scope: its own page for a region or municipality, the
-    municipality's page for a unit."""
+    municipality's page for a unit; for the total, the one region's page when the results hold one region,
+    else the total's. Named, not left to the comparison page's default, which is the user's own area."""
     if scope_type in ("region", "municipality"):
         return f"{scope_type}:{scope_id}"
     if scope_type == "unit" and scope_id in names.unit_municipality:
         return f"municipality:{names.unit_municipality[scope_id]}"
+    if scope_type == "total":
+        regions = [o["value"] for o in scopes if o["type"] == "region"]
+        return regions[0] if len(regions) == 1 else TOTAL
     return None
+
+
+def _own_note(own: OwnScope, t: Translate) -> str:
+    """The line that says the page opened on the user's own unit (or the municipality that holds it)."""
+    if own.unit_id is not None:
+        return t("Opened on your own unit, %(unit)s.") % {"unit": own.unit_name}
+    return t("Opened on the municipality of your unit, %(unit)s, which the follow-up has no results for.") % {
+        "unit": own.unit_name
+    }
 
 
 def dashboard_context(
     request: Request,
+    db: Session,
     actor: Actor,
     *,
     indicator: list[str] | None,
     period_type: str,
-    scope: str,
+    scope: str | None,
     stratum_type: str,
     lang: str,
     t: Translate,
@@ -58,10 +77,13 @@ def dashboard_context(
 ) -> tuple[int, dict[str, Any]]:
     """The status and template context of ``followup/dashboard.html``, marked against ``targets`` (national,
     file and the region's own). A bad choice is a 422 page that still offers the pickers; a scope the actor
-    may not see raises ``Forbidden`` (the error page)."""
+    may not see raises ``Forbidden`` (the error page). Without a ``scope`` the page opens on the actor's own
+    unit (``own_scope``) and says so; an explicit scope, ``total`` too, always wins."""
     # an empty ?indicator= (or only empty ones) means the defaults, not an empty page
     codes = [c for c in indicator or [] if c] or list(DEFAULT_INDICATORS)
     names = load_names(request.app.state.settings.effective_lake_dir)
+    own = own_scope(db, actor=actor, names=names) if scope is None else OwnScope()
+    scope = scope or own.scope
     m = meta(request)
     last_day = lake_last(m)
     ctx: dict[str, Any] = {
@@ -84,6 +106,7 @@ def dashboard_context(
         "compare_url": url("/followup/compare", indicator=codes[0], period_type=period_type),
         "targets_url": "/followup/targets",
         "reports": None,
+        "own": None,
     }
     # the doctor scope is not offered on the pages; asking for it anyway says why a unit manager may not
     service.check_scope_access(actor, scope.partition(":")[0])
@@ -95,8 +118,25 @@ def dashboard_context(
             )
         # the picker first, so a page refusing a bad choice (422) still offers the scopes to choose from
         ctx["scopes"] = scope_options(request, codes, names, t, actor)
-        scope_type, scope_id = parse_scope(scope)
         known = {o["value"] for o in ctx["scopes"]}
+        if own.scope not in known:
+            # the user's unit without results of these indicators: its municipality, else the whole, rather
+            # than a page of nothing
+            mun = f"municipality:{own.municipality}"
+            own = replace(own, scope=mun, unit_id=None) if mun in known else OwnScope()
+            scope = ctx["scope"] = own.scope
+        if own.scope != TOTAL:
+            ctx["own"] = {
+                "text": _own_note(own, t),
+                "url": url(
+                    "/followup",
+                    indicator=codes,
+                    period_type=period_type,
+                    scope=TOTAL,
+                    stratum_type=None if stratum_type == "all" else stratum_type,
+                ),
+            }
+        scope_type, scope_id = parse_scope(scope)
         if (
             scope_type != "total"
             and scope not in known
@@ -126,7 +166,7 @@ def dashboard_context(
         return 200, {**ctx, "missing": exc.text(t)}
     except Invalid as exc:
         return 422, {**ctx, "error": exc.text(t)}
-    parent = _compare_parent(scope_type, scope_id, names)
+    parent = _compare_parent(scope_type, scope_id, names, ctx["scopes"])
     ctx["compare_url"] = url("/followup/compare", indicator=codes[0], period_type=period_type, parent=parent)
     # the report is of the whole population: the breakdown draws lines, it does not filter
     ctx["reports"] = report_links({"indicator": codes, "period_type": period_type, "scope": scope})

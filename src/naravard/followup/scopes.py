@@ -9,7 +9,7 @@ from typing import Any
 
 import duckdb
 
-from naravard.followup.lake import parquet_list
+from naravard.followup.lake import read_sql, table_files
 from naravard.synth import reference
 
 
@@ -20,6 +20,16 @@ class Names:
 
     units: dict[str, str] = field(default_factory=dict)
     unit_municipality: dict[str, str] = field(default_factory=dict)
+    # HSA-id -> lake unit id, for the units whose row gives one: how a platform care unit finds its results
+    unit_by_hsa: dict[str, str] = field(default_factory=dict)
+
+    def unit_of_hsa(self, hsa_id: str | None) -> str | None:
+        """The lake unit id of the unit with HSA-id ``hsa_id`` (None when no unit of the lake has it)."""
+        return self.unit_by_hsa.get(hsa_id) if hsa_id else None
+
+    def has_municipality(self, code: str | None) -> bool:
+        """Does any unit of the lake lie in municipality ``code``?"""
+        return bool(code) and code in self.unit_municipality.values()
 
     def name(self, scope_type: str, scope_id: str | None, t: Any) -> str:
         sid = scope_id or ""
@@ -57,15 +67,21 @@ class Names:
 
 
 def load_names(lake_dir: Path) -> Names:
-    files = Path(lake_dir) / "units"
-    if not any(files.glob("*.parquet")):
+    """The names of the lake's units, where they lie and their HSA-ids (none from a lake without the
+    optional ``hsa_id`` column); empty for a lake without units."""
+    files = table_files(Path(lake_dir), "units")
+    if not files:
         return Names()
     con = duckdb.connect()
     try:
         rows = con.execute(
-            "SELECT CAST(unit_id AS VARCHAR), name, municipality_code FROM "
-            f"read_parquet({parquet_list(sorted(files.glob('*.parquet')))})"
+            "SELECT CAST(unit_id AS VARCHAR), name, municipality_code, hsa_id FROM "
+            f"{read_sql(files, 'units')}"
         ).fetchall()
     finally:
         con.close()
-    return Names({r[0]: r[1] for r in rows}, {r[0]: r[2] for r in rows if r[2]})
+    return Names(
+        {r[0]: r[1] for r in rows},
+        {r[0]: r[2] for r in rows if r[2]},
+        {r[3]: r[0] for r in rows if r[3]},
+    )

@@ -68,15 +68,19 @@ def _lang(request: Request) -> tuple[str, Translate]:
 def dashboard_page(
     request: Request,
     actor: FollowupActor,
+    db: DbSession,
     tg: Targets,
     indicator: Annotated[list[str] | None, Query()] = None,
     period_type: str = "month",
-    scope: str = "total",
+    scope: str | None = None,
     stratum_type: str = "all",
 ) -> HTMLResponse:
+    """Trends of one scope; without ``scope``, of the user's own unit (a unit manager's; analysts and
+    administrators see the total). ``scope=total`` is always the whole."""
     lang, tr = _lang(request)
     status, ctx = dashboard_context(
         request,
+        db,
         actor,
         indicator=indicator,
         period_type=period_type,
@@ -94,6 +98,7 @@ def dashboard_page(
 def compare_page(
     request: Request,
     actor: FollowupActor,
+    db: DbSession,
     tg: Targets,
     indicator: str = "C_FLK",
     period_type: str = "year",
@@ -102,10 +107,12 @@ def compare_page(
     stratum: str | None = None,
 ) -> HTMLResponse:
     """Municipalities and units side by side for one indicator, period and stratum (``sex:F``,
-    ``age_band:65-79``; empty for everyone)."""
+    ``age_band:65-79``; empty for everyone). Without ``parent``, a unit manager's page opens on the
+    municipality that holds their unit; their own unit is marked wherever it is listed."""
     lang, tr = _lang(request)
     status, ctx = compare_context(
         request,
+        db,
         actor,
         indicator=indicator,
         period_type=period_type,

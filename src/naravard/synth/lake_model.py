@@ -66,9 +66,12 @@ class CountyModel:
         return region.astype(np.int64) * 1000 + self.hc_unit[hc_index]
 
     def units_table(self) -> pa.Table:
-        rows: list[tuple[int, str, str, str, str, bool]] = []
+        """The units of every clone. HSA-ids as the demo database gives the same units (region_orgs.py), so a
+        platform user finds their unit in the first county; each clone has an HSA prefix of its own."""
+        rows: list[tuple[int, str, str, str, str, bool, str]] = []
         for r in range(self.n_regions):
             rc = f"{21 + r:02d}"
+            prefix = ref.hsa_prefix(rc)
             suffix = "" if r == 0 else f" (klon {r})"
             for h in ref.HEALTH_CENTRES:
                 rows.append(
@@ -79,12 +82,15 @@ class CountyModel:
                         rc,
                         rc + h.municipality_code[2:],
                         h.private,
+                        ref.health_centre_hsa_id(h.unit_id, prefix),
                     )
                 )
             for uid, name, mun in ref.HOSPITALS:
-                rows.append((r * 1000 + uid, name + suffix, "hospital", rc, rc + mun[2:], False))
+                hsa = ref.hospital_hsa_id(uid, prefix)
+                rows.append((r * 1000 + uid, name + suffix, "hospital", rc, rc + mun[2:], False, hsa))
             for uid, name, mun in ref.MOBILE_TEAMS:
-                rows.append((r * 1000 + uid, name + suffix, "mobile_team", rc, rc + mun[2:], False))
+                hsa = ref.mobile_team_hsa_id(uid, prefix)
+                rows.append((r * 1000 + uid, name + suffix, "mobile_team", rc, rc + mun[2:], False, hsa))
         cols = list(zip(*rows, strict=True))
         return pa.table(
             {
@@ -94,5 +100,6 @@ class CountyModel:
                 "region_code": pa.array(cols[3], pa.string()),
                 "municipality_code": pa.array(cols[4], pa.string()),
                 "private": pa.array(cols[5], pa.bool_()),
+                "hsa_id": pa.array(cols[6], pa.string()),
             }
         )

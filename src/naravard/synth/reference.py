@@ -14,6 +14,26 @@ from dataclasses import dataclass
 REGION_CODE = "21"
 REGION_NAME = "Region Gävleborg"
 COUNTY_POPULATION_2025 = 284_485
+REGION_HSA = "SE2321000198"  # HSA prefix: SE and Region Gävleborg's organisationsnummer
+
+
+def hsa_prefix(region_code: str) -> str:
+    """The HSA prefix of a generated county: Gävleborg's own for 21; for a clone (22, 23, ... at national
+    size) a synthetic one of its own ("99" and the region code), so the clones' units keep unique HSA-ids."""
+    return REGION_HSA if region_code == REGION_CODE else f"{REGION_HSA[:-4]}99{region_code}"
+
+
+def health_centre_hsa_id(unit_id: int, prefix: str = REGION_HSA) -> str:
+    return f"{prefix}-HC{unit_id:04d}"
+
+
+def hospital_hsa_id(unit_id: int, prefix: str = REGION_HSA) -> str:
+    """A whole hospital (the lake's unit); the demo database's clinics add their own suffix (K901MED)."""
+    return f"{prefix}-K{unit_id}"
+
+
+def mobile_team_hsa_id(unit_id: int, prefix: str = REGION_HSA) -> str:
+    return f"{prefix}-MT{unit_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +71,7 @@ class HealthCentre:
 
     @property
     def hsa_id(self) -> str:
-        return f"SE2321000198-HC{self.unit_id:04d}"
+        return health_centre_hsa_id(self.unit_id)
 
 
 # (municipality code, name, private). 42 in total, 15 private: counts roughly follow population.

@@ -16,7 +16,7 @@ from naravard.synth import names, reference
 from naravard.synth.region_rows import RegionRows, Row
 
 REGION_ORG_NUMBER = "232100-0198"
-REGION_HSA = "SE2321000198"
+REGION_HSA = reference.REGION_HSA
 ADMIN_UNIT_NAME = "Region Gävleborg Hälso- och sjukvårdsförvaltningen"
 
 # Hospital clinics: (hospital unit id in reference.HOSPITALS, clinic name suffix, HSA suffix).
@@ -156,11 +156,11 @@ def add_units(rows: RegionRows, orgs: Organisations) -> Units:
             orgs.region,
             f"{name} {suffix}",
             UnitKind.HOSPITAL_CLINIC,
-            f"{REGION_HSA}-K{hospital_id}{hsa}",
+            f"{reference.hospital_hsa_id(hospital_id)}{hsa}",
             code,
         )
     mobile_teams = {
-        unit_id: unit(orgs.region, name, UnitKind.MOBILE_TEAM, f"{REGION_HSA}-MT{unit_id}", code)
+        unit_id: unit(orgs.region, name, UnitKind.MOBILE_TEAM, reference.mobile_team_hsa_id(unit_id), code)
         for unit_id, name, code in reference.MOBILE_TEAMS
     }
     return Units(

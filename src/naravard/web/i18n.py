@@ -150,6 +150,12 @@ SV: dict[str, str] = {
     "the Excel report works without them": "PDF-rapporter kräver WeasyPrint och Pango-biblioteken (apt-get "
     "install libpango-1.0-0 libpangoft2-1.0-0); Excel-rapporten fungerar utan dem",
     "Download Excel": "Ladda ner Excel",
+    # follow-up pages open on the user's own unit
+    "Opened on your own unit, %(unit)s.": "Öppnad på din egen enhet, %(unit)s.",
+    "Opened on the municipality of your unit, %(unit)s, which the follow-up has no results for.": "Öppnad på kommunen där din enhet %(unit)s ligger; uppföljningen har inga resultat för enheten.",
+    "Opened on the municipality of your unit, %(unit)s.": "Öppnad på kommunen där din enhet %(unit)s ligger.",
+    "Show the whole region": "Visa hela regionen",
+    "your unit": "din enhet",
     # follow-up errors: English %-templates (naravard.errors.NaravardError.text) and their Swedish
     " or ": " eller ",
     "%(label)r is not a %(period_type)s period": "%(label)r är ingen period av typen %(period_type)s",

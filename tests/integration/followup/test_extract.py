@@ -67,6 +67,22 @@ def test_extract_writes_a_valid_pseudonymised_lake(db: Session, tmp_path: Path) 
     assert row.outcome == "allowed" and row.purpose == "followup"
 
 
+def test_extract_writes_the_platforms_hsa_ids(db: Session, tmp_path: Path) -> None:
+    """Each unit keeps its HSA-id under its pseudonymous id: the link from a platform unit to its results."""
+    region = f.organization(db, name="Region Gävleborg")
+    hc = f.unit(db, region, name="Strand hälsocentral", hsa_id="SE2321000198-HC0010")
+    home = f.unit(db, region, name="Gävle hemsjukvård", kind="home_health_care")
+    admin = f.unit(db, region, name="Förvaltningen", kind="administration")
+    db.commit()
+    out = tmp_path / "lake"
+    extract(db, actor=ACTOR, out_dir=out, key=KEY, note=None)
+    hsa = {r["unit_id"]: r["hsa_id"] for r in pq.read_table(out / "units").to_pylist()}
+    assert hsa[pseudonym(KEY, hc.id)] == "SE2321000198-HC0010"
+    assert hsa[pseudonym(KEY, home.id)] == home.hsa_id
+    assert pseudonym(KEY, admin.id) not in hsa  # gives no care the follow-up counts
+    validate_lake(out)
+
+
 def test_extract_refused_for_a_clinician(db: Session, tmp_path: Path) -> None:
     region = f.organization(db)
     hc = f.unit(db, region)

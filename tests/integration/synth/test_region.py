@@ -27,6 +27,7 @@ from naravard.organizations.models import CareUnit, Organization, Practitioner, 
 from naravard.patients.identity import parse_identifier
 from naravard.patients.models import Person
 from naravard.synth import reference
+from naravard.synth.lake_model import CountyModel
 from naravard.synth.region import DemoSummary, create_demo_region, region_exists
 
 TODAY = date(2026, 11, 23)
@@ -101,6 +102,21 @@ def test_region_and_hsa_ids(demo: tuple[Session, DemoSummary]) -> None:
     gavle = session.scalars(select(Organization).where(Organization.name == "Gävle kommun")).one()
     assert gavle.municipality_code == "2180"
     assert gavle.org_number.startswith("212000-")
+
+
+def test_demo_units_have_the_hsa_ids_of_the_generated_lakes_first_county(
+    demo: tuple[Session, DemoSummary],
+) -> None:
+    """The demo database and a generated lake name the same units alike, so the follow-up pages find a
+    user's unit in the lake (hälsocentraler and mobile teams; the lake's hospitals are whole hospitals, the
+    database's units are their clinics)."""
+    session, _ = demo
+    lake = {u["hsa_id"]: u for u in CountyModel.build(PERSONS).units_table().to_pylist()}
+    units = session.scalars(select(CareUnit).where(CareUnit.kind.in_(["health_centre", "mobile_team"]))).all()
+    assert len(units) == len(reference.HEALTH_CENTRES) + len(reference.MOBILE_TEAMS)
+    for u in units:
+        assert u.hsa_id in lake, u.name
+        assert (lake[u.hsa_id]["name"], lake[u.hsa_id]["municipality_code"]) == (u.name, u.municipality_code)
 
 
 def test_every_unit_kind_has_staff_of_its_professions(demo: tuple[Session, DemoSummary]) -> None:
