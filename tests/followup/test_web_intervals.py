@@ -145,3 +145,38 @@ def test_dashboard_table_and_line_show_the_api_intervals(env: Env) -> None:
     by_sex = env.get("analyst", "/followup", indicator="A3", period_type="quarter", stratum_type="sex").text
     assert all("error_y" not in tr for tr in _plot(by_sex, "chart-A3"))
     assert _table(by_sex, "A3")[0][:4] == ["Period", "Grupp", "Utfall", "95 % KI"]
+
+
+STATUS = re.compile(
+    r'<tr class="([^"]*)">\s*<td><a class="fu-drill" href="[^"]*">[^<]*</a> <span class="muted">([^<]+)</span>'
+    r"</td>(?:\s*<td[^>]*>[^<]*</td>)*?\s*<td>([^<]*)</td>\s*</tr>"
+)
+
+
+def test_compare_says_which_misses_are_within_the_margin_of_error(env: Env) -> None:
+    """A unit missing its target only within its 95 % interval is marked, but less loudly, and said to be
+    within the margin of error; the heading counts the misses chance does not explain."""
+    params = {"indicator": "C_FLK", "period_type": "year", "period": "2025"}
+    page = env.get("analyst", "/followup/compare", **params).text
+    api = _api(env, **params, scope_type="unit", period_from="2025", period_to="2025")
+    rows = {
+        sid: (cls.split(), htmllib.unescape(words))
+        for cls, sid, words in STATUS.findall(_section(page, "unit"))
+    }
+    assert rows and set(rows) <= set(api)
+    for sid, (cls, words) in rows.items():
+        r = api[sid]
+        if r["meets_target"] is None:
+            continue
+        want = "Målet nås" if r["meets_target"] else "Målet nås inte"
+        assert words == want + (" (inom felmarginalen)" if r["beyond_chance"] is False else ""), sid
+        assert ("fu-miss" in cls) == (r["meets_target"] is False), sid
+        assert ("fu-near" in cls) == (r["meets_target"] is False and r["beyond_chance"] is False), sid
+    misses = [r for sid, r in api.items() if sid in rows and r["meets_target"] is False]
+    near = [r for r in misses if r["beyond_chance"] is False]
+    assert near, "the demo's small units should miss 55 % within their intervals"
+    clear = len(misses) - len(near)
+    assert f"· {len(misses)} under målet, {clear} av dem utanför felmarginalen" in _section(page, "unit")
+    en = env.get("analyst", "/followup/compare", "en", **params).text
+    assert f"{len(misses)} below target, {clear} of them beyond the margin of error" in _section(en, "unit")
+    assert "target not met (within the margin of error)" in en

@@ -256,6 +256,15 @@ def bar_chart(rows: list[dict[str, Any]], ind: Indicator, div_id: str, t: Any, l
     return _html(fig, div_id, lang)
 
 
+def target_words(p: dict[str, Any], t: Any) -> str:
+    """Whether a result meets its target, in words, adding "within the margin of error" where its 95 %
+    interval reaches the target (``beyond_chance`` false): a small unit's miss may be chance alone."""
+    if p["meets_target"] is None:
+        return ""
+    words = t("target met") if p["meets_target"] else t("target not met")
+    return f"{words} ({t('within the margin of error')})" if p.get("beyond_chance") is False else words
+
+
 def trend_table(
     code: str, points: list[dict[str, Any]], t: Any, lang: str, stratum_type: str = "age_band"
 ) -> dict[str, Any]:
@@ -272,13 +281,7 @@ def trend_table(
             meets = ""
         else:
             shown = fmt_value(p["value"], ind, lang)
-            meets = (
-                ""
-                if p["meets_target"] is None
-                else t("target met")
-                if p["meets_target"]
-                else t("target not met")
-            )
+            meets = target_words(p, t)
         rows.append(
             {
                 "period": p["period"],

@@ -12,7 +12,7 @@ from naravard.actor import Actor
 from naravard.errors import Invalid, NotFound
 from naravard.followup import service
 from naravard.followup.api import results_dir
-from naravard.followup.charts import bar_chart, fmt_count, fmt_interval, fmt_value
+from naravard.followup.charts import bar_chart, fmt_count, fmt_interval, fmt_value, target_words
 from naravard.followup.indicators import INDICATORS, PERIOD_TYPES
 from naravard.followup.intervals import has_interval
 from naravard.followup.own_scope import own_scope
@@ -100,6 +100,7 @@ def _section(
                 "num_s": fmt_count(r["numerator"], lang),
                 "den_s": fmt_count(r["denominator"], lang),
                 "target_s": fmt_value(r["target"], ind, lang) if r["target"] is not None else "",
+                "meets_s": target_words(r, t),
             }
         )
     # best first, suppressed last
@@ -109,6 +110,8 @@ def _section(
         "scope_type": scope_type,
         "rows": rows,
         "misses": sum(r["meets_target"] is False for r in rows),
+        # of which the interval too is on the wrong side: a miss larger than chance explains
+        "clear_misses": sum(r["meets_target"] is False and r["beyond_chance"] is True for r in rows),
         "interval": has_interval(ind),
         "html": bar_chart(rows, ind, f"bars-{scope_type}", t, lang) if rows else "",
     }

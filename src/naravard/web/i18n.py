@@ -112,6 +112,8 @@ SV: dict[str, str] = {
     "Denominator": "Nämnare",
     "target not met": "Målet nås inte",
     "target met": "Målet nås",
+    "within the margin of error": "inom felmarginalen",
+    "%(n)s of them beyond the margin of error": "%(n)s av dem utanför felmarginalen",
     "suppressed": "ej redovisat",
     "below target": "under målet",
     "above target": "över målet",
