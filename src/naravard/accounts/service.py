@@ -227,6 +227,10 @@ def create_user(
         raise Invalid("username must be 1-64 characters", field="username")
     if len(password) < 8:
         raise Invalid("password must be at least 8 characters", field="password")
+    if role is Role.SYSTEM:
+        # the system role is what batch jobs and the demo act as (the services let it write consent, blocks
+        # and targets); nobody signs in as it
+        raise Invalid("the system role is for batch jobs, not for accounts", field="role")
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Invalid(f"user {username} already exists", field="username")
     user = User(
