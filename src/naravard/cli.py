@@ -122,6 +122,10 @@ def prepare_demo(
                 action="synth:region:create",
                 detail={"persons": summary.persons, "seed": seed},
             )
+            if followup:  # the region's own targets of ÖK Mål 2, against the demo lake's first year
+                from naravard.followup.demo import add_demo_targets, demo_baseline
+
+                add_demo_targets(session, baseline=demo_baseline(settings.effective_results_dir))
             console.print(
                 f"Created the demo region: {summary.persons} persons, {len(summary.users)} demo users"
             )

@@ -272,13 +272,15 @@ def get_target(target_id: uuid.UUID, actor: FollowupActor, db: DbSession) -> Tar
 @router.post("/targets", response_model=TargetOut, status_code=201)
 def create_target(body: TargetIn, actor: CurrentActor, db: DbSession) -> TargetOut:
     """A target of the region's own (analysts only: 403 for others). One per indicator and scope: 409 when
-    it exists. 422 names the field of a bad value (a share is from 0 to 1)."""
+    it exists. 422 names the field of a bad value (a share is from 0 to 1). With ``baseline`` the target is
+    relative: ``value`` 1.2 is +20 % against the result in that period."""
     return target_service.create_target(db, actor=actor, data=body)
 
 
 @router.put("/targets/{target_id}", response_model=TargetOut)
 def update_target(target_id: uuid.UUID, body: TargetChange, actor: CurrentActor, db: DbSession) -> TargetOut:
-    """A new value and source, based on the ``version`` read: 409 when someone changed it since."""
+    """A new value and source (and ``baseline``, when given), based on the ``version`` read: 409 when someone
+    changed it since."""
     return target_service.update_target(db, actor=actor, target_id=target_id, data=body)
 
 

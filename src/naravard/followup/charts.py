@@ -13,6 +13,7 @@ from naravard.followup import strata
 from naravard.followup.indicators import INDICATORS
 from naravard.followup.indicators.base import Indicator
 from naravard.followup.intervals import has_interval
+from naravard.followup.targets import change_words
 
 STRATUM_NAMES = {"F": "Women", "M": "Men"}  # age bands are shown as they are, with "years"
 MISS, MEETS, NEUTRAL = "#a4262c", "#00605f", "#7a8693"
@@ -48,6 +49,25 @@ def fmt_value(v: float | None, ind: Indicator, lang: str) -> str:
         return "–"
     number, unit = _number_and_unit(v, ind, lang)
     return number + unit
+
+
+def target_rule(p: dict[str, Any], t: Any, lang: str) -> str:
+    """A relative target's rule in words, ``+20 % mot 2024``; "" for an absolute target or none."""
+    factor, baseline = p.get("target_factor"), p.get("target_baseline")
+    if factor is None or baseline is None:
+        return ""
+    change = change_words(factor, "," if lang == "sv" else ".")
+    return str(t("%(change)s vs %(baseline)s") % {"change": change, "baseline": baseline})
+
+
+def fmt_target(p: dict[str, Any], ind: Indicator, t: Any, lang: str) -> str:
+    """A row's target as the pages show it: its value, and a relative target's rule after it, ``0,62 (+20 %
+    mot 2024)`` ("–" for the value when the baseline has none); "" without a target."""
+    rule = target_rule(p, t, lang)
+    if p.get("target") is None:
+        return f"– ({rule})" if rule else ""
+    shown = fmt_value(p["target"], ind, lang)
+    return f"{shown} ({rule})" if rule else shown
 
 
 def fmt_interval(low: float | None, high: float | None, ind: Indicator, lang: str) -> str:
@@ -205,22 +225,61 @@ def trend_chart(
                 error_y=_error_bars(own) if single else None,
             )
         )
-    targets_by_period = {p["period"]: p["target"] for p in points}
-    tg = [targets_by_period.get(p) for p in x]
-    if any(v is not None for v in tg):
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=tg,
-                mode="lines",
-                name=t("Target"),
-                line={"color": MISS, "dash": "dash"},
-                hovertemplate=f"%{{x}}: {_hover_value(ind, lang)}<extra>%{{fullData.name}}</extra>",
-            )
-        )
+    _target_lines(fig, x, points, strata, ind, t, lang, stratum_type)
     fig.update_layout(xaxis={"type": "category", "tickangle": -45, "nticks": 12, "categoryarray": x})
     _axis(fig, ind.unit)
     return _html(fig, f"chart-{code}", lang)
+
+
+def _target_lines(
+    fig: go.Figure,
+    x: list[str],
+    points: list[dict[str, Any]],
+    strata: list[str],
+    ind: Indicator,
+    t: Any,
+    lang: str,
+    stratum_type: str,
+) -> None:
+    """The target as a dashed line over the periods (its value per period: a relative target's effective
+    value, named with its rule). One line while every stratum has the same target; a relative target gives
+    each stratum its own (its own baseline), so then one line per stratum in the stratum's colour."""
+    by_stratum: dict[str, dict[str, float]] = {}
+    for p in points:
+        if p["target"] is not None:
+            by_stratum.setdefault(p.get("stratum", "all"), {})[p["period"]] = p["target"]
+    if not by_stratum:
+        return
+    merged: dict[str, float] = {}
+    for targets in by_stratum.values():
+        merged.update(targets)
+    same = all(merged[k] == v for targets in by_stratum.values() for k, v in targets.items())
+    rules = {target_rule(p, t, lang) for p in points} - {""}
+    rule = f" ({rules.pop()})" if len(rules) == 1 else ""
+    lines = (
+        [(t("Target") + rule, MISS, merged)]
+        if same
+        else [
+            (
+                f"{t('Target')}{rule}: {stratum_name(s, t, stratum_type, lang)}",
+                STRATUM_COLORS[strata.index(s) % len(STRATUM_COLORS)],
+                by_stratum[s],
+            )
+            for s in strata
+            if s in by_stratum
+        ]
+    )
+    for name, colour, targets in lines:
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=[targets.get(p) for p in x],
+                mode="lines",
+                name=name,
+                line={"color": colour, "dash": "dash"},
+                hovertemplate=f"%{{x}}: {_hover_value(ind, lang)}<extra>%{{fullData.name}}</extra>",
+            )
+        )
 
 
 def bar_chart(rows: list[dict[str, Any]], ind: Indicator, div_id: str, t: Any, lang: str) -> str:
@@ -290,7 +349,7 @@ def trend_table(
                 "interval": "" if p["suppressed"] else _interval(p, ind, lang),
                 "numerator": "" if p["suppressed"] else fmt_count(p["numerator"], lang),
                 "denominator": "" if p["suppressed"] else fmt_count(p["denominator"], lang),
-                "target": fmt_value(p["target"], ind, lang) if p["target"] is not None else "",
+                "target": fmt_target(p, ind, t, lang),
                 "meets": meets,
                 "miss": p["meets_target"] is False and not p["suppressed"],
             }

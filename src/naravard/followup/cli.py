@@ -269,8 +269,12 @@ def report_targets(file: Path | None, database_url: str) -> tuple[list[Target], 
     engine = make_engine(database_url, pool_size=1)
     try:
         with Session(engine) as session:
-            if not inspect(session.connection()).has_table(FollowupTarget.__tablename__):
-                note = f"no targets table in {shown}; run 'naravard db upgrade'"
+            schema = inspect(session.connection())
+            table = FollowupTarget.__tablename__
+            # a database of an older release: no table yet, or one without the baseline of relative targets
+            columns = {c["name"] for c in schema.get_columns(table)} if schema.has_table(table) else set()
+            if "baseline" not in columns:
+                note = f"no targets table in {shown}, or an old one; run 'naravard db upgrade'"
                 return base, f"targets: national{', file' if file else ''}; {note}"
             region = target_service.region_targets(session)
     except OperationalError as exc:

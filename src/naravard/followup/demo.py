@@ -1,26 +1,38 @@
 """Demo data for the follow-up pages: a small synthetic lake and its results, made once per data folder.
 
 ``naravard demo`` calls :func:`ensure_demo_results` so the dashboards have something to show on first start.
-Existing results are never replaced: a user who ran ``naravard followup run`` keeps theirs.
+Existing results are never replaced: a user who ran ``naravard followup run`` keeps theirs. A new demo
+region also gets the region's own targets of ÖK Mål 2 (:func:`add_demo_targets`), so a relative target is
+seen at work.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from naravard.followup import engine
+from naravard.actor import system_actor
+from naravard.followup import engine, target_service
 from naravard.followup.compute import compute_long
-from naravard.followup.results import RESULTS_FILE, write_results
+from naravard.followup.results import META_FILE, RESULTS_FILE, write_results
+from naravard.followup.schemas import TargetIn
 from naravard.synth.lake import generate_lake
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from naravard.config import Settings
 
 DEMO_YEARS = 3  # two full years and the current one (the generator cuts at yesterday)
 DEMO_PERIODS = ("month", "quarter", "year")
 DEMO_MEMORY_LIMIT = "2GB"  # the demo is small; no need for the engine's default budget
+# ÖK God och nära vård 2021-2022 Mål 2 (domain.md 2.2): a 20 % increase of the continuity index to doctors and
+# of the index over the patient's contacts with every profession, against the starting point
+MAL2_CODES = ("C_COC", "C_COC_ALL")
+MAL2_FACTOR = 1.2
+MAL2_SOURCE = "ÖK God och nära vård 2021–2022 Mål 2: +20 % mot utgångsläget"
 
 
 def has_results(results_dir: Path) -> bool:
@@ -64,3 +76,24 @@ def ensure_demo_results(settings: Settings, *, persons: int, seed: int, today: d
             "demo": {"persons": persons, "seed": seed},
         },
     )
+
+
+def demo_baseline(results_dir: Path, today: dt.date | None = None) -> str:
+    """The first full year of the demo lake, Mål 2's starting point in the demo: the year of the results'
+    first day (meta ``lake_first``; the generator's window starts on 1 January), else, before the results
+    are made, the year ``ensure_demo_results`` will start the lake at."""
+    try:
+        meta = json.loads((Path(results_dir) / META_FILE).read_text(encoding="utf-8"))
+        return str(dt.date.fromisoformat(str(meta["lake_first"])[:10]).year)
+    except (OSError, ValueError, KeyError, TypeError):
+        return str((today or dt.date.today()).year - DEMO_YEARS + 1)
+
+
+def add_demo_targets(session: Session, *, baseline: str) -> None:
+    """ÖK Mål 2 as the demo region's own targets: +20 % of ``C_COC`` and ``C_COC_ALL`` against ``baseline``
+    for every scope. Written through ``target_service`` by the demo's system actor, so they are versioned
+    and audited like an analyst's, and an analyst can change or delete them on the targets page."""
+    actor = system_actor("demo")
+    for code in MAL2_CODES:
+        data = TargetIn(indicator=code, value=MAL2_FACTOR, baseline=baseline, source=MAL2_SOURCE)
+        target_service.create_target(session, actor=actor, data=data)

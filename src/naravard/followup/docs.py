@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from naravard.followup.indicators import FAMILIES
-from naravard.followup.targets import DEFAULT_TARGETS
+from naravard.followup.targets import DEFAULT_TARGETS, Target, change_words
 
 BEGIN = "## Indicators\n"
 END = "\n## Open points\n"
@@ -25,6 +25,12 @@ def _number(v: float) -> str:
     return f"{v:g}"
 
 
+def _target(t: Target) -> str:
+    """A national target as the page states it: its value, or a relative one's change and baseline."""
+    said = f"{change_words(t.value)} vs {t.baseline}" if t.baseline else _number(t.value)
+    return f" · target {said} ({t.source})"
+
+
 def indicators_markdown() -> str:
     """The page's section from ``## Indicators`` up to (not including) ``## Open points``."""
     targets = {t.indicator: t for t in DEFAULT_TARGETS if t.scope_type is None}
@@ -37,7 +43,7 @@ def indicators_markdown() -> str:
                     continue
                 better = "higher is better" if i.higher_is_better else "lower is better"
                 t = targets.get(i.code)
-                target = f" · target {_number(t.value)} ({t.source})" if t else ""
+                target = _target(t) if t else ""
                 num = "— (quantile)" if i.quantile is not None else i.numerator
                 out.append(
                     f"\n#### `{i.code}` — {i.name_sv}\n*{i.name_en}* · unit: {i.unit} · {better}{target}\n\n"

@@ -20,7 +20,9 @@ class FollowupTarget(IdMixin, TimestampMixin, Base):
     indicator: Mapped[str] = mapped_column(String(32))  # a code of followup.indicators.INDICATORS
     scope_type: Mapped[str] = mapped_column(String(16), default="")  # '' or one of results.SCOPES
     scope_id: Mapped[str] = mapped_column(String(64), default="")
-    value: Mapped[float]  # in the indicator's unit: a share as 0.55, days as days
+    value: Mapped[float]  # in the indicator's unit: a share as 0.55, days as days; with a baseline, a factor
+    # a period label (2024, 2024-Q1, 2024-03): the target is value x the result then; NULL: absolute
+    baseline: Mapped[str | None] = mapped_column(String(16), default=None)
     source: Mapped[str] = mapped_column(String(300))  # the decision or source, e.g. "HSN 2026-03-12 § 4"
     version: Mapped[int] = mapped_column(default=1)
     changed_by: Mapped[str] = mapped_column(String(64))  # username of the last writer

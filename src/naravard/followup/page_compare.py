@@ -12,7 +12,14 @@ from naravard.actor import Actor
 from naravard.errors import Invalid, NotFound
 from naravard.followup import service
 from naravard.followup.api import results_dir
-from naravard.followup.charts import bar_chart, fmt_count, fmt_interval, fmt_value, target_words
+from naravard.followup.charts import (
+    bar_chart,
+    fmt_count,
+    fmt_interval,
+    fmt_target,
+    fmt_value,
+    target_words,
+)
 from naravard.followup.indicators import INDICATORS, PERIOD_TYPES
 from naravard.followup.intervals import has_interval
 from naravard.followup.own_scope import own_scope
@@ -99,7 +106,7 @@ def _section(
                 "ci_s": fmt_interval(r["ci_low"], r["ci_high"], ind, lang),
                 "num_s": fmt_count(r["numerator"], lang),
                 "den_s": fmt_count(r["denominator"], lang),
-                "target_s": fmt_value(r["target"], ind, lang) if r["target"] is not None else "",
+                "target_s": fmt_target(r, ind, t, lang),
                 "meets_s": target_words(r, t),
             }
         )

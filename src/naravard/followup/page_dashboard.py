@@ -14,7 +14,7 @@ from naravard.actor import Actor
 from naravard.errors import Invalid, NotFound
 from naravard.followup import service
 from naravard.followup.api import results_dir
-from naravard.followup.charts import fmt_value, target_words, trend_chart, trend_table
+from naravard.followup.charts import fmt_target, fmt_value, target_words, trend_chart, trend_table
 from naravard.followup.indicators import INDICATORS, PERIOD_TYPES
 from naravard.followup.own_scope import TOTAL, OwnScope, own_scope
 from naravard.followup.page_common import (
@@ -234,7 +234,8 @@ def _card(
         "last_period": points[-1]["period"] if points else None,
         "gaps": any(p["suppressed"] for p in strata),
         "last_value": fmt_value(last["value"], ind, lang) if last else "–",
-        "target": fmt_value(last["target"], ind, lang) if last and last["target"] is not None else None,
+        # a relative target with its rule: "0,62 (+20 % mot 2024)"
+        "target": (fmt_target(last, ind, t, lang) or None) if last else None,
         "last_meets": target_words(last, t) if last else "",
         "compare_url": url("/followup/compare", indicator=code, period_type=period_type, parent=parent),
     }

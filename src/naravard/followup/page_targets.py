@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from naravard.actor import Actor
 from naravard.errors import Invalid
 from naravard.followup import service, target_service
-from naravard.followup.charts import fmt_date, fmt_value
+from naravard.followup.charts import fmt_date, fmt_value, target_rule
 from naravard.followup.indicators import INDICATORS
 from naravard.followup.page_common import LABELS, Translate
 from naravard.followup.results import SCOPES
@@ -42,6 +42,7 @@ class TargetForm:
     scope_id: str = ""
     value: str = ""
     source: str = ""
+    baseline: str = ""  # a period: the value is then a factor
     target_id: uuid.UUID | None = None
     version: int | None = None
     fixed: dict[str, str] = field(default_factory=dict)  # indicator and scope of a change, in words
@@ -74,13 +75,21 @@ def scope_label(scope_type: str | None, scope_id: str | None, names: Names, t: T
     return f"{t(LABELS.get(scope_type, 'Doctor'))}: {names.name(scope_type, scope_id, t)}"
 
 
+def target_shown(o: TargetOut, lang: str, t: Translate) -> str:
+    """What a target says: its value in the indicator's unit (``60,0 %``), or a relative target's rule
+    (``+20 % mot 2024``)."""
+    if o.baseline:
+        return target_rule({"target_factor": o.value, "target_baseline": o.baseline}, t, lang)
+    return fmt_value(o.value, INDICATORS[o.indicator], lang)
+
+
 def _row(o: TargetOut, names: Names, lang: str, t: Translate) -> dict[str, Any]:
     ind = INDICATORS[o.indicator]
     return {
         "o": o,
         "name": ind.name(lang),
         "scope": scope_label(o.scope_type, o.scope_id, names, t),
-        "value": fmt_value(o.value, ind, lang),
+        "value": target_shown(o, lang, t),
         "origin": t(ORIGIN_LABELS[o.origin]),
         "changed": f"{o.changed_by}, {fmt_date(o.changed_at.date(), lang)}" if o.changed_at else "",
         "edit_url": f"/followup/targets?edit={o.id}#target-form" if o.id else None,
@@ -98,6 +107,7 @@ def edit_form(
         scope_id=o.scope_id or "",
         value=shown_number(o.value, lang),
         source=o.source,
+        baseline=o.baseline or "",
         target_id=o.id,
         version=o.version,
         fixed={"scope": scope_label(o.scope_type, o.scope_id, names, t)},
@@ -119,7 +129,7 @@ def changed_meanwhile(o: TargetOut | None, lang: str, t: Translate, *, deleting:
             "Someone else changed this target meanwhile: it is now %(value)s (version %(version)s, by %(who)s)."
         )
         % {
-            "value": fmt_value(o.value, INDICATORS[o.indicator], lang),
+            "value": target_shown(o, lang, t),
             "version": o.version,
             "who": o.changed_by,
         }

@@ -21,7 +21,7 @@ from naravard.followup.indicators import INDICATORS
 from naravard.followup.indicators.base import BREAKDOWNS
 from naravard.followup.report_compare import check_compare, compare_section
 from naravard.followup.report_pdf import pdf_bytes, svg_bars
-from naravard.followup.report_text import LABELS, LANGS, count, fmt
+from naravard.followup.report_text import LABELS, LANGS, count, fmt, fmt_target, rule
 from naravard.followup.report_xlsx import xlsx_bytes
 from naravard.followup.scopes import Names, load_names
 from naravard.followup.service import check_scope_access, query_results
@@ -151,10 +151,12 @@ def collect(
             actor=actor,
         )
         ind = INDICATORS[code]
+        # one scope and stratum: one target, a relative one's effective value the same in every period
+        t = target_for(targets, code, scope_type, scope_id or "all")
         target = next((r["target"] for r in rows if r["target"] is not None), None)
-        if target is None:  # every row suppressed: the target is still the scope's own
-            t = target_for(targets, code, scope_type, scope_id or "all")
-            target = t.value if t else None
+        if target is None and t is not None and t.baseline is None:
+            target = t.value  # every row suppressed: the target is still the scope's own
+        rule_text = rule(t.value, t.baseline, L) if t is not None else ""
         for r in rows:
             r["shown"] = supp if r["suppressed"] else fmt(r["value"], ind.unit)
             r["num_shown"] = "" if r["suppressed"] else count(r["numerator"])
@@ -166,8 +168,16 @@ def collect(
                 "texts": ind.texts(lang),
                 "rows": rows,
                 "target": target,
-                "svg": svg_bars(rows, target, unit=ind.unit, suppressed_mark=supp, target_label=L["target"]),
-                "target_shown": fmt(target, ind.unit) if target is not None else "–",
+                "svg": svg_bars(
+                    rows,
+                    target,
+                    unit=ind.unit,
+                    suppressed_mark=supp,
+                    target_label=L["target"],
+                    target_rule=rule_text,
+                ),
+                "target_shown": fmt_target(target, ind.unit, rule_text),
+                "rule": rule_text,
                 "supp": supp,
                 "target_label": L["target"],
             }
@@ -256,6 +266,7 @@ def _fill_periods(sections: list[dict[str, Any]], period: str, missing: str) -> 
                 unit=s["ind"].unit,
                 suppressed_mark=s["supp"],
                 target_label=s["target_label"],
+                target_rule=s.get("rule", ""),
             )
 
 

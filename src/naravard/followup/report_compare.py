@@ -11,7 +11,7 @@ from naravard.actor import Actor
 from naravard.errors import Invalid
 from naravard.followup.indicators import INDICATORS
 from naravard.followup.intervals import has_interval
-from naravard.followup.report_text import count, esc, fmt, fmt_interval, meets_words
+from naravard.followup.report_text import count, esc, fmt, fmt_interval, fmt_target, meets_words, row_rule
 from naravard.followup.scopes import Names
 from naravard.followup.service import check_scope_access, query_results
 from naravard.followup.targets import Target
@@ -93,7 +93,7 @@ def compare_section(
                 "ci_shown": "" if r["suppressed"] else fmt_interval(r["ci_low"], r["ci_high"], ind.unit),
                 "num_shown": "" if r["suppressed"] else count(r["numerator"]),
                 "den_shown": supp if r["suppressed"] else count(r["denominator"]),
-                "target_shown": fmt(r["target"], ind.unit) if r["target"] is not None else "–",
+                "target_shown": fmt_target(r["target"], ind.unit, row_rule(r, L)),
                 "meets_shown": meets_words(r, L),
             }
         )
@@ -104,6 +104,9 @@ def compare_section(
         "period": label,
         "rows": rows,
         "interval": has_interval(ind),
+        # the rules of relative targets among the rows, for a heading (the Excel sheet's target column is
+        # a number)
+        "rules": sorted({row_rule(r, L) for r in rows} - {""}),
         # whether any row has a target to be judged against (the table's "meets" column)
         "judged": any(r["meets_target"] is not None for r in rows),
         "svg": svg_hbars(rows, unit=ind.unit, suppressed_mark=supp) if rows else "",

@@ -22,9 +22,11 @@ def svg_bars(
     unit: str = "share",
     suppressed_mark: str = "–",
     target_label: str = "",
+    target_rule: str = "",
 ) -> str:
     """A small bar chart as SVG markup: one bar per period, a scale (0 and the top), a dashed labelled line
-    at the target, and ``suppressed_mark`` where a cell is suppressed ("–" where it has no value)."""
+    at the target (a relative target's ``target_rule`` in its label), and ``suppressed_mark`` where a cell
+    is suppressed ("–" where it has no value)."""
     vals = [r["value"] for r in rows if r["value"] is not None]
     top = max([*vals, target or 0.0, 1e-9]) * 1.1
     n = max(len(rows), 1)
@@ -58,7 +60,7 @@ def svg_bars(
             f'<line x1="{left - 2}" x2="{BAR_W}" y1="{y:.1f}" y2="{y:.1f}" stroke="#333" '
             f'stroke-dasharray="4 3"/>'
         )
-        label = f"{target_label} {fmt(target, unit)}".strip()
+        label = f"{target_label} {fmt(target, unit)}".strip() + (f" ({target_rule})" if target_rule else "")
         parts.append(
             f'<text x="{BAR_W - 2}" y="{max(y - 3, 8):.1f}" font-size="8" text-anchor="end">{esc(label)}</text>'
         )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from naravard.followup.targets import change_words
+
 LANGS = ("sv", "en")
 
 LABELS: dict[str, dict[str, str]] = {
@@ -63,6 +65,7 @@ LABELS: dict[str, dict[str, str]] = {
         "within_margin": "inom felmarginalen",
         "beyond": "Utanför felmarginalen",
         "margin_note": "Inom felmarginalen: intervallet når målet, så skillnaden mot målet kan vara slump",
+        "relative": "{change} mot {baseline}",
     },
     "en": {
         "title": "Follow-up of God och nära vård",
@@ -120,6 +123,7 @@ LABELS: dict[str, dict[str, str]] = {
         "beyond": "Beyond the margin of error",
         "margin_note": "Within the margin of error: the interval reaches the target, so the difference from "
         "it may be chance",
+        "relative": "{change} vs {baseline}",
     },
 }
 
@@ -145,6 +149,24 @@ def fmt(value: float | None, unit: str) -> str:
     if value is None:
         return "–"
     return _number(value, unit) + (" %" if unit == "share" else "")
+
+
+def rule(factor: float | None, baseline: str | None, L: dict[str, str]) -> str:
+    """A relative target's rule, ``+20 % mot 2024``; "" for an absolute target or none."""
+    if factor is None or baseline is None:
+        return ""
+    return L["relative"].format(change=change_words(factor), baseline=baseline)
+
+
+def row_rule(r: dict[str, Any], L: dict[str, str]) -> str:
+    """The rule of a result row's target (``rule``)."""
+    return rule(r.get("target_factor"), r.get("target_baseline"), L)
+
+
+def fmt_target(value: float | None, unit: str, rule_text: str = "") -> str:
+    """A target in the report: its value (``fmt``), and a relative target's rule after it, ``0.62 (+20 % mot
+    2024)``; "–" alone without either."""
+    return f"{fmt(value, unit)} ({rule_text})" if rule_text else fmt(value, unit)
 
 
 def meets_words(r: dict[str, Any], L: dict[str, str]) -> str:

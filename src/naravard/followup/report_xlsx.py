@@ -22,7 +22,8 @@ def xlsx_bytes(sections: list[dict[str, Any]], *, heading: str, legend: str, L: 
         ind = s["ind"]
         ws = wb.create_sheet(ind.code[:31])
         ws.append([f"{ind.code} {ind.name_sv} / {ind.name_en}"])
-        ws.append([heading, L["target"], s["target"]])
+        # C2: the target as a number (a relative one's effective value), D2: a relative target's rule
+        ws.append([heading, L["target"], s["target"], *([s["rule"]] if s.get("rule") else [])])
         fmt = XLSX_FORMATS.get(ind.unit, "0.0")
         ws.cell(row=2, column=3).number_format = fmt
         ws.append([L["period"], L["value"], L["numerator"], L["denominator"], L["suppressed"], L["meets"]])
@@ -84,7 +85,8 @@ def _compare(ws: Any, s: dict[str, Any], L: dict[str, str], fmt: str) -> None:
     # whether the target is missed (or met) beyond chance, where there is an interval to judge it by
     beyond = [L["beyond"]] if c["interval"] else []
     ws.append([])
-    ws.append([f"{L['compare']}: {L['level_' + c['level']]}, {c['period']}"])
+    rules = f" · {L['target']}: {'; '.join(c['rules'])}" if c.get("rules") else ""
+    ws.append([f"{L['compare']}: {L['level_' + c['level']]}, {c['period']}{rules}"])
     ws.append(
         [
             L["name"],

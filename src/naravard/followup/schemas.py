@@ -18,6 +18,21 @@ BEYOND_CHANCE = (
     "larger than chance explains), false when the interval reaches the target; null without a target or "
     "an interval"
 )
+TARGET = (
+    "the target the value is judged against; for a target relative to a baseline, the effective value "
+    "(target_factor x the same indicator, scope and stratum in target_baseline, at most 1 for a share or "
+    "index), null when that baseline cell is missing or suppressed"
+)
+TARGET_BASELINE = (
+    "the baseline period of a relative target (2024, 2024-Q1, 2024-03); null for an absolute one"
+)
+TARGET_FACTOR = (
+    "the factor of a relative target (1.2 = +20 % against target_baseline); null for an absolute one"
+)
+BASELINE = (
+    "a period (YYYY, YYYY-Qn or YYYY-MM, e.g. 2024): the target is then relative to the result in that "
+    "period, and value is a factor (1.2 = +20 %, 0.8 = -20 %); null or empty: an absolute target"
+)
 
 
 class IndicatorOut(BaseModel):
@@ -59,7 +74,9 @@ class ResultRow(BaseModel):
     denominator: float | None = Field(description="null when suppressed")
     value: float | None = Field(description="null when suppressed")
     suppressed: bool = Field(description="a small cell, or its complement (docs/indicators.md)")
-    target: float | None
+    target: float | None = Field(description=TARGET)
+    target_baseline: str | None = Field(description=TARGET_BASELINE)
+    target_factor: float | None = Field(description=TARGET_FACTOR)
     meets_target: bool | None = Field(description="null without a target or a value")
     beyond_chance: bool | None = Field(description=BEYOND_CHANCE)
     ci_low: float | None = Field(description=CI_LOW)
@@ -73,7 +90,9 @@ class SeriesPoint(BaseModel):
     numerator: float | None
     denominator: float | None
     suppressed: bool
-    target: float | None
+    target: float | None = Field(description=TARGET)
+    target_baseline: str | None = Field(description=TARGET_BASELINE)
+    target_factor: float | None = Field(description=TARGET_FACTOR)
     meets_target: bool | None
     beyond_chance: bool | None = Field(description=BEYOND_CHANCE)
     ci_low: float | None = Field(description=CI_LOW)
@@ -93,22 +112,29 @@ class TargetIn(BaseModel):
     value: float = Field(
         allow_inf_nan=False,
         description="in the indicator's unit: a share or index from 0 to 1 (0.6, not 60), days or a rate 0 "
-        "or more",
+        "or more; with a baseline, a factor above 0 and at most 10 (1.2 for +20 %)",
         examples=[0.6],
     )
     source: str = Field(
         description="the decision or source, 1-300 characters", examples=["HSN 2026-03-12 § 4"]
     )
+    baseline: str | None = Field(default=None, description=BASELINE, examples=["2024"])
 
 
 class TargetChange(BaseModel):
-    """A new value and source for an existing target, based on the ``version`` the client read."""
+    """A new value and source (and baseline) for an existing target, based on the ``version`` the client
+    read."""
 
     model_config = ConfigDict(extra="forbid")
 
     value: float = Field(allow_inf_nan=False)
     source: str
     version: int = Field(description="the version read; another writer's change since gives 409")
+    baseline: str | None = Field(
+        default=None,
+        description=BASELINE + "; left out: the target's baseline stays as it is",
+        examples=["2024"],
+    )
 
 
 class TargetOut(BaseModel):
@@ -118,8 +144,11 @@ class TargetOut(BaseModel):
     indicator: str
     scope_type: str | None = Field(description="null: every scope")
     scope_id: str | None = Field(description="null: every scope of scope_type")
-    value: float
+    value: float = Field(description="in the indicator's unit; with a baseline, a factor (1.2 = +20 %)")
     source: str
+    baseline: str | None = Field(
+        default=None, description="the baseline period of a relative target; null for an absolute one"
+    )
     in_effect: bool = Field(
         description="false when a later source has a target for the same indicator and scope (region over "
         "file over national)"

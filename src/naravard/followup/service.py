@@ -9,7 +9,6 @@ published openly in Sweden. ``query_results`` enforces it when given an actor.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -22,44 +21,25 @@ from naravard.followup.compute import AGE_BANDS
 from naravard.followup.indicators import INDICATORS, PERIOD_TYPES
 from naravard.followup.intervals import interval
 from naravard.followup.lake import sql_str
+from naravard.followup.periods import MONTHS, add_months, parse_label, period_type_of
 from naravard.followup.results import RESULT_COLUMNS, RESULTS_FILE, SCOPES, STRATA
 from naravard.followup.strata import INDICATOR_BREAKDOWNS, offers
-from naravard.followup.targets import Target, beyond_chance, load_targets, meets, target_for
+from naravard.followup.targets import Target, at, beyond_chance, effective, load_targets, meets, target_for
 
 DOCTOR_SCOPE_ROLES = frozenset({Role.ANALYST, Role.ADMINISTRATOR})
 
-# period labels as the results write them; a bound may also be coarser than the period type (a year for
-# months or quarters, a quarter for months) and, for quarters, a month
-_YEAR = re.compile(r"^(\d{4})$")
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# a bound may be coarser than the period type (a year for months or quarters, a quarter for months) and,
+# for quarters, a month
 _BOUND_FORMATS = {
     "year": ("YYYY",),
     "quarter": ("YYYY", "YYYY-Qn", "YYYY-MM"),
     "month": ("YYYY", "YYYY-Qn", "YYYY-MM"),
 }
-_MONTHS = {"YYYY": 12, "YYYY-Qn": 3, "YYYY-MM": 1}
-
-
-def _add_months(d: dt.date, months: int) -> dt.date:
-    y, m = divmod(d.month - 1 + months, 12)
-    return dt.date(d.year + y, m + 1, 1)
-
-
-def _parse_label(label: str) -> tuple[str, dt.date] | None:
-    """``"2025"``, ``"2025-Q2"`` or ``"2025-04"`` -> (format, first day); None for anything else."""
-    if m := _YEAR.match(label):
-        return "YYYY", dt.date(int(m[1]), 1, 1)
-    if m := _QUARTER.match(label):
-        return "YYYY-Qn", dt.date(int(m[1]), 3 * int(m[2]) - 2, 1)
-    if m := _MONTH.match(label):
-        return "YYYY-MM", dt.date(int(m[1]), int(m[2]), 1)
-    return None
 
 
 def period_bounds(period_type: str, label: str) -> tuple[dt.date, dt.date]:
     """First and last day of a period label of ``period_type`` (``2026-Q4`` -> 2026-10-01, 2026-12-31)."""
-    parsed = _parse_label(label)
+    parsed = parse_label(label)
     fmt = {"year": "YYYY", "quarter": "YYYY-Qn", "month": "YYYY-MM"}.get(period_type)
     if parsed is None or parsed[0] != fmt:
         raise Invalid(
@@ -68,14 +48,14 @@ def period_bounds(period_type: str, label: str) -> tuple[dt.date, dt.date]:
             params={"label": label, "period_type": period_type},
         )
     start = parsed[1]
-    return start, _add_months(start, _MONTHS[fmt]) - dt.timedelta(days=1)
+    return start, add_months(start, MONTHS[fmt]) - dt.timedelta(days=1)
 
 
 def _bound(period_type: str, value: str, field: str) -> tuple[dt.date, dt.date]:
     """A period_from / period_to value as the first and last day it covers, checked against the formats
     ``period_type`` accepts."""
     allowed = _BOUND_FORMATS[period_type]
-    parsed = _parse_label(value.strip())
+    parsed = parse_label(value.strip())
     if parsed is None or parsed[0] not in allowed:
         raise Invalid(
             "%(field)s %(value)r is not valid for period_type %(period_type)r; use %(formats)s",
@@ -83,7 +63,7 @@ def _bound(period_type: str, value: str, field: str) -> tuple[dt.date, dt.date]:
             params={"field": field, "value": value, "period_type": period_type, "formats": allowed},
         )
     fmt, start = parsed
-    return start, _add_months(start, _MONTHS[fmt]) - dt.timedelta(days=1)
+    return start, add_months(start, MONTHS[fmt]) - dt.timedelta(days=1)
 
 
 def _period_start(period_type: str, day: dt.date) -> dt.date:
@@ -182,7 +162,9 @@ def query_results(
 ) -> list[dict[str, Any]]:
     """Result rows, each with ``target`` and ``meets_target`` (None when no target or suppressed), the
     95 % interval ``ci_low`` / ``ci_high`` (None where not defined: see ``intervals``) and ``beyond_chance``
-    (the interval is wholly on the value's side of the target; see ``targets.beyond_chance``).
+    (the interval is wholly on the value's side of the target; see ``targets.beyond_chance``). A relative
+    target's row also says its rule, ``target_baseline`` and ``target_factor`` (else None), and its
+    ``target`` is the effective value (``targets.effective``; None without a baseline value).
 
     ``period_from`` / ``period_to`` are period labels (``2025``, ``2025-Q2``, ``2025-04``); a bound may be
     coarser than the period type (a year for months) and is widened to the periods it overlaps. With an
@@ -253,15 +235,65 @@ def query_results(
     finally:
         con.close()
     tg = targets if targets is not None else load_targets(targets_file)
-    for r in rows:
-        t = target_for(tg, r["indicator"], r["scope_type"], r["scope_id"])
-        r["target"] = t.value if t else None
+    chosen = [target_for(tg, r["indicator"], r["scope_type"], r["scope_id"]) for r in rows]
+    baselines = _baseline_values(file, scope_type, rows, chosen)
+    for r, t in zip(rows, chosen, strict=True):
+        value = None if t is None else effective(t, baselines.get(_baseline_key(r, t)))
+        judged = None if t is None or value is None else at(t, value)
+        r["target"] = value
+        r["target_baseline"] = t.baseline if t else None
+        r["target_factor"] = t.value if t and t.baseline else None
         ind = INDICATORS[r["indicator"]]
         ci = interval(ind, r["numerator"], r["denominator"])
-        r["meets_target"] = meets(t, r["value"], ind.higher_is_better) if t else None
-        r["beyond_chance"] = beyond_chance(t, r["value"], ci, ind.higher_is_better) if t else None
+        r["meets_target"] = meets(judged, r["value"], ind.higher_is_better) if judged else None
+        r["beyond_chance"] = beyond_chance(judged, r["value"], ci, ind.higher_is_better) if judged else None
         r["ci_low"], r["ci_high"] = ci or (None, None)
     return rows
+
+
+def _baseline_key(r: dict[str, Any], t: Target) -> tuple[Any, ...]:
+    """The baseline cell of row ``r`` under relative target ``t``: the same indicator, scope and stratum in
+    the period ``t.baseline`` (its period type from the label's form: a year also for monthly rows)."""
+    return (r["indicator"], t.baseline, r["scope_id"], r["stratum_type"], r["stratum"])
+
+
+def _baseline_values(
+    file: Path, scope_type: str, rows: list[dict[str, Any]], chosen: list[Target | None]
+) -> dict[tuple[Any, ...], float]:
+    """The values of the baseline cells the relative targets among ``chosen`` need (``_baseline_key``), in
+    one query for every row, not one per row: the dashboard asks for hundreds of rows. A suppressed cell
+    has no value to multiply, so it is left out and its rows get no target."""
+    wanted = {_baseline_key(r, t) for r, t in zip(rows, chosen, strict=True) if t and t.baseline}
+    if not wanted:
+        return {}
+    labels = sorted({k[1] for k in wanted})
+    sql = (
+        f"SELECT indicator, period_type, period, scope_id, stratum_type, stratum, value "
+        f"FROM read_parquet({sql_str(file)}) WHERE scope_type = $st AND NOT suppressed AND value IS NOT NULL "
+        "AND indicator IN (SELECT unnest($codes)) AND period IN (SELECT unnest($labels)) "
+        "AND period_type IN (SELECT unnest($pts)) AND scope_id IN (SELECT unnest($ids)) "
+        "AND stratum_type IN (SELECT unnest($stys))"
+    )
+    params = {
+        "st": scope_type,
+        "codes": sorted({k[0] for k in wanted}),
+        "labels": labels,
+        "pts": sorted({period_type_of(b) or "" for b in labels}),
+        "ids": sorted({k[2] for k in wanted}),
+        "stys": sorted({k[3] for k in wanted}),
+    }
+    con = duckdb.connect()
+    try:
+        found = con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+    # the query asks for every combination of the codes, labels and ids; keep the cells asked for, each
+    # in the period type its label names
+    return {
+        (code, period, sid, sty, stratum): value
+        for code, pt, period, sid, sty, stratum, value in found
+        if pt == period_type_of(period) and (code, period, sid, sty, stratum) in wanted
+    }
 
 
 def dashboard_series(
@@ -303,6 +335,8 @@ def dashboard_series(
                     "denominator",
                     "suppressed",
                     "target",
+                    "target_baseline",
+                    "target_factor",
                     "meets_target",
                     "beyond_chance",
                     "ci_low",

@@ -1,10 +1,11 @@
 """The region's own follow-up targets: list, create, change and delete, and the targets in effect (national,
 the targets file, then the database; see ``targets``).
 
-Who may write: analysts only (``WRITER_ROLES``). The analyst role is the steering group's (design.md: "analyst
+Who may write: analysts (``WRITER_ROLES``). The analyst role is the steering group's (design.md: "analyst
 / steering group: ... targets"). A unit manager reads the results of their unit and would be setting the bar
 their own unit is measured against; an administrator runs accounts and consent, not the reform's steering.
-Every write, and every refused one, is an audit row in the request's transaction.
+The system actor of batch jobs writes too (the demo's targets), as it does in the other contexts; nobody
+signs in as it. Every write, and every refused one, is an audit row in the request's transaction.
 
 A target is versioned: a change or delete names the version it was based on, and another writer's change
 since then is a ``Conflict`` (409), never a silent overwrite.
@@ -30,7 +31,7 @@ from naravard.followup.schemas import TargetChange, TargetIn, TargetOut
 from naravard.followup.service import DOCTOR_SCOPE_ROLES, check_scope_access
 from naravard.followup.targets import Target, checked, load_targets_cached, merge_targets, replaced
 
-WRITER_ROLES = frozenset({Role.ANALYST})
+WRITER_ROLES = frozenset({Role.ANALYST, Role.SYSTEM})
 SOURCE_MAX = 300
 
 
@@ -53,7 +54,13 @@ def require_writer(session: Session, actor: Actor, action: str) -> None:
 
 def _target(row: FollowupTarget) -> Target:
     return Target(
-        row.indicator, row.value, row.scope_type or None, row.scope_id or None, row.source, "region"
+        row.indicator,
+        row.value,
+        row.scope_type or None,
+        row.scope_id or None,
+        row.source,
+        "region",
+        row.baseline or None,
     )
 
 
@@ -85,6 +92,7 @@ def _out(t: Target, in_effect: bool, row: FollowupTarget | None = None) -> Targe
         scope_id=t.scope_id,
         value=t.value,
         source=t.source,
+        baseline=t.baseline,
         in_effect=in_effect,
         **extra,
     )
@@ -137,7 +145,7 @@ def _source(text: str) -> str:
 
 
 def _snapshot(row: FollowupTarget) -> dict[str, Any]:
-    return {"value": row.value, "source": row.source, "version": row.version}
+    return {"value": row.value, "baseline": row.baseline, "source": row.source, "version": row.version}
 
 
 def _check_version(row: FollowupTarget, expected: int) -> None:
@@ -158,14 +166,23 @@ def _stale() -> Conflict:
 
 
 def create_target(session: Session, *, actor: Actor, data: TargetIn) -> TargetOut:
-    """A new target of the region's own; one per indicator and scope (409 when it exists: change that one)."""
+    """A new target of the region's own; one per indicator and scope (409 when it exists: change that one),
+    absolute or relative to ``data.baseline``."""
     require_writer(session, actor, "followup:target:create")
-    t = checked(data.indicator, data.value, data.scope_type, data.scope_id, source=_source(data.source))
+    t = checked(
+        data.indicator,
+        data.value,
+        data.scope_type,
+        data.scope_id,
+        source=_source(data.source),
+        baseline=data.baseline,
+    )
     row = FollowupTarget(
         indicator=t.indicator,
         scope_type=t.scope_type or "",
         scope_id=t.scope_id or "",
         value=t.value,
+        baseline=t.baseline,
         source=t.source,
         changed_by=actor.username,
         changed_at=utcnow(),
@@ -190,14 +207,24 @@ def create_target(session: Session, *, actor: Actor, data: TargetIn) -> TargetOu
 
 
 def update_target(session: Session, *, actor: Actor, target_id: uuid.UUID, data: TargetChange) -> TargetOut:
-    """A new value and source, based on ``data.version``; the indicator and scope stay (delete and create
-    to move a target)."""
+    """A new value, source and baseline, based on ``data.version``; the indicator and scope stay (delete and
+    create to move a target). The baseline is part of what the target says (a value of 1.2 means nothing
+    without it), so it may change with the value; left out of ``data``, it stays."""
     require_writer(session, actor, "followup:target:update")
     row = _get(session, target_id)
     _check_version(row, data.version)
-    t = checked(row.indicator, data.value, row.scope_type, row.scope_id, source=_source(data.source))
+    baseline = data.baseline if "baseline" in data.model_fields_set else row.baseline
+    t = checked(
+        row.indicator,
+        data.value,
+        row.scope_type,
+        row.scope_id,
+        source=_source(data.source),
+        baseline=baseline,
+    )
     before = _snapshot(row)
-    row.value, row.source, row.changed_by, row.changed_at = t.value, t.source, actor.username, utcnow()
+    row.value, row.baseline, row.source = t.value, t.baseline, t.source
+    row.changed_by, row.changed_at = actor.username, utcnow()
     try:
         session.flush()
     except StaleDataError as exc:

@@ -5,6 +5,12 @@ or JSON file (the setting ``targets_file``): ``[{"indicator": "C_FLK", "value": 
 "scope_id": "1011", "source": "..."}]``, and the region's own targets in the database (``target_service``).
 The most specific match wins (scope id, then scope type, then any scope); among equally specific entries the
 later source wins: the region's decision over the file, the file over the national table.
+
+A target is absolute (C_FLK 0.55) or relative to a baseline period (``"baseline": "2024"``): its value is then
+a factor, and a result row is judged against factor x the value of the same indicator, scope and stratum in
+the baseline period (``effective``). ÖK God och nära vård 2021-2022 Mål 2 is of that kind: a 20 % increase of
+the continuity index against the starting point (domain.md 2.2), which no fixed number can say for every
+unit.
 """
 
 from __future__ import annotations
@@ -13,12 +19,13 @@ import json
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from naravard.errors import Invalid
 from naravard.followup.indicators import INDICATORS
+from naravard.followup.periods import parse_label
 from naravard.followup.results import SCOPES
 
 ORIGINS = ("national", "file", "region")  # lowest precedence first
@@ -27,16 +34,20 @@ _ORIGIN_RANK = {o: i for i, o in enumerate(ORIGINS)}
 _SCOPE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 # a share or a mean index is a fraction (0.55, not 55); waits in days and rates per patient have no top
 _FRACTION_UNITS = frozenset({"share", "index"})
+# a relative target's factor: ten times the baseline is already beyond any steering group's plan, and refusing
+# more catches a change written as per cent (20 for +20 %)
+MAX_FACTOR = 10.0
 
 
 @dataclass(frozen=True, slots=True)
 class Target:
     indicator: str
-    value: float
+    value: float  # in the indicator's unit; with a baseline, a factor (1.2 = +20 %, 0.8 = -20 %)
     scope_type: str | None = None
     scope_id: str | None = None
     source: str = ""
     origin: str = "national"  # one of ORIGINS: decides among equally specific entries
+    baseline: str | None = None  # a period label (2024, 2024-Q1, 2024-03): the target is relative to it
 
     @property
     def key(self) -> tuple[str, str | None, str | None]:
@@ -83,12 +94,36 @@ def check_scope(scope_type: str | None, scope_id: str | None) -> tuple[str | Non
     return st, sid
 
 
-def check_value(indicator: str, value: float) -> float:
+def check_baseline(baseline: str | None) -> str | None:
+    """A relative target's baseline period, blank as None (an absolute target): a label as the results write
+    them, whose form says its period type, so a yearly baseline serves monthly and quarterly rows too."""
+    label = (baseline or "").strip() or None
+    if label is not None and parse_label(label) is None:
+        raise Invalid(
+            "baseline %(value)r is not a period: use YYYY, YYYY-Qn or YYYY-MM, e.g. 2024",
+            field="baseline",
+            params={"value": label},
+        )
+    return label
+
+
+def check_value(indicator: str, value: float, *, relative: bool = False) -> float:
     """A target the indicator's values can reach: a share or index from 0 to 1, days or a rate 0 or more
-    (``Indicator.unit``). A share written as per cent (55) would never be met, so it is refused."""
+    (``Indicator.unit``). A share written as per cent (55) would never be met, so it is refused. A
+    ``relative`` target's value is a factor above 0 and at most ``MAX_FACTOR``, whatever the unit (1.2 is a
+    factor, not a share above 1)."""
     unit = INDICATORS[indicator].unit
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise Invalid("value %(value)r is not a number", field="value", params={"value": value})
+    if relative:
+        if not 0 < value <= MAX_FACTOR:
+            raise Invalid(
+                "a target against a baseline is a factor above 0 and at most %(max)s (1.2 for +20 %%, 0.8 "
+                "for -20 %%), not %(value)s",
+                field="value",
+                params={"max": f"{MAX_FACTOR:g}", "value": value},
+            )
+        return float(value)
     if unit in _FRACTION_UNITS and not 0 <= value <= 1:
         raise Invalid(
             "%(code)s is a share or an index: its target is from 0 to 1 (0.55 for 55 %%), not %(value)s",
@@ -112,12 +147,16 @@ def checked(
     *,
     source: str = "",
     origin: str = "national",
+    baseline: str | None = None,
 ) -> Target:
-    """A target after the one set of checks every source passes (the file, the database, the API)."""
+    """A target after the one set of checks every source passes (the file, the database, the API); with a
+    ``baseline`` period, relative to it."""
     if indicator not in INDICATORS:
         raise Invalid("unknown indicator %(code)r", field="indicator", params={"code": indicator})
     st, sid = check_scope(scope_type, scope_id)
-    return Target(indicator, check_value(indicator, value), st, sid, source, origin)
+    label = check_baseline(baseline)
+    value = check_value(indicator, value, relative=label is not None)
+    return Target(indicator, value, st, sid, source, origin, label)
 
 
 def _file_entry(path: Path, n: int, item: Any) -> Target:
@@ -144,6 +183,8 @@ def _file_entry(path: Path, n: int, item: Any) -> Target:
             None if item.get("scope_id") is None else str(item["scope_id"]),
             source=str(item.get("source") or path),
             origin="file",
+            # YAML reads `baseline: 2024` as a number
+            baseline=None if item.get("baseline") is None else str(item["baseline"]),
         )
     except (Invalid, ValueError) as exc:
         reason = exc.message if isinstance(exc, Invalid) else f"value {raw!r} is not a number"
@@ -249,6 +290,33 @@ def target_for(targets: list[Target], indicator: str, scope_type: str, scope_id:
         if best is None or rank >= best[0]:
             best = (rank, t)
     return best[1] if best else None
+
+
+def effective(target: Target, baseline_value: float | None) -> float | None:
+    """The value a result row is judged against: an absolute target's own; a relative one's factor x
+    ``baseline_value`` (the row's indicator, scope and stratum in the baseline period), None without it (the
+    cell is missing or suppressed). A share or an index cannot pass 1, so neither can its target: +20 % on a
+    baseline of 0.9 asks for 1.0, not an unreachable 1.08."""
+    if target.baseline is None:
+        return target.value
+    if baseline_value is None:
+        return None
+    value = target.value * baseline_value
+    return min(value, 1.0) if INDICATORS[target.indicator].unit in _FRACTION_UNITS else value
+
+
+def at(target: Target, value: float) -> Target:
+    """The absolute target a relative one comes to for one row (``effective``), for ``meets`` and
+    ``beyond_chance``."""
+    return replace(target, value=value, baseline=None)
+
+
+def change_words(factor: float, decimal: str = ".") -> str:
+    """A relative target's factor as a change in per cent: 1.2 -> ``+20 %``, 0.8 -> ``−20 %``, 1.125 ->
+    ``+12.5 %`` (``decimal``: the decimal sign, "," in Swedish)."""
+    pct = round((factor - 1) * 100, 1)
+    number = f"{abs(pct):.1f}".removesuffix(".0").replace(".", decimal)
+    return f"{'−' if pct < 0 else '+'}{number} %"
 
 
 def meets(target: Target, value: float | None, higher_is_better: bool) -> bool | None:

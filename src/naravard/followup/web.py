@@ -218,11 +218,12 @@ def create_target(
     scope_id: Text = "",
     value: Text = "",
     source: Text = "",
+    baseline: Text = "",
 ) -> Response:
-    """A new target of the region's own from the form; a bad field or an existing target shows the form
-    again with what was typed."""
+    """A new target of the region's own from the form (relative with a ``baseline`` period); a bad field or
+    an existing target shows the form again with what was typed."""
     target_service.require_writer(db, actor, "followup:target:create")
-    form = TargetForm(indicator, scope_type, scope_id, value, source)
+    form = TargetForm(indicator, scope_type, scope_id, value, source, baseline)
     try:
         data = TargetIn(
             indicator=indicator,
@@ -230,6 +231,7 @@ def create_target(
             scope_id=scope_id,
             value=parse_value(value),
             source=source,
+            baseline=baseline or None,
         )
         target_service.create_target(db, actor=actor, data=data)
     except (Invalid, Conflict) as exc:
@@ -249,6 +251,7 @@ def update_target(
     version: Annotated[int, Form()],
     value: Text = "",
     source: Text = "",
+    baseline: Text = "",
     indicator: Text = "",
     scope_type: Text = "",
     scope_id: Text = "",
@@ -258,9 +261,12 @@ def update_target(
     target."""
     target_service.require_writer(db, actor, "followup:target:update")
     lang, tr = _lang(request)
-    typed = TargetForm(indicator, scope_type, scope_id, value, source)
+    typed = TargetForm(indicator, scope_type, scope_id, value, source, baseline)
     try:
-        data = TargetChange(value=parse_value(value), source=source, version=version)
+        # the form always states the baseline: empty makes the target absolute
+        data = TargetChange(
+            value=parse_value(value), source=source, version=version, baseline=baseline or None
+        )
         target_service.update_target(db, actor=actor, target_id=target_id, data=data)
     except NotFound as exc:
         db.rollback()
@@ -272,7 +278,7 @@ def update_target(
             now = edit_form(db, actor, target_id, names, lang, tr)
         except NotFound as gone:
             return _targets_page(request, db, actor, status=404, form=typed, error=gone.text(tr))
-        now.value, now.source = value, source  # what was typed, at the version stored now
+        now.value, now.source, now.baseline = value, source, baseline  # what was typed, at the version now
         error = changed_meanwhile(now.current, lang, tr) if isinstance(exc, Conflict) else exc.text(tr)
         return _targets_page(request, db, actor, status=exc.status_code, form=now, error=error)
     return RedirectResponse("/followup/targets?done=saved", status_code=303)

@@ -224,6 +224,11 @@ SV: dict[str, str] = {
     "New target of the region's own": "Nytt eget mål för regionen",
     "Back to the follow-up": "Tillbaka till uppföljningen",
     "A share or an index from 0 to 1 (0.6 is 60 %), waits in days, rates per patient.": "Andel eller index från 0 till 1 (0,6 är 60 %), väntetider i dagar, antal per patient.",
+    "Baseline period": "Utgångsperiod",
+    "With a baseline period (2024, 2024-Q1 or 2024-03) the target is a factor of the result then: 1.2 is "
+    "+20 %, 0.8 is −20 %.": "Med en utgångsperiod (2024, 2024-Q1 eller 2024-03) är målet en faktor gånger "
+    "resultatet då: 1,2 är +20 %, 0,8 är −20 %.",
+    "%(change)s vs %(baseline)s": "%(change)s mot %(baseline)s",
     "The most specific target applies to a result: one scope, then a scope type, then every scope. Among "
     "equally specific targets the region's own replaces the targets file's, which replaces the national "
     "one.": "Det mest specifika målet gäller för ett resultat: en enskild enhet, kommun eller region, sedan en "
@@ -239,6 +244,11 @@ SV: dict[str, str] = {
     "value %(value)r is not a number": "värdet %(value)r är inget tal",
     "%(code)s is a share or an index: its target is from 0 to 1 (0.55 for 55 %%), not %(value)s": "%(code)s är en andel eller ett index: målet anges från 0 till 1 (0,55 för 55 %%), inte %(value)s",
     "the target of %(code)s (%(unit)s) is 0 or more, not %(value)s": "målet för %(code)s (%(unit)s) är 0 eller mer, inte %(value)s",
+    "a target against a baseline is a factor above 0 and at most %(max)s (1.2 for +20 %%, 0.8 for -20 %%), "
+    "not %(value)s": "ett mål mot en utgångsperiod är en faktor över 0 och högst %(max)s (1,2 för +20 %%, 0,8 "
+    "för -20 %%), inte %(value)s",
+    "baseline %(value)r is not a period: use YYYY, YYYY-Qn or YYYY-MM, e.g. 2024": "utgångsperioden %(value)r "
+    "är ingen period: ange YYYY, YYYY-Qn eller YYYY-MM, t.ex. 2024",
     "%(path)s: entry %(n)s is not an object with indicator and value": "%(path)s: post %(n)s saknar indikator och värde",
     "%(path)s: entry %(n)s: %(reason)s": "%(path)s: post %(n)s: %(reason)s",
     "follow-up targets are set by analysts (the steering group's role)": "Uppföljningens mål sätts av analytiker (styrgruppens roll)",

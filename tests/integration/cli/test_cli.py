@@ -112,3 +112,39 @@ def test_production_refuses_weak_secrets_in_one_line(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("NARAVARD_SECRET_KEY", "short")
     result = runner.invoke(app, ["serve"])
     assert result.exit_code == 2 and "NARAVARD_SECRET_KEY must be set" in result.output
+
+
+def test_demo_follows_ok_mal_2_against_its_first_year(tmp_path: Path) -> None:
+    """A new demo region has ÖK Mål 2 as its own targets (+20 % of C_COC and C_COC_ALL against the lake's
+    first year), written by the demo's system actor with audit rows, and the results are judged against
+    1.2 x that year's value of each scope."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from naravard.audit.models import AuditEvent
+    from naravard.followup import service, target_service
+    from naravard.followup.demo import demo_baseline
+
+    settings = prepare_demo(tmp_path / "demo", persons=200, seed=3)
+    first = demo_baseline(settings.effective_results_dir)
+    engine = make_engine(settings.database_url)
+    with Session(engine) as db:
+        own = target_service.region_targets(db)
+        events = list(db.scalars(select(AuditEvent).where(AuditEvent.action == "followup:target:create")))
+        targets = target_service.effective_targets(db, targets_file=None)
+    engine.dispose()
+    assert [(t.indicator, t.value, t.baseline, t.scope_type) for t in own] == [
+        ("C_COC", 1.2, first, None),
+        ("C_COC_ALL", 1.2, first, None),
+    ]
+    assert all("Mål 2" in t.source for t in own)
+    assert [(e.username, e.role) for e in events] == [("demo", "system"), ("demo", "system")]
+    rows = service.query_results(
+        settings.effective_results_dir, ["C_COC", "C_COC_ALL"], "year", targets=targets
+    )
+    for code in ("C_COC", "C_COC_ALL"):
+        mine = {r["period"]: r for r in rows if r["indicator"] == code}
+        assert min(mine) == first  # the first year of the lake
+        base = mine[first]["value"]
+        assert all(r["target"] == pytest.approx(min(1.0, 1.2 * base)) for r in mine.values()), code
+    assert runner.invoke(app, ["audit", "verify", "--data-dir", str(tmp_path / "demo")]).exit_code == 0

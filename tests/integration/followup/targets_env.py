@@ -34,14 +34,15 @@ ROWS = [
 ]
 
 
-def write_results(root: Path) -> Path:
-    """A results folder as ``naravard followup run`` writes it, for a handful of cells."""
+def write_results(root: Path, years: dict[str, list[tuple[str, str, str, float]]] | None = None) -> Path:
+    """A results folder as ``naravard followup run`` writes it, for a handful of cells: ``ROWS`` in 2025,
+    or the rows of each year in ``years``."""
     rows: list[dict[str, Any]] = [
         {
             "indicator": code,
             "period_type": "year",
-            "period": "2025",
-            "period_start": dt.date(2025, 1, 1),
+            "period": year,
+            "period_start": dt.date(int(year), 1, 1),
             "scope_type": st,
             "scope_id": sid,
             "stratum_type": "all",
@@ -51,7 +52,8 @@ def write_results(root: Path) -> Path:
             "value": value,
             "suppressed": False,
         }
-        for code, st, sid, value in ROWS
+        for year, cells in (years or {"2025": ROWS}).items()
+        for code, st, sid, value in cells
     ]
     table = pa.Table.from_pylist(rows).select(list(RESULT_COLUMNS))
     root.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,11 @@ from naravard.errors import Invalid
 from naravard.followup.targets import (
     DEFAULT_TARGETS,
     Target,
+    at,
+    change_words,
+    check_value,
     checked,
+    effective,
     load_targets,
     merge_targets,
     replaced,
@@ -117,3 +121,89 @@ def test_file_entries_are_checked_like_the_database(tmp_path: Path) -> None:
         )
     )
     assert loaded[-1] == Target("C_FLK", 0.6, "municipality", "2180", str(tmp_path / "targets.json"), "file")
+
+
+# --- relative targets: a factor against a baseline period (ÖK Mål 2) ------------------------------------
+
+
+def test_relative_target_is_the_factor_times_the_baseline() -> None:
+    coc = checked("C_COC", 1.2, baseline="2024")
+    assert (coc.value, coc.baseline) == (1.2, "2024")  # an index's factor above 1 is not "a share above 1"
+    # by hand: 0.50 x 1.2 = 0.60
+    assert effective(coc, 0.50) == pytest.approx(0.60, abs=1e-12)
+    # a share or index cannot pass 1: 0.90 x 1.2 = 1.08 is capped at 1.0
+    assert effective(coc, 0.90) == 1.0
+    assert effective(checked("C_FLK", 1.2, baseline="2024"), 0.95) == 1.0
+    # a rate has no top: 1.5 visits x 1.2 = 1.8
+    assert effective(checked("K_MT_ED", 1.2, baseline="2024"), 1.5) == pytest.approx(1.8)
+    # lower is better: -20 % of 0.50 emergency visits per patient is 0.40
+    assert effective(checked("K_MT_ED", 0.8, baseline="2024"), 0.50) == pytest.approx(0.40)
+    # no baseline value (a missing or suppressed cell): no target
+    assert effective(coc, None) is None
+    # an absolute target is its own value, whatever the baseline cell
+    assert effective(Target("C_COC", 0.6), None) == 0.6
+    judged = at(coc, 0.6)
+    assert (judged.value, judged.baseline, judged.key) == (0.6, None, coc.key)
+
+
+@pytest.mark.parametrize(
+    ("factor", "words"),
+    [(1.2, "+20 %"), (0.8, "−20 %"), (1.125, "+12.5 %"), (1.0, "+0 %"), (2.0, "+100 %")],
+)
+def test_change_words(factor: float, words: str) -> None:
+    assert change_words(factor) == words
+    assert change_words(1.125, ",") == "+12,5 %"
+
+
+@pytest.mark.parametrize(
+    ("args", "baseline", "field", "needle"),
+    [
+        (("C_COC", 20.0), "2024", "value", "at most 10"),  # +20 % written as 20
+        (("C_COC", 0.0), "2024", "value", "above 0"),
+        (("K_MT_ED", -0.8), "2024", "value", "above 0"),
+        (("C_COC", float("inf")), "2024", "value", "is not a number"),
+        (("C_COC", 1.2), "2024-13", "baseline", "'2024-13' is not a period"),
+        (("C_COC", 1.2), "2024-Q5", "baseline", "use YYYY, YYYY-Qn or YYYY-MM"),
+        (("C_COC", 1.2), "last year", "baseline", "is not a period"),
+        (("C_COC", 1.2), None, "value", "from 0 to 1"),  # without a baseline 1.2 is an index of 1.2
+    ],
+)
+def test_relative_checks_name_the_field(
+    args: tuple[str, float], baseline: str | None, field: str, needle: str
+) -> None:
+    with pytest.raises(Invalid) as exc:
+        checked(*args, baseline=baseline)
+    assert exc.value.field == field and needle in exc.value.message
+
+
+def test_relative_checks_keep_good_values() -> None:
+    assert checked("C_COC", 10, baseline=" 2024-Q1 ").baseline == "2024-Q1"
+    assert checked("A3_P90", 0.8, baseline="2024-03") == Target("A3_P90", 0.8, baseline="2024-03")
+    assert checked("C_FLK", 0.6, baseline="  ").baseline is None  # blank: absolute
+    assert check_value("C_COC", 1.2, relative=True) == 1.2
+
+
+def test_file_entries_take_a_baseline(tmp_path: Path) -> None:
+    loaded = load_targets(
+        _file(tmp_path, [{"indicator": "C_COC", "value": 1.2, "baseline": "2024", "source": "ÖK Mål 2"}])
+    )
+    assert loaded[-1] == Target("C_COC", 1.2, source="ÖK Mål 2", origin="file", baseline="2024")
+    with pytest.raises(Invalid) as exc:
+        load_targets(_file(tmp_path, [{"indicator": "C_COC", "value": 1.2, "baseline": "2024-13"}]))
+    assert exc.value.field == "baseline" and "entry 1: baseline '2024-13'" in exc.value.message
+    # a year written as a number (as YAML reads `baseline: 2024`) is the label
+    numeric = load_targets(_file(tmp_path, [{"indicator": "C_COC_ALL", "value": 1.2, "baseline": 2024}]))
+    assert numeric[-1].baseline == "2024"
+
+
+def test_relative_and_absolute_replace_each_other_for_the_same_key() -> None:
+    national = Target("C_FLK", 0.55)
+    region = Target("C_FLK", 1.2, origin="region", baseline="2024")
+    merged = merge_targets([national], [region])
+    assert target_for(merged, "C_FLK", "unit", "1") is region
+    assert replaced(merged) == [True, False]
+    # and the other way round: the region's absolute target over a file's relative one
+    file = Target("C_COC", 1.2, origin="file", baseline="2024")
+    own = Target("C_COC", 0.6, origin="region")
+    merged = merge_targets([file], [own])
+    assert target_for(merged, "C_COC", "total", "all") is own and replaced(merged) == [True, False]
