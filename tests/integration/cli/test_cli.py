@@ -105,6 +105,10 @@ def test_users_create(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert again.exit_code == 2 and "already exists" in again.output
     bad_role = runner.invoke(app, [*args[:7], "wizard", *args[8:]])
     assert bad_role.exit_code == 2 and "unknown role" in bad_role.output
+    # batch jobs act as the system role, which the services let write consent and targets: no login has it
+    args[3] = "ny.system"
+    system = runner.invoke(app, [*args[:7], "system", *args[8:]])
+    assert system.exit_code == 2 and "not for accounts" in system.output
 
 
 def test_production_refuses_weak_secrets_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
