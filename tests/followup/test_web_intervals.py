@@ -180,3 +180,29 @@ def test_compare_says_which_misses_are_within_the_margin_of_error(env: Env) -> N
     en = env.get("analyst", "/followup/compare", "en", **params).text
     assert f"{len(misses)} below target, {clear} of them beyond the margin of error" in _section(en, "unit")
     assert "target not met (within the margin of error)" in en
+
+
+def test_dashboard_line_rings_a_miss_within_the_margin_of_error(env: Env) -> None:
+    """On a single line a period missing its target only within its interval is a ring, any other a dot:
+    at a small unit C_FLK's monthly misses of 55 % are within the margin; at the region some are not."""
+    for scope_type, scope_id in (("unit", None), ("region", "21")):
+        series_params = {"indicators": "C_FLK", "period_type": "month", "scope_type": scope_type}
+        if scope_id is None:
+            units = _api(env, indicator="C_FLK", period_type="month", scope_type="unit")
+            scope_id = next(
+                sid for sid, r in sorted(units.items()) if r["beyond_chance"] is False and not r["suppressed"]
+            )
+        series = env.get("analyst", "/api/followup/dashboard", **series_params, scope_id=scope_id).json()[
+            "C_FLK"
+        ]
+        page = env.get(
+            "analyst", "/followup", indicator="C_FLK", period_type="month", scope=f"{scope_type}:{scope_id}"
+        ).text
+        line = _plot(page, "chart-C_FLK")[0]
+        want = [
+            "circle-open" if p["meets_target"] is False and p["beyond_chance"] is False else "circle"
+            for p in series
+        ]
+        assert line["marker"]["symbol"] == want, scope_type
+        if scope_type == "unit":
+            assert "circle-open" in want

@@ -176,6 +176,13 @@ def _marker_colors(points: list[dict[str, Any]]) -> list[str]:
     return [NEUTRAL if p["meets_target"] is None else MEETS if p["meets_target"] else MISS for p in points]
 
 
+def _marker_symbols(points: list[dict[str, Any]]) -> list[str]:
+    """A ring where a period misses its target only within the margin of error, a filled dot elsewhere: the
+    chart tells a miss chance may explain from one it does not, as the table says in words."""
+    near = [p["meets_target"] is False and p.get("beyond_chance") is False for p in points]
+    return ["circle-open" if n else "circle" for n in near]
+
+
 def stratum_name(stratum: str, t: Any, stratum_type: str = "age_band", lang: str = "sv") -> str:
     if stratum_type not in ("age_band", "sex"):  # a breakdown (A3 by profession, ...) in words
         return strata.stratum_name(stratum_type, stratum, lang)
@@ -189,7 +196,7 @@ def trend_chart(
 ) -> str:
     """One line per stratum ('all' unless the page asks for age bands, sex or a breakdown); each marker is
     coloured by whether that period meets its target, so misses stand out in the chart as well as in the
-    heading."""
+    heading, and on a single line a miss within the margin of error is a ring rather than a dot."""
     ind = INDICATORS[code]
     x = [p["period"] for p in points if p.get("stratum", "all") == "all"] or sorted(
         {p["period"] for p in points}
@@ -208,7 +215,7 @@ def trend_chart(
                 name=t("Result") if single else stratum_name(stratum, t, stratum_type, lang),
                 line={"color": MEETS if single else STRATUM_COLORS[i % len(STRATUM_COLORS)]},
                 marker=(
-                    {"color": _marker_colors(own), "size": 7}
+                    {"color": _marker_colors(own), "symbol": _marker_symbols(own), "size": 7}
                     if single
                     # a stratum keeps its colour; a miss gets a red ring
                     else {
