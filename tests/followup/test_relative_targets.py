@@ -88,6 +88,9 @@ def test_the_target_is_the_factor_times_the_baseline(res: Path) -> None:
     assert rows[("2024",)]["target"] == pytest.approx(0.60) and rows[("2024",)]["meets_target"] is False
     # an index has no interval: nothing to judge beyond chance
     assert rows[("2025",)]["beyond_chance"] is None
+    # how far each year has come since the baseline: 0.62 / 0.50 - 1, and none at all in 2024 itself
+    assert rows[("2025",)]["change_since_baseline"] == pytest.approx(0.24)
+    assert rows[("2024",)]["change_since_baseline"] == 0.0
 
 
 def test_a_yearly_baseline_serves_months_and_quarters(res: Path) -> None:
@@ -125,6 +128,7 @@ def test_capped_at_one_and_no_target_without_a_baseline_value(res: Path) -> None
     for unit in ("1012", "1013"):  # 2024 suppressed, and no 2024 row at all
         r = rows[(unit,)]
         assert (r["target"], r["meets_target"], r["beyond_chance"]) == (None, None, None), unit
+        assert r["change_since_baseline"] is None, unit
         assert (r["target_baseline"], r["target_factor"]) == ("2024", 1.2)  # the rule, without a value
 
 
@@ -145,6 +149,7 @@ def test_lower_is_better_and_beyond_chance_on_the_effective_value(res: Path) -> 
 
 def test_absolute_targets_say_no_rule(res: Path) -> None:
     (row,) = service.query_results(res, "C_FLK", "year", period_from="2025", targets=[Target("C_FLK", 0.55)])
+    assert row["change_since_baseline"] is None
     assert (row["target"], row["target_baseline"], row["target_factor"]) == (0.55, None, None)
 
 

@@ -70,6 +70,13 @@ def fmt_target(p: dict[str, Any], ind: Indicator, t: Any, lang: str) -> str:
     return f"{shown} ({rule})" if rule else shown
 
 
+def fmt_change(p: dict[str, Any], lang: str) -> str:
+    """Under a relative target, the value's change since the baseline as the rule writes a change
+    (``−1,7 %``), so the two read side by side; "" otherwise."""
+    change = p.get("change_since_baseline")
+    return "" if change is None else change_words(1 + change, "," if lang == "sv" else ".")
+
+
 def fmt_interval(low: float | None, high: float | None, ind: Indicator, lang: str) -> str:
     """A 95 % interval as the value is shown, the unit once: ``45,2–58,1 %``; "–" without one."""
     if low is None or high is None:

@@ -14,6 +14,7 @@ from naravard.followup import service
 from naravard.followup.api import results_dir
 from naravard.followup.charts import (
     bar_chart,
+    fmt_change,
     fmt_count,
     fmt_interval,
     fmt_target,
@@ -108,6 +109,7 @@ def _section(
                 "den_s": fmt_count(r["denominator"], lang),
                 "target_s": fmt_target(r, ind, t, lang),
                 "meets_s": target_words(r, t),
+                "change_s": fmt_change(r, lang),
             }
         )
     # best first, suppressed last
@@ -120,6 +122,11 @@ def _section(
         # of which the interval too is on the wrong side: a miss larger than chance explains
         "clear_misses": sum(r["meets_target"] is False and r["beyond_chance"] is True for r in rows),
         "interval": has_interval(ind),
+        # under a relative target, a column of each scope's change since its baseline (one baseline per
+        # indicator and scope type in practice; the heading names the first)
+        "since": next(
+            (t("Since %(baseline)s") % {"baseline": r["target_baseline"]} for r in rows if r["change_s"]), ""
+        ),
         "html": bar_chart(rows, ind, f"bars-{scope_type}", t, lang) if rows else "",
     }
 

@@ -14,7 +14,7 @@ from naravard.actor import Actor
 from naravard.errors import Invalid, NotFound
 from naravard.followup import service
 from naravard.followup.api import results_dir
-from naravard.followup.charts import fmt_target, fmt_value, target_words, trend_chart, trend_table
+from naravard.followup.charts import fmt_change, fmt_target, fmt_value, target_words, trend_chart, trend_table
 from naravard.followup.indicators import INDICATORS, PERIOD_TYPES
 from naravard.followup.own_scope import TOTAL, OwnScope, own_scope
 from naravard.followup.page_common import (
@@ -237,5 +237,12 @@ def _card(
         # a relative target with its rule: "0,62 (+20 % mot 2024)"
         "target": (fmt_target(last, ind, t, lang) or None) if last else None,
         "last_meets": target_words(last, t) if last else "",
+        # under a relative target, how far the latest value has come since the baseline
+        "last_change": (
+            t("%(change)s since %(baseline)s")
+            % {"change": fmt_change(last, lang), "baseline": last["target_baseline"]}
+            if last and fmt_change(last, lang)
+            else ""
+        ),
         "compare_url": url("/followup/compare", indicator=code, period_type=period_type, parent=parent),
     }

@@ -29,6 +29,10 @@ TARGET_BASELINE = (
 TARGET_FACTOR = (
     "the factor of a relative target (1.2 = +20 % against target_baseline); null for an absolute one"
 )
+CHANGE = (
+    "under a relative target, the value's relative change since target_baseline (0.05 = +5 %, against a "
+    "target_factor of 1.2 = +20 %); null otherwise, or without a value in either period"
+)
 BASELINE = (
     "a period (YYYY, YYYY-Qn or YYYY-MM, e.g. 2024): the target is then relative to the result in that "
     "period, and value is a factor (1.2 = +20 %, 0.8 = -20 %); null or empty: an absolute target"
@@ -77,6 +81,7 @@ class ResultRow(BaseModel):
     target: float | None = Field(description=TARGET)
     target_baseline: str | None = Field(description=TARGET_BASELINE)
     target_factor: float | None = Field(description=TARGET_FACTOR)
+    change_since_baseline: float | None = Field(description=CHANGE)
     meets_target: bool | None = Field(description="null without a target or a value")
     beyond_chance: bool | None = Field(description=BEYOND_CHANCE)
     ci_low: float | None = Field(description=CI_LOW)
@@ -93,6 +98,7 @@ class SeriesPoint(BaseModel):
     target: float | None = Field(description=TARGET)
     target_baseline: str | None = Field(description=TARGET_BASELINE)
     target_factor: float | None = Field(description=TARGET_FACTOR)
+    change_since_baseline: float | None = Field(description=CHANGE)
     meets_target: bool | None
     beyond_chance: bool | None = Field(description=BEYOND_CHANCE)
     ci_low: float | None = Field(description=CI_LOW)

@@ -164,7 +164,8 @@ def query_results(
     95 % interval ``ci_low`` / ``ci_high`` (None where not defined: see ``intervals``) and ``beyond_chance``
     (the interval is wholly on the value's side of the target; see ``targets.beyond_chance``). A relative
     target's row also says its rule, ``target_baseline`` and ``target_factor`` (else None), and its
-    ``target`` is the effective value (``targets.effective``; None without a baseline value).
+    ``target`` is the effective value (``targets.effective``; None without a baseline value);
+    ``change_since_baseline`` is its value's relative change since the baseline (0.05 = +5 %).
 
     ``period_from`` / ``period_to`` are period labels (``2025``, ``2025-Q2``, ``2025-04``); a bound may be
     coarser than the period type (a year for months) and is widened to the periods it overlaps. With an
@@ -238,7 +239,10 @@ def query_results(
     chosen = [target_for(tg, r["indicator"], r["scope_type"], r["scope_id"]) for r in rows]
     baselines = _baseline_values(file, scope_type, rows, chosen)
     for r, t in zip(rows, chosen, strict=True):
-        value = None if t is None else effective(t, baselines.get(_baseline_key(r, t)))
+        base = baselines.get(_baseline_key(r, t)) if t is not None and t.baseline else None
+        value = None if t is None else effective(t, base)
+        # how far the row has come since the baseline, the figure a relative target is about (Mål 2: +20 %)
+        r["change_since_baseline"] = r["value"] / base - 1 if base and r["value"] is not None else None
         judged = None if t is None or value is None else at(t, value)
         r["target"] = value
         r["target_baseline"] = t.baseline if t else None
@@ -337,6 +341,7 @@ def dashboard_series(
                     "target",
                     "target_baseline",
                     "target_factor",
+                    "change_since_baseline",
                     "meets_target",
                     "beyond_chance",
                     "ci_low",

@@ -229,6 +229,8 @@ SV: dict[str, str] = {
     "+20 %, 0.8 is −20 %.": "Med en utgångsperiod (2024, 2024-Q1 eller 2024-03) är målet en faktor gånger "
     "resultatet då: 1,2 är +20 %, 0,8 är −20 %.",
     "%(change)s vs %(baseline)s": "%(change)s mot %(baseline)s",
+    "%(change)s since %(baseline)s": "%(change)s sedan %(baseline)s",
+    "Since %(baseline)s": "Sedan %(baseline)s",
     "The most specific target applies to a result: one scope, then a scope type, then every scope. Among "
     "equally specific targets the region's own replaces the targets file's, which replaces the national "
     "one.": "Det mest specifika målet gäller för ett resultat: en enskild enhet, kommun eller region, sedan en "

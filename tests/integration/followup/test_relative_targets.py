@@ -209,7 +209,8 @@ def test_dashboard_comparison_and_report_show_the_rule(env: Env) -> None:
             "/followup", params={"indicator": "C_COC", "period_type": "year", "scope": "total"}
         ).text
     )
-    assert "Mål 0,60 (+20 % mot 2024)" in dash  # the card
+    assert "Mål 0,60 (+20 % mot 2024) · +24 % sedan 2024" in dash  # the card: 0.62 against 0.50
+    assert _total(env)["change_since_baseline"] == pytest.approx(0.24)
     assert '<td class="fu-num">0,60 (+20 % mot 2024)</td>' in dash  # the table
     _as(env, "manager", "en")
     dash = html.unescape(
@@ -217,7 +218,7 @@ def test_dashboard_comparison_and_report_show_the_rule(env: Env) -> None:
             "/followup", params={"indicator": "C_COC", "period_type": "year", "scope": "total"}
         ).text
     )
-    assert "Target 0.60 (+20 % vs 2024)" in dash
+    assert "Target 0.60 (+20 % vs 2024) · +24 % since 2024" in dash
     _as(env, "manager")
     compare = html.unescape(
         env.client.get(
@@ -232,6 +233,10 @@ def test_dashboard_comparison_and_report_show_the_rule(env: Env) -> None:
     )
     # each unit against its own 2024: 0.50 x 1.2 and 0.60 x 1.2
     assert "0,60 (+20 % mot 2024)" in compare and "0,72 (+20 % mot 2024)" in compare
+    # and how far each has come since: 0.58 against 0.50, 0.80 against 0.60
+    assert '<th class="fu-num">Sedan 2024</th>' in compare
+    assert re.search(r"0,60 \(\+20 % mot 2024\)</td>\s*<td class=\"fu-num\">\+16 %</td>", compare)
+    assert re.search(r"0,72 \(\+20 % mot 2024\)</td>\s*<td class=\"fu-num\">\+33,3 %</td>", compare)
     r = env.client.get(
         "/api/followup/report",
         headers=env.heads["analyst"],
