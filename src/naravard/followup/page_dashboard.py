@@ -221,6 +221,7 @@ def _card(
     """One indicator's card: the chart (a line per stratum), the latest reported value and its target."""
     ind = INDICATORS[code]
     last = next((p for p in reversed(points) if p["value"] is not None), None)
+    change = fmt_change(last, lang) if last else ""
     return {
         "code": code,
         "ind": ind,
@@ -239,9 +240,8 @@ def _card(
         "last_meets": target_words(last, t) if last else "",
         # under a relative target, how far the latest value has come since the baseline
         "last_change": (
-            t("%(change)s since %(baseline)s")
-            % {"change": fmt_change(last, lang), "baseline": last["target_baseline"]}
-            if last and fmt_change(last, lang)
+            t("%(change)s since %(baseline)s") % {"change": change, "baseline": last["target_baseline"]}
+            if last and change
             else ""
         ),
         "compare_url": url("/followup/compare", indicator=code, period_type=period_type, parent=parent),

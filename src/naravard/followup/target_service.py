@@ -165,6 +165,14 @@ def _stale() -> Conflict:
     )
 
 
+def _flush_versioned(session: Session) -> None:
+    """Write a change or delete whose UPDATE/DELETE names the version read: 409 when it matched no row."""
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise _stale() from exc
+
+
 def create_target(session: Session, *, actor: Actor, data: TargetIn) -> TargetOut:
     """A new target of the region's own; one per indicator and scope (409 when it exists: change that one),
     absolute or relative to ``data.baseline``."""
@@ -225,10 +233,7 @@ def update_target(session: Session, *, actor: Actor, target_id: uuid.UUID, data:
     before = _snapshot(row)
     row.value, row.baseline, row.source = t.value, t.baseline, t.source
     row.changed_by, row.changed_at = actor.username, utcnow()
-    try:
-        session.flush()
-    except StaleDataError as exc:
-        raise _stale() from exc
+    _flush_versioned(session)
     audit_service.record(
         session,
         actor=actor,
@@ -246,10 +251,7 @@ def delete_target(session: Session, *, actor: Actor, target_id: uuid.UUID, versi
     _check_version(row, version)
     before, key = _snapshot(row), list(_target(row).key)
     session.delete(row)
-    try:
-        session.flush()
-    except StaleDataError as exc:
-        raise _stale() from exc
+    _flush_versioned(session)
     audit_service.record(
         session,
         actor=actor,
