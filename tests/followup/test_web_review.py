@@ -572,6 +572,26 @@ def test_comparison_fits_a_phone(browser_page: Any) -> None:
         page.set_viewport_size({"width": 1400, "height": 900})
 
 
+def test_comparison_figures_stay_on_one_line(browser_page: Any) -> None:
+    """A figure and its unit ("49,3 %") never break across lines, also in the bold rows of misses beyond the
+    margin of error, where the wider type once pushed the '%' onto a line of its own."""
+    page = browser_page
+    page.set_viewport_size({"width": 900, "height": 800})
+    try:
+        page.goto("/followup/compare?indicator=C_FLK&period_type=year&parent=municipality:2180")
+        page.wait_for_selector(".fu-compare table")
+        lines = page.eval_on_selector_all(
+            ".fu-compare td.fu-num",
+            """els => els.filter(e => e.textContent.trim()).map(e => {
+                 const r = document.createRange(); r.selectNodeContents(e);
+                 return [e.textContent.trim(), new Set([...r.getClientRects()].map(x => Math.round(x.top))).size];
+               })""",
+        )
+        assert lines and all(n == 1 for _, n in lines), [x for x in lines if x[1] != 1][:5]
+    finally:
+        page.set_viewport_size({"width": 1400, "height": 900})
+
+
 def test_unknown_scope_is_404_and_the_picker_stays(env: Env) -> None:
     r = env.client.get("/followup", headers=env.analyst, params={"scope": "unit:99999"})
     assert r.status_code == 404
