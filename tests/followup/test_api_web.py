@@ -19,8 +19,8 @@ from naravard.app import create_app
 from naravard.config import Settings
 from naravard.db import make_engine
 from naravard.followup import service
-from naravard.followup.charts import fmt_count, fmt_interval, fmt_value
 from naravard.followup.demo import ensure_demo_results
+from naravard.followup.formats import fmt_count, fmt_interval, fmt_value
 from naravard.followup.indicators import INDICATORS
 from naravard.followup.web import load_names
 from tests import factories as f

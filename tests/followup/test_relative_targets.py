@@ -187,8 +187,8 @@ def test_dashboard_series_carry_the_rule(res: Path) -> None:
 
 def test_report_shows_the_effective_value_and_the_rule(res: Path) -> None:
     sections = report.collect(res, ["C_COC"], "year", "total", None, targets=[MAL2], lang="sv")
-    assert sections[0]["target_shown"] == "0.60 (+20 % mot 2024)"
-    assert "Mål 0.60 (+20 % mot 2024)" in sections[0]["svg"]
+    assert sections[0]["target_shown"] == "0,60 (+20 % mot 2024)"
+    assert "Mål 0,60 (+20 % mot 2024)" in sections[0]["svg"]
     english = report.collect(res, ["C_COC"], "year", "total", None, targets=[MAL2], lang="en")
     assert english[0]["target_shown"] == "0.60 (+20 % vs 2024)"
     data = report.render_report(
@@ -219,7 +219,7 @@ def test_report_comparison_and_a_scope_without_a_baseline(res: Path) -> None:
     )
     rows = {r["scope_id"]: r["target_shown"] for r in sections[0]["compare"]["rows"]}
     assert rows == {
-        "1011": "1.00 (+20 % mot 2024)",
+        "1011": "1,00 (+20 % mot 2024)",
         "1012": "– (+20 % mot 2024)",
         "1013": "– (+20 % mot 2024)",
     }

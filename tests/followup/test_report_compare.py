@@ -17,8 +17,9 @@ from page_env import Env, open_env
 from naravard.config import Settings
 from naravard.errors import Invalid
 from naravard.followup import service
+from naravard.followup.formats import fmt_interval
+from naravard.followup.indicators import INDICATORS
 from naravard.followup.report import write_report
-from naravard.followup.report_text import fmt_interval
 from naravard.followup.scopes import Names, load_names
 
 
@@ -163,7 +164,7 @@ def test_report_compare_gives_the_intervals_in_the_pdf(
     api = service.query_results(results, "A3", "quarter", "unit", period_from="2025-Q4")
     want = {
         htmllib.escape(names.units[r["scope_id"]], quote=False): (
-            "" if r["suppressed"] else fmt_interval(r["ci_low"], r["ci_high"], "share")
+            "" if r["suppressed"] else fmt_interval(r["ci_low"], r["ci_high"], INDICATORS["A3"], "en")
         )
         for r in api
         if names.unit_municipality.get(r["scope_id"]) == "2180"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -163,7 +164,13 @@ def test_report_pdf_text_is_swedish(results: Path, tmp_path: Path, pdf_html: lis
     )
     html = pdf_html[0]
     assert '<html lang="sv">' in html and "<th>Täljare</th>" in html and "Nivå: kommun" in html
-    assert "ej redovisat (färre än 5 fall i nämnaren)" in html and "Mål 100.0 %" in html
+    assert "ej redovisat (färre än 5 fall i nämnaren)" in html and "Mål 100,0 %" in html
+    # figures as the Swedish pages write them: a decimal comma, never a point, in values, targets and scales
+    shown = re.findall(r"<td class=\"[^\"]*\">([^<]*)</td>", html)
+    assert any(re.fullmatch(r"\d+,\d %", v) for v in shown), shown
+    assert not re.search(r"\d\.\d+ %", html)
+    # the other language's name says what it is rather than opening the Swedish paragraph in English
+    assert '<p class="def">Engelskt namn: ' in html
     assert "Definition: Väntetider från kontaktförsök till kontakt i kalenderdagar" in html
     assert "Täljare: väntetider om högst 0 dagar; nämnare: räknade väntetider." in html
     assert "Källa: HSL 9 kap. 1 §; SFS 2018:553; vantetider.se (SKR), mätregler." in html
@@ -189,7 +196,40 @@ def test_report_lists_periods_without_rows() -> None:
         },
         {"ind": INDICATORS["C_FLK"], "rows": [row(2)], "target": 0.55, "supp": "<5", "target_label": "Mål"},
     ]
-    _fill_periods(sections, "month", "saknas")
+    _fill_periods(sections, "month", "saknas", "sv")
     assert [r["period"] for r in sections[0]["rows"]] == ["2025-02", "2025-03", "2025-04", "2025-05"]
     assert sections[0]["rows"][2]["shown"] == "saknas" and sections[0]["rows"][2]["missing"]
-    assert len(sections[1]["rows"]) == 4 and "Mål 55.0 %" in sections[1]["svg"]
+    assert len(sections[1]["rows"]) == 4 and "Mål 55,0 %" in sections[1]["svg"]
+
+
+def test_report_says_when_its_last_period_is_incomplete(
+    results: Path, tmp_path: Path, pdf_html: list[str]
+) -> None:
+    """As the pages do under their charts: a month that ends after the lake's last day is named with that
+    day, in the report's language, in the PDF and in Excel; a complete last month gets no such line."""
+    import datetime as dt
+    import shutil
+
+    from openpyxl import load_workbook
+
+    res = tmp_path / "res"
+    shutil.copytree(results, res)
+    meta = json.loads((res / "meta.json").read_text())
+    last = max(r["period_start"] for r in service.query_results(res, "C_FLK", "month", "total"))
+    label = f"{last.year}-{last.month:02d}"
+
+    meta["lake_last"] = (last + dt.timedelta(days=9)).isoformat()  # the 10th of the last month
+    (res / "meta.json").write_text(json.dumps(meta))
+    _report(res, tmp_path / "r.pdf", fmt="pdf")
+    assert f"Ofullständig period: {label} t.o.m. 10 " in pdf_html[-1]
+    _report(res, tmp_path / "r.pdf", fmt="pdf", lang="en")
+    assert f"Incomplete period: {label} to 10 " in pdf_html[-1]
+    book = load_workbook(_report(res, tmp_path / "r.xlsx"))
+    cells = [str(c.value) for row in book.worksheets[0].iter_rows() for c in row if c.value is not None]
+    assert any(f"Ofullständig period: {label} t.o.m. 10 " in c for c in cells), cells[:8]
+
+    next_month = (last.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    meta["lake_last"] = (next_month - dt.timedelta(days=1)).isoformat()  # the month's last day: complete
+    (res / "meta.json").write_text(json.dumps(meta))
+    _report(res, tmp_path / "r.pdf", fmt="pdf")
+    assert "Ofullständig period" not in pdf_html[-1]

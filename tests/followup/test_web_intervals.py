@@ -14,7 +14,7 @@ import pytest
 from page_env import Env, open_env
 
 from naravard.config import Settings
-from naravard.followup.charts import fmt_interval
+from naravard.followup.formats import fmt_interval
 from naravard.followup.indicators import INDICATORS
 
 ROW = re.compile(

@@ -15,7 +15,7 @@ from page_env import Env, doctor_id, flash, open_env
 # --- report downloads ---------------------------------------------------------------------------------
 from naravard.config import Settings
 from naravard.followup import service
-from naravard.followup.charts import fmt_value
+from naravard.followup.formats import fmt_value
 from naravard.followup.indicators import INDICATORS
 
 

@@ -27,7 +27,8 @@ from naravard.app import create_app
 from naravard.config import Settings
 from naravard.db import make_engine
 from naravard.followup import service
-from naravard.followup.charts import MISS, fmt_count, fmt_value
+from naravard.followup.charts import MISS
+from naravard.followup.formats import fmt_count, fmt_value
 from naravard.followup.indicators import INDICATORS
 from naravard.followup.scopes import load_names
 from naravard.web.errors import local_next

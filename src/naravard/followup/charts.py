@@ -1,15 +1,14 @@
-"""Numbers, dates and Plotly charts of the follow-up pages, in the page's language: the formatting rules
-(decimal comma in Swedish, whole days for quantiles, one decimal for means) and the figures, kept apart
-from the request handlers in ``web``."""
+"""Dates, targets and Plotly charts of the follow-up pages, in the page's language (numbers and dates are
+``formats``', shared with the reports), kept apart from the request handlers in ``web``."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import plotly.graph_objects as go
 
 from naravard.followup import strata
+from naravard.followup.formats import fmt_count, fmt_interval, fmt_value
 from naravard.followup.indicators import INDICATORS
 from naravard.followup.indicators.base import Indicator
 from naravard.followup.intervals import has_interval
@@ -18,37 +17,6 @@ from naravard.followup.targets import change_words
 STRATUM_NAMES = {"F": "Women", "M": "Men"}  # age bands are shown as they are, with "years"
 MISS, MEETS, NEUTRAL = "#a4262c", "#00605f", "#7a8693"
 STRATUM_COLORS = ("#00605f", "#5c4a9e", "#b05f00", "#2f6eb5", "#7a8693")
-MONTHS = {
-    "sv": ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
-    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-}
-
-
-def _number(v: float, decimals: int, lang: str) -> str:
-    """``1234.5`` -> ``1 234,5`` (sv: decimal comma, no-break space for thousands) or ``1,234.5`` (en)."""
-    s = f"{v:,.{decimals}f}"
-    if lang == "sv":
-        s = s.replace(",", "\u00a0").replace(".", ",")
-    return s
-
-
-def _number_and_unit(v: float, ind: Indicator, lang: str) -> tuple[str, str]:
-    """A result's number and its unit apart (an interval names the unit once): shares in per cent with one
-    decimal, quantile waits in whole days, mean days with one decimal, indices and rates with two."""
-    if ind.unit == "share":
-        return _number(v * 100, 1, lang), " %"
-    if ind.unit == "days":
-        days = " dagar" if lang == "sv" else " days"
-        return _number(v, 0 if ind.quantile is not None else 1, lang), days
-    return _number(v, 2, lang), ""
-
-
-def fmt_value(v: float | None, ind: Indicator, lang: str) -> str:
-    """A result as the pages show it (``_number_and_unit``); "–" without one."""
-    if v is None:
-        return "–"
-    number, unit = _number_and_unit(v, ind, lang)
-    return number + unit
 
 
 def target_rule(p: dict[str, Any], t: Any, lang: str) -> str:
@@ -75,29 +43,6 @@ def fmt_change(p: dict[str, Any], lang: str) -> str:
     (``−1,7 %``), so the two read side by side; "" otherwise."""
     change = p.get("change_since_baseline")
     return "" if change is None else change_words(1 + change, "," if lang == "sv" else ".")
-
-
-def fmt_interval(low: float | None, high: float | None, ind: Indicator, lang: str) -> str:
-    """A 95 % interval as the value is shown, the unit once: ``45,2–58,1 %``; "–" without one."""
-    if low is None or high is None:
-        return "–"
-    (lo, unit), (hi, _) = _number_and_unit(low, ind, lang), _number_and_unit(high, ind, lang)
-    return f"{lo}–{hi}{unit}"
-
-
-def fmt_count(v: float | None, lang: str = "sv") -> str:
-    """A numerator or denominator: whole numbers without float noise (sums such as 721.9999999), anything
-    else (a sum of days, a weighted count) with one decimal."""
-    if v is None:
-        return ""
-    if abs(v - round(v)) < 1e-6:
-        return _number(round(v), 0, lang)
-    return _number(v, 1, lang)
-
-
-def fmt_date(d: dt.date, lang: str) -> str:
-    """``23 nov 2026`` (sv) or ``23 Nov 2026`` (en)."""
-    return f"{d.day} {MONTHS[lang][d.month - 1]} {d.year}"
 
 
 def _hover_value(ind: Indicator, lang: str) -> str:

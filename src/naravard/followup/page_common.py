@@ -16,8 +16,8 @@ from naravard.actor import Actor
 from naravard.errors import Invalid, NotFound
 from naravard.followup import service
 from naravard.followup.api import results_dir
-from naravard.followup.charts import fmt_date
 from naravard.followup.compute import AGE_BANDS
+from naravard.followup.formats import fmt_date
 from naravard.followup.results import META_FILE
 from naravard.followup.scopes import Names
 from naravard.followup.strata import INDICATOR_BREAKDOWNS, stratum_name, type_name
@@ -53,14 +53,6 @@ def threshold(m: dict[str, Any], request: Request) -> int:
         return int(m["small_cell_threshold"])
     except (KeyError, TypeError, ValueError):
         return int(request.app.state.settings.small_cell_threshold)
-
-
-def lake_last(m: dict[str, Any]) -> dt.date | None:
-    """The last day the lake holds events for (meta key ``lake_last``, ISO date), when the run recorded it."""
-    try:
-        return dt.date.fromisoformat(str(m["lake_last"])[:10])
-    except (KeyError, ValueError):
-        return None
 
 
 def partial(period_type: str, period: str, last: dt.date | None, lang: str, t: Translate) -> str | None:

@@ -12,15 +12,8 @@ from naravard.actor import Actor
 from naravard.errors import Invalid, NotFound
 from naravard.followup import service
 from naravard.followup.api import results_dir
-from naravard.followup.charts import (
-    bar_chart,
-    fmt_change,
-    fmt_count,
-    fmt_interval,
-    fmt_target,
-    fmt_value,
-    target_words,
-)
+from naravard.followup.charts import bar_chart, fmt_change, fmt_target, target_words
+from naravard.followup.formats import fmt_count, fmt_interval, fmt_value
 from naravard.followup.indicators import INDICATORS, PERIOD_TYPES
 from naravard.followup.intervals import has_interval
 from naravard.followup.own_scope import own_scope
@@ -29,7 +22,6 @@ from naravard.followup.page_common import (
     PLURALS,
     Translate,
     breakdown_strata,
-    lake_last,
     meta,
     parse_stratum,
     partial,
@@ -38,6 +30,7 @@ from naravard.followup.page_common import (
     threshold,
     url,
 )
+from naravard.followup.results import lake_last
 from naravard.followup.scopes import Names, load_names
 from naravard.followup.strata import offers, type_name
 from naravard.followup.targets import Target

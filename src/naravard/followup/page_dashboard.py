@@ -14,7 +14,8 @@ from naravard.actor import Actor
 from naravard.errors import Invalid, NotFound
 from naravard.followup import service
 from naravard.followup.api import results_dir
-from naravard.followup.charts import fmt_change, fmt_target, fmt_value, target_words, trend_chart, trend_table
+from naravard.followup.charts import fmt_change, fmt_target, target_words, trend_chart, trend_table
+from naravard.followup.formats import fmt_value
 from naravard.followup.indicators import INDICATORS, PERIOD_TYPES
 from naravard.followup.own_scope import TOTAL, OwnScope, own_scope
 from naravard.followup.page_common import (
@@ -22,7 +23,6 @@ from naravard.followup.page_common import (
     LABELS,
     PLURALS,
     Translate,
-    lake_last,
     meta,
     parse_scope,
     partial,
@@ -31,6 +31,7 @@ from naravard.followup.page_common import (
     threshold,
     url,
 )
+from naravard.followup.results import lake_last
 from naravard.followup.scopes import Names, load_names
 from naravard.followup.strata import STRATUM_TYPES, offers, type_name
 from naravard.followup.targets import Target

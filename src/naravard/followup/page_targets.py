@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from naravard.actor import Actor
 from naravard.errors import Invalid
 from naravard.followup import service, target_service
-from naravard.followup.charts import fmt_date, fmt_value, target_rule
+from naravard.followup.charts import target_rule
+from naravard.followup.formats import fmt_date, fmt_value
 from naravard.followup.indicators import INDICATORS
 from naravard.followup.page_common import LABELS, Translate
 from naravard.followup.results import SCOPES

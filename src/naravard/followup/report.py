@@ -17,14 +17,16 @@ from typing import Any
 
 from naravard.actor import Actor
 from naravard.errors import Invalid
+from naravard.followup.formats import fmt_date, fmt_value
 from naravard.followup.indicators import INDICATORS
 from naravard.followup.indicators.base import BREAKDOWNS
 from naravard.followup.report_compare import check_compare, compare_section
 from naravard.followup.report_pdf import pdf_bytes, svg_bars
-from naravard.followup.report_text import LABELS, LANGS, count, fmt, fmt_target, rule
+from naravard.followup.report_text import LABELS, LANGS, count, fmt_target, rule
 from naravard.followup.report_xlsx import xlsx_bytes
+from naravard.followup.results import lake_last
 from naravard.followup.scopes import Names, load_names
-from naravard.followup.service import check_scope_access, query_results
+from naravard.followup.service import check_scope_access, period_bounds, query_results
 from naravard.followup.strata import stratum_name
 from naravard.followup.targets import Target, load_targets, target_for
 
@@ -156,11 +158,11 @@ def collect(
         target = next((r["target"] for r in rows if r["target"] is not None), None)
         if target is None and t is not None and t.baseline is None:
             target = t.value  # every row suppressed: the target is still the scope's own
-        rule_text = rule(t.value, t.baseline, L) if t is not None else ""
+        rule_text = rule(t.value, t.baseline, L, lang) if t is not None else ""
         for r in rows:
-            r["shown"] = supp if r["suppressed"] else fmt(r["value"], ind.unit)
-            r["num_shown"] = "" if r["suppressed"] else count(r["numerator"])
-            r["den_shown"] = supp if r["suppressed"] else count(r["denominator"])
+            r["shown"] = supp if r["suppressed"] else fmt_value(r["value"], ind, lang)
+            r["num_shown"] = "" if r["suppressed"] else count(r["numerator"], lang)
+            r["den_shown"] = supp if r["suppressed"] else count(r["denominator"], lang)
         sections.append(
             {
                 "ind": ind,
@@ -171,18 +173,19 @@ def collect(
                 "svg": svg_bars(
                     rows,
                     target,
-                    unit=ind.unit,
+                    ind=ind,
+                    lang=lang,
                     suppressed_mark=supp,
                     target_label=L["target"],
                     target_rule=rule_text,
                 ),
-                "target_shown": fmt_target(target, ind.unit, rule_text),
+                "target_shown": fmt_target(target, ind, lang, rule_text),
                 "rule": rule_text,
                 "supp": supp,
                 "target_label": L["target"],
             }
         )
-    _fill_periods(sections, period, L["missing"])
+    _fill_periods(sections, period, L["missing"], lang)
     if not any(s["rows"] for s in sections):
         # the bounds as given, without words: the message is translated by the pages
         params["bounds"] = f" {period_from or ''}–{period_to or ''}" if period_from or period_to else ""
@@ -210,6 +213,7 @@ def collect(
                 names=names,
                 supp=supp,
                 L=L,
+                lang=lang,
                 actor=actor,
             )
     return sections
@@ -229,7 +233,7 @@ def _label(period: str, start: dt.date) -> str:
     return f"{start.year}-{start.month:02d}"
 
 
-def _fill_periods(sections: list[dict[str, Any]], period: str, missing: str) -> None:
+def _fill_periods(sections: list[dict[str, Any]], period: str, missing: str, lang: str) -> None:
     """Every period from the report's first to its last, in every section: a period an indicator has no row
     for (no case at all in the scope) is listed as ``missing`` rather than left out."""
     starts = [r["period_start"] for s in sections for r in s["rows"]]
@@ -263,7 +267,8 @@ def _fill_periods(sections: list[dict[str, Any]], period: str, missing: str) -> 
             s["svg"] = svg_bars(
                 rows,
                 s["target"],
-                unit=s["ind"].unit,
+                ind=s["ind"],
+                lang=lang,
                 suppressed_mark=s["supp"],
                 target_label=s["target_label"],
                 target_rule=s.get("rule", ""),
@@ -338,9 +343,27 @@ def render_report(
             shown = stratum_name(stratum_type, stratum, lang).lower()
         heading += f" · {L[stratum_type]}: {shown}"
     legend = L["legend"].format(s=supp, n=threshold if threshold is not None else "?")
+    note = _incomplete(sections, period, meta, L, lang)
+    legend += f". {note}" if note else ""
     if fmt == "pdf":
         return pdf_bytes(sections, heading=heading, legend=legend, L=L, lang=lang)
     return xlsx_bytes(sections, heading=heading, legend=legend, L=L)
+
+
+def _incomplete(
+    sections: list[dict[str, Any]], period: str, meta: dict[str, Any], L: dict[str, str], lang: str
+) -> str:
+    """ "Ofullständig period: 2026-Q4 t.o.m. 2 dec 2026" when the report's last period ends after the lake's
+    last day, as the pages say under their charts: a steering group would otherwise read a partial quarter's
+    figures as a whole quarter's. "" otherwise, and when the run did not record the lake's last day."""
+    last_day = lake_last(meta)
+    starts = [r["period_start"] for s in sections for r in s["rows"]]
+    if last_day is None or not starts:
+        return ""
+    label = _label(period, max(starts))
+    if period_bounds(period, label)[1] <= last_day:
+        return ""
+    return L["incomplete"].format(period=label, day=fmt_date(last_day, lang))
 
 
 def report_filename(scope_type: str, scope_id: str | None, period: str, fmt: str, lang: str = "sv") -> str:

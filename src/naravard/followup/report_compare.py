@@ -9,9 +9,11 @@ from typing import Any
 
 from naravard.actor import Actor
 from naravard.errors import Invalid
+from naravard.followup.formats import fmt_interval, fmt_value
 from naravard.followup.indicators import INDICATORS
+from naravard.followup.indicators.base import Indicator
 from naravard.followup.intervals import has_interval
-from naravard.followup.report_text import count, esc, fmt, fmt_interval, fmt_target, meets_words, row_rule
+from naravard.followup.report_text import count, esc, fmt_target, meets_words, row_rule
 from naravard.followup.scopes import Names
 from naravard.followup.service import check_scope_access, query_results
 from naravard.followup.targets import Target
@@ -62,6 +64,7 @@ def compare_section(
     names: Names,
     supp: str,
     L: dict[str, str],
+    lang: str,
     actor: Actor | None,
 ) -> dict[str, Any]:
     """The ``compare`` scopes within ``parent`` in period ``label``: rows best first, suppressed last, with
@@ -89,11 +92,11 @@ def compare_section(
             {
                 **r,
                 "name": name,
-                "shown": supp if r["suppressed"] else fmt(r["value"], ind.unit),
-                "ci_shown": "" if r["suppressed"] else fmt_interval(r["ci_low"], r["ci_high"], ind.unit),
-                "num_shown": "" if r["suppressed"] else count(r["numerator"]),
-                "den_shown": supp if r["suppressed"] else count(r["denominator"]),
-                "target_shown": fmt_target(r["target"], ind.unit, row_rule(r, L)),
+                "shown": supp if r["suppressed"] else fmt_value(r["value"], ind, lang),
+                "ci_shown": "" if r["suppressed"] else fmt_interval(r["ci_low"], r["ci_high"], ind, lang),
+                "num_shown": "" if r["suppressed"] else count(r["numerator"], lang),
+                "den_shown": supp if r["suppressed"] else count(r["denominator"], lang),
+                "target_shown": fmt_target(r["target"], ind, lang, row_rule(r, L, lang)),
                 "meets_shown": meets_words(r, L),
             }
         )
@@ -106,14 +109,14 @@ def compare_section(
         "interval": has_interval(ind),
         # the rules of relative targets among the rows, for a heading (the Excel sheet's target column is
         # a number)
-        "rules": sorted({row_rule(r, L) for r in rows} - {""}),
+        "rules": sorted({row_rule(r, L, lang) for r in rows} - {""}),
         # whether any row has a target to be judged against (the table's "meets" column)
         "judged": any(r["meets_target"] is not None for r in rows),
-        "svg": svg_hbars(rows, unit=ind.unit, suppressed_mark=supp) if rows else "",
+        "svg": svg_hbars(rows, ind=ind, lang=lang, suppressed_mark=supp) if rows else "",
     }
 
 
-def svg_hbars(rows: list[dict[str, Any]], *, unit: str, suppressed_mark: str) -> str:
+def svg_hbars(rows: list[dict[str, Any]], *, ind: Indicator, lang: str, suppressed_mark: str) -> str:
     """One horizontal bar per scope, named on the left (names are too long under vertical bars), with its
     95 % interval as a whisker and its target as a tick on the bar's row: targets may differ per scope."""
     vals = [v for r in rows for v in (r["value"], r.get("target"), r.get("ci_high")) if v is not None]
@@ -126,7 +129,7 @@ def svg_hbars(rows: list[dict[str, Any]], *, unit: str, suppressed_mark: str) ->
         f'<line x1="{NAME_W}" x2="{NAME_W}" y1="0" y2="{height - 14}" stroke="#999"/>',
         f'<text x="{NAME_W}" y="{height - 3}" font-size="7">0</text>',
         f'<text x="{NAME_W + BARS_W}" y="{height - 3}" font-size="7" text-anchor="end">'
-        f"{esc(fmt(top, unit))}</text>",
+        f"{esc(fmt_value(top, ind, lang))}</text>",
     ]
     for i, r in enumerate(rows):
         y = i * ROW_H
@@ -144,7 +147,7 @@ def svg_hbars(rows: list[dict[str, Any]], *, unit: str, suppressed_mark: str) ->
         parts.append(
             f'<rect x="{NAME_W}" y="{y + 2}" width="{w:.1f}" height="{ROW_H - 4}" fill="{colour}"/>{whisker}'
             f'<text x="{max(NAME_W + w, end) + 3:.1f}" y="{y + 10}" font-size="7">'
-            f"{esc(fmt(r['value'], unit))}</text>"
+            f"{esc(fmt_value(r['value'], ind, lang))}</text>"
         )
         if r.get("target") is not None:
             x = NAME_W + BARS_W * r["target"] / top

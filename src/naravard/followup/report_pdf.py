@@ -10,7 +10,9 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from naravard.errors import Unavailable
-from naravard.followup.report_text import esc, fmt
+from naravard.followup.formats import fmt_value
+from naravard.followup.indicators.base import Indicator
+from naravard.followup.report_text import esc
 
 BAR_W, BAR_H = 560, 160
 
@@ -19,16 +21,19 @@ def svg_bars(
     rows: list[dict[str, Any]],
     target: float | None,
     *,
-    unit: str = "share",
+    ind: Indicator,
+    lang: str,
     suppressed_mark: str = "–",
     target_label: str = "",
     target_rule: str = "",
 ) -> str:
     """A small bar chart as SVG markup: one bar per period, a scale (0 and the top), a dashed labelled line
     at the target (a relative target's ``target_rule`` in its label), and ``suppressed_mark`` where a cell
-    is suppressed ("–" where it has no value)."""
+    is suppressed ("–" where it has no value). A share's scale ends at 100 % at most: a share cannot be more."""
     vals = [r["value"] for r in rows if r["value"] is not None]
     top = max([*vals, target or 0.0, 1e-9]) * 1.1
+    if ind.unit == "share":
+        top = min(top, 1.0)
     n = max(len(rows), 1)
     left = 40
     step = (BAR_W - left) / n
@@ -37,7 +42,7 @@ def svg_bars(
         f'viewBox="0 0 {BAR_W} {BAR_H + 30}" role="img">',
         f'<line x1="{left - 2}" x2="{left - 2}" y1="0" y2="{BAR_H}" stroke="#999"/>',
         f'<line x1="{left - 2}" x2="{BAR_W}" y1="{BAR_H}" y2="{BAR_H}" stroke="#999"/>',
-        f'<text x="{left - 5}" y="9" font-size="8" text-anchor="end">{esc(fmt(top, unit))}</text>',
+        f'<text x="{left - 5}" y="9" font-size="8" text-anchor="end">{esc(fmt_value(top, ind, lang))}</text>',
         f'<text x="{left - 5}" y="{BAR_H}" font-size="8" text-anchor="end">0</text>',
     ]
     for i, r in enumerate(rows):
@@ -60,7 +65,9 @@ def svg_bars(
             f'<line x1="{left - 2}" x2="{BAR_W}" y1="{y:.1f}" y2="{y:.1f}" stroke="#333" '
             f'stroke-dasharray="4 3"/>'
         )
-        label = f"{target_label} {fmt(target, unit)}".strip() + (f" ({target_rule})" if target_rule else "")
+        label = f"{target_label} {fmt_value(target, ind, lang)}".strip() + (
+            f" ({target_rule})" if target_rule else ""
+        )
         parts.append(
             f'<text x="{BAR_W - 2}" y="{max(y - 3, 8):.1f}" font-size="8" text-anchor="end">{esc(label)}</text>'
         )

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from naravard.followup.formats import fmt_count, fmt_value
+from naravard.followup.indicators.base import Indicator
 from naravard.followup.targets import change_words
 
 LANGS = ("sv", "en")
+DECIMAL = {"sv": ",", "en": "."}  # the decimal sign of a relative target's change (``change_words``)
 
 LABELS: dict[str, dict[str, str]] = {
     "sv": {
@@ -27,6 +30,7 @@ LABELS: dict[str, dict[str, str]] = {
         "target": "Mål",
         "source": "Källa",
         "definition": "Definition",
+        "other_name": "Engelskt namn",
         "yes": "ja",
         "no": "nej",
         "all": "Hela riket/regionen",
@@ -66,6 +70,7 @@ LABELS: dict[str, dict[str, str]] = {
         "beyond": "Utanför felmarginalen",
         "margin_note": "Inom felmarginalen: intervallet når målet, så skillnaden mot målet kan vara slump",
         "relative": "{change} mot {baseline}",
+        "incomplete": "Ofullständig period: {period} t.o.m. {day}",
     },
     "en": {
         "title": "Follow-up of God och nära vård",
@@ -84,6 +89,7 @@ LABELS: dict[str, dict[str, str]] = {
         "target": "Target",
         "source": "Source",
         "definition": "Definition",
+        "other_name": "Swedish name",
         "yes": "yes",
         "no": "no",
         "all": "All",
@@ -124,6 +130,7 @@ LABELS: dict[str, dict[str, str]] = {
         "margin_note": "Within the margin of error: the interval reaches the target, so the difference from "
         "it may be chance",
         "relative": "{change} vs {baseline}",
+        "incomplete": "Incomplete period: {period} to {day}",
     },
 }
 
@@ -133,40 +140,23 @@ def esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _number(value: float, unit: str) -> str:
-    """A value's number: shares in per cent, indices and rates with two decimals, days with one."""
-    return (
-        f"{value * 100:.1f}"
-        if unit == "share"
-        else f"{value:.2f}"
-        if unit in ("index", "rate")
-        else f"{value:.1f}"
-    )
-
-
-def fmt(value: float | None, unit: str) -> str:
-    """A value in the report (``_number``, shares with " %"); "–" without one."""
-    if value is None:
-        return "–"
-    return _number(value, unit) + (" %" if unit == "share" else "")
-
-
-def rule(factor: float | None, baseline: str | None, L: dict[str, str]) -> str:
-    """A relative target's rule, ``+20 % mot 2024``; "" for an absolute target or none."""
+def rule(factor: float | None, baseline: str | None, L: dict[str, str], lang: str) -> str:
+    """A relative target's rule, ``+12,5 % mot 2024``; "" for an absolute target or none."""
     if factor is None or baseline is None:
         return ""
-    return L["relative"].format(change=change_words(factor), baseline=baseline)
+    return L["relative"].format(change=change_words(factor, DECIMAL[lang]), baseline=baseline)
 
 
-def row_rule(r: dict[str, Any], L: dict[str, str]) -> str:
+def row_rule(r: dict[str, Any], L: dict[str, str], lang: str) -> str:
     """The rule of a result row's target (``rule``)."""
-    return rule(r.get("target_factor"), r.get("target_baseline"), L)
+    return rule(r.get("target_factor"), r.get("target_baseline"), L, lang)
 
 
-def fmt_target(value: float | None, unit: str, rule_text: str = "") -> str:
-    """A target in the report: its value (``fmt``), and a relative target's rule after it, ``0.62 (+20 % mot
-    2024)``; "–" alone without either."""
-    return f"{fmt(value, unit)} ({rule_text})" if rule_text else fmt(value, unit)
+def fmt_target(value: float | None, ind: Indicator, lang: str, rule_text: str = "") -> str:
+    """A target in the report: its value as the pages show it, and a relative target's rule after it, ``0,62
+    (+20 % mot 2024)``; "–" alone without either."""
+    shown = fmt_value(value, ind, lang)
+    return f"{shown} ({rule_text})" if rule_text else shown
 
 
 def meets_words(r: dict[str, Any], L: dict[str, str]) -> str:
@@ -178,13 +168,6 @@ def meets_words(r: dict[str, Any], L: dict[str, str]) -> str:
     return f"{words}, {L['within_margin']}" if r.get("beyond_chance") is False else words
 
 
-def fmt_interval(low: float | None, high: float | None, unit: str) -> str:
-    """A 95 % interval as ``fmt`` writes values, the unit once: ``45.2–58.1 %``; "–" without one."""
-    if low is None or high is None:
-        return "–"
-    return f"{_number(low, unit)}–{fmt(high, unit)}"
-
-
-def count(value: float | None) -> str:
-    """A numerator or denominator, thousands separated by a no-break space."""
-    return "–" if value is None else f"{value:,.0f}".replace(",", "\u00a0")
+def count(value: float | None, lang: str) -> str:
+    """A numerator or denominator as the pages show it (``numbers.fmt_count``); "–" without one."""
+    return "–" if value is None else fmt_count(value, lang)

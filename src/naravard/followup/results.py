@@ -50,6 +50,15 @@ RESULT_COLUMNS = (
 )
 
 
+def lake_last(meta: dict[str, object]) -> dt.date | None:
+    """The last day the lake holds events for (``meta.json``'s ``lake_last``, ISO date), when the run recorded
+    it: a period ending after it is incomplete, and the pages and reports say so."""
+    try:
+        return dt.date.fromisoformat(str(meta["lake_last"])[:10])
+    except (KeyError, ValueError):
+        return None
+
+
 def _scoped() -> str:
     """Every cell under each scope it counts for: doctor and unit cells under their own scope, area cells
     under their municipality, their region and the total. A null scope id (no listing or no fixed doctor
