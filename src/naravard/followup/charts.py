@@ -1,5 +1,5 @@
-"""Dates, targets and Plotly charts of the follow-up pages, in the page's language (numbers and dates are
-``formats``', shared with the reports), kept apart from the request handlers in ``web``."""
+"""Targets in words and the Plotly charts of the follow-up pages, in the page's language (numbers and dates
+are written by ``formats``, shared with the reports), kept apart from the request handlers in ``web``."""
 
 from __future__ import annotations
 

@@ -169,5 +169,5 @@ def meets_words(r: dict[str, Any], L: dict[str, str]) -> str:
 
 
 def count(value: float | None, lang: str) -> str:
-    """A numerator or denominator as the pages show it (``numbers.fmt_count``); "–" without one."""
+    """A numerator or denominator as the pages show it (``formats.fmt_count``); "–" without one."""
     return "–" if value is None else fmt_count(value, lang)
