@@ -283,10 +283,52 @@ def test_report_compare_says_when_a_miss_is_within_the_margin_of_error(
     block = pdf_html[0].split("<h3>Jämförelse")[1]
     assert "<th>Mål</th><th>Når målet</th>" in block and "Inom felmarginalen: intervallet når målet" in block
     words = dict(
-        re.findall(r"<tr><td>([^<]+)</td>(?:\s*<td[^>]*>[^<]*</td>)*?\s*<td>([^<]*)</td></tr>", block)
+        re.findall(r"<tr><td>([^<]+)</td>(?:\s*<td[^>]*>[^<]*</td>)*?\s*<td[^>]*>([^<]*)</td></tr>", block)
     )
     for name, r in api.items():
         want = "" if r["meets_target"] is None else "ja" if r["meets_target"] else "nej"
         if r["beyond_chance"] is False:
             want += ", inom felmarginalen"
         assert words[htmllib.escape(name, quote=False)] == want, name
+
+
+def test_report_figures_stay_on_one_line(
+    results: Path, generated_lake: Path, tmp_path: Path, pdf_html: list[str]
+) -> None:
+    """In the PDF's tables a figure and its unit never break ("55,0" over "%" in a narrow target column, as
+    WeasyPrint printed it): the report's HTML laid out by Chromium at the width of an A4 page's text."""
+    import os
+
+    chromium = "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{chromium} is required under CI")
+        pytest.skip(f"{chromium} is not installed")
+    from playwright.sync_api import sync_playwright
+
+    write_report(
+        results_dir=results,
+        indicators=["C_FLK"],
+        period="quarter",
+        scope_type="municipality",
+        scope_id="2180",
+        fmt="pdf",
+        out=tmp_path / "r.pdf",
+        compare="unit",
+        names=load_names(generated_lake),
+    )
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page(viewport={"width": 680, "height": 1000})  # 180 mm at 96 dpi
+            page.set_content(pdf_html[0])
+            lines = page.eval_on_selector_all(
+                "td:not(:first-child):not(.words)",
+                """els => els.filter(e => e.textContent.trim()).map(e => {
+                     const r = document.createRange(); r.selectNodeContents(e);
+                     return [e.textContent.trim(), new Set([...r.getClientRects()].map(x => Math.round(x.top))).size];
+                   })""",
+            )
+        finally:
+            browser.close()
+    assert lines and all(n == 1 for _, n in lines), [x for x in lines if x[1] != 1][:5]
