@@ -77,3 +77,11 @@ def assert_same_results(d: Path, s: Path) -> None:
             )
         }
         assert not bad, f"{domain}: (rows, duckdb, spark, dvalue, dnum, dden, dsuppressed, dnull) {bad}"
+
+
+# For Playwright's eval_on_selector_all: each non-empty element's text and how many lines it is laid out on
+# (a figure broken as "55,0" over "%" is two)
+LINES_JS = """els => els.filter(e => e.textContent.trim()).map(e => {
+  const r = document.createRange(); r.selectNodeContents(e);
+  return [e.textContent.trim(), new Set([...r.getClientRects()].map(x => Math.round(x.top))).size];
+})"""

@@ -47,9 +47,10 @@ def test_visit_days_counts_one_visit_per_patient_practitioner_and_day_at_primary
             visit(6, 2, 10, T(2024, 1, 2, 11), unit=2),
         ],
     )
+    bench = _bench()
     # 1 + 1 + 1 + 0 + 1 = 4 visits, 2 persons
-    assert _bench().visit_days(lake) == 4
-    assert _bench().scan_floor(lake) == 2
+    assert bench.visit_days(lake) == 4
+    assert bench.scan_floor(lake) == 2
 
 
 def test_write_floor_writes_the_rows_and_leaves_nothing_behind(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import run
+from helpers import LINES_JS, run
 from page_env import Env, open_env
 
 from naravard.config import Settings
@@ -324,10 +324,7 @@ def test_report_figures_stay_on_one_line(
             page.set_content(pdf_html[0])
             lines = page.eval_on_selector_all(
                 "td:not(:first-child):not(.words)",
-                """els => els.filter(e => e.textContent.trim()).map(e => {
-                     const r = document.createRange(); r.selectNodeContents(e);
-                     return [e.textContent.trim(), new Set([...r.getClientRects()].map(x => Math.round(x.top))).size];
-                   })""",
+                LINES_JS,
             )
         finally:
             browser.close()

@@ -18,6 +18,7 @@ from urllib.parse import unquote
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from helpers import LINES_JS
 from sqlalchemy.orm import sessionmaker
 from starlette.requests import Request
 
@@ -583,10 +584,7 @@ def test_comparison_figures_stay_on_one_line(browser_page: Any) -> None:
         page.wait_for_selector(".fu-compare table")
         lines = page.eval_on_selector_all(
             ".fu-compare td.fu-num",
-            """els => els.filter(e => e.textContent.trim()).map(e => {
-                 const r = document.createRange(); r.selectNodeContents(e);
-                 return [e.textContent.trim(), new Set([...r.getClientRects()].map(x => Math.round(x.top))).size];
-               })""",
+            LINES_JS,
         )
         assert lines and all(n == 1 for _, n in lines), [x for x in lines if x[1] != 1][:5]
     finally:

@@ -8,7 +8,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from naravard.followup import strata
-from naravard.followup.formats import fmt_count, fmt_interval, fmt_value
+from naravard.followup.formats import DECIMAL, fmt_count, fmt_interval, fmt_value
 from naravard.followup.indicators import INDICATORS
 from naravard.followup.indicators.base import Indicator
 from naravard.followup.intervals import has_interval
@@ -24,7 +24,7 @@ def target_rule(p: dict[str, Any], t: Any, lang: str) -> str:
     factor, baseline = p.get("target_factor"), p.get("target_baseline")
     if factor is None or baseline is None:
         return ""
-    change = change_words(factor, "," if lang == "sv" else ".")
+    change = change_words(factor, DECIMAL[lang])
     return str(t("%(change)s vs %(baseline)s") % {"change": change, "baseline": baseline})
 
 
@@ -42,7 +42,7 @@ def fmt_change(p: dict[str, Any], lang: str) -> str:
     """Under a relative target, the value's change since the baseline as the rule writes a change
     (``−1,7 %``), so the two read side by side; "" otherwise."""
     change = p.get("change_since_baseline")
-    return "" if change is None else change_words(1 + change, "," if lang == "sv" else ".")
+    return "" if change is None else change_words(1 + change, DECIMAL[lang])
 
 
 def _hover_value(ind: Indicator, lang: str) -> str:

@@ -9,6 +9,7 @@ import datetime as dt
 
 from naravard.followup.indicators.base import Indicator
 
+DECIMAL = {"sv": ",", "en": "."}  # the decimal sign, e.g. of a relative target's change (``change_words``)
 MONTHS = {
     "sv": ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
     "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),

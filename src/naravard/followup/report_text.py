@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from naravard.followup.formats import fmt_count, fmt_value
+from naravard.followup.formats import DECIMAL, fmt_count, fmt_value
 from naravard.followup.indicators.base import Indicator
 from naravard.followup.targets import change_words
 
 LANGS = ("sv", "en")
-DECIMAL = {"sv": ",", "en": "."}  # the decimal sign of a relative target's change (``change_words``)
 
 LABELS: dict[str, dict[str, str]] = {
     "sv": {
