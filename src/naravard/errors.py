@@ -85,6 +85,13 @@ class BusinessRule(NaravardError):
     code = "business-rule"
 
 
+class RateLimited(NaravardError):
+    """Too many attempts in a short time (identity lookups); the caller may try again later."""
+
+    status_code = 429
+    code = "rate-limited"
+
+
 class Unavailable(NaravardError):
     """Something this installation lacks (a system library, an optional package); another time or another
     format may work, so it is not the caller's fault."""

@@ -23,6 +23,8 @@ class User(IdMixin, TimestampMixin, Base):
     person_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"))
     language: Mapped[str] = mapped_column(String(2), default="sv")
     failed_logins: Mapped[int] = mapped_column(default=0)
+    # Time-based back-off after repeated wrong passwords: no login until then (None: not locked).
+    locked_until: Mapped[datetime | None]
 
 
 class Membership(IdMixin, TimestampMixin, Base):

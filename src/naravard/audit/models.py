@@ -19,7 +19,9 @@ class AuditEvent(Base):
         BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True
     )
     occurred_at: Mapped[datetime] = mapped_column(index=True)
-    request_id: Mapped[str] = mapped_column(String(64))
+    request_id: Mapped[str] = mapped_column(String(64))  # made by the server, unique per request
+    # The X-Request-Id a client sent, bounded, kept apart: a client could reuse or forge it.
+    client_request_id: Mapped[str | None] = mapped_column(String(64))
     user_id: Mapped[uuid.UUID | None]
     username: Mapped[str] = mapped_column(String(64), index=True)
     role: Mapped[str] = mapped_column(String(32))

@@ -24,6 +24,16 @@ class Consent(IdMixin, TimestampMixin, Base):
     withdrawn_at: Mapped[datetime | None]
     recorded_by: Mapped[str] = mapped_column(String(64))
     note: Mapped[str | None] = mapped_column(String(500))
+    # How the patient gave it (self_service, verbal, written) and who gave it (patient, guardian,
+    # representative); None on consents recorded before these were asked.
+    method: Mapped[str | None] = mapped_column(String(16))
+    given_by: Mapped[str | None] = mapped_column(String(16))
+    recorded_by_unit_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("care_unit.id"))
+    withdrawn_by: Mapped[str | None] = mapped_column(String(64))
+    # A consent recorded by staff is flagged for the log reviewer, as emergency access is.
+    reviewed_at: Mapped[datetime | None]
+    reviewed_by: Mapped[str | None] = mapped_column(String(64))
+    review_note: Mapped[str | None] = mapped_column(String(1000))
 
 
 class Block(IdMixin, TimestampMixin, Base):
