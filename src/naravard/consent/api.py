@@ -16,6 +16,7 @@ from naravard.consent.schemas import (
     ReviewRequest,
 )
 from naravard.deps import CurrentActor, DbSession
+from naravard.patients import service as patients_service
 
 router = APIRouter(tags=["consent"])
 
@@ -40,10 +41,37 @@ def review(
 def record_consent(
     person_id: uuid.UUID, body: ConsentRequest, actor: CurrentActor, db: DbSession
 ) -> ConsentOut:
-    row = service.record_consent(
-        db, actor=actor, person_id=person_id, valid_until=body.valid_until, note=body.note
-    )
-    return ConsentOut.model_validate(row, from_attributes=True)
+    """The patient gives a consent (own login: any organisation), or staff of a unit with a care
+    relationship record one for their own organisation, stating `method` and `given_by`."""
+    return patients_service.record_consent(db, actor=actor, person_id=person_id, request=body)
+
+
+@router.get("/patients/{person_id}/consents", response_model=list[ConsentOut])
+def list_consents(person_id: uuid.UUID, actor: CurrentActor, db: DbSession) -> list[ConsentOut]:
+    """Every consent of the patient, withdrawn ones too: the patient's own view."""
+    return patients_service.list_consents(db, actor=actor, person_id=person_id)
+
+
+@router.post("/patients/{person_id}/consents/{consent_id}/withdraw", response_model=ConsentOut)
+def withdraw_consent(
+    person_id: uuid.UUID, consent_id: uuid.UUID, actor: CurrentActor, db: DbSession
+) -> ConsentOut:
+    return patients_service.withdraw_consent(db, actor=actor, person_id=person_id, consent_id=consent_id)
+
+
+@router.get("/consents/flagged", response_model=list[ConsentOut])
+def flagged_consents(actor: CurrentActor, db: DbSession, unreviewed_only: bool = True) -> list[ConsentOut]:
+    """Consents recorded by staff, for the log reviewer."""
+    rows = service.list_flagged_consents(db, actor=actor, unreviewed_only=unreviewed_only)
+    return service.consent_views(db, rows)
+
+
+@router.post("/consents/{consent_id}/review", response_model=ConsentOut)
+def review_consent(
+    consent_id: uuid.UUID, body: ReviewRequest, actor: CurrentActor, db: DbSession
+) -> ConsentOut:
+    row = service.review_consent(db, actor=actor, consent_id=consent_id, note=body.note)
+    return service.consent_views(db, [row])[0]
 
 
 @router.post("/patients/{person_id}/blocks", response_model=BlockOut, status_code=201)

@@ -6,9 +6,11 @@ A pure function over facts, so the rules are unit-tested without a database, and
 Rules (Patientdatalagen 2008:355):
 - A care role may act on patients of its own unit: listed there, or with an active care relationship
   recorded by the platform (inre sekretess, PDL 4 kap. 1 §: access needs a care relationship).
-- Another unit or organisation may read, not write, when the patient has consented for the actor's
+- Another organisation may read, not write, when the patient has consented for the actor's
   organisation (sammanhållen journalföring, PDL 6 kap. 3 §), no block applies (spärr, PDL 6 kap. 2 §)
-  and the patient has no protected identity.
+  and the patient has no protected identity. Consent concerns data held by *other* care providers: it
+  never opens a patient to another unit of an organisation that itself holds the patient (a listing or a
+  care relationship at one of its units); there inre sekretess rules and a care relationship is needed.
 - Emergency access (nödåtkomst, PDL 6 kap. 3 § andra stycket) opens reading without relationship or
   consent, with a stated reason, for a limited time, flagged for review; it does not open a block.
 - Roles without a care mission (analyst, administrator, log reviewer) never read patient records.
@@ -41,6 +43,8 @@ class AccessFacts:
     blocked_organization_ids: frozenset[uuid.UUID]
     blocked_for_all: bool
     emergency_active: bool  # the actor has an open emergency access to this patient
+    # organisations of `direct_unit_ids`: a consent for one of these opens nothing (inre sekretess)
+    direct_organization_ids: frozenset[uuid.UUID] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -64,11 +68,8 @@ def decide(actor: Actor, facts: AccessFacts, access: Access) -> Decision:
     if actor.unit_id in facts.direct_unit_ids:
         return Decision(True, "care_relationship", "care_relationship")
     blocked = _blocked(actor, facts)
-    if (
-        actor.organization_id in facts.consent_organization_ids
-        and not blocked
-        and not facts.protected_identity
-    ):
+    consented = consent_applies(actor, facts)
+    if consented and not blocked and not facts.protected_identity:
         if access is Access.READ:
             return Decision(True, "consent", "consent")
         return Decision(False, "refused", "consent_gives_read_only")
@@ -80,9 +81,38 @@ def decide(actor: Actor, facts: AccessFacts, access: Access) -> Decision:
         return Decision(False, "refused", "emergency_gives_read_only")
     if facts.protected_identity:
         return Decision(False, "refused", "protected_identity")
-    if actor.organization_id in facts.consent_organization_ids:
+    if consented:
         return Decision(False, "refused", "consent_gives_read_only")
+    if actor.organization_id in facts.direct_organization_ids:
+        return Decision(False, "refused", "same_organisation_needs_care_relationship")
     return Decision(False, "refused", "no_care_relationship_or_consent")
+
+
+def consent_applies(actor: Actor, facts: AccessFacts) -> bool:
+    """The patient has consented for the actor's organisation, and that organisation holds the patient at
+    none of its units (else the consent would bypass inre sekretess, PDL 4 kap. 1 §)."""
+    return (
+        actor.organization_id in facts.consent_organization_ids
+        and actor.organization_id not in facts.direct_organization_ids
+    )
+
+
+def may_record_consent(actor: Actor, facts: AccessFacts) -> Decision:
+    """A consent is the patient's act: the patient gives it (self), or staff record what the patient said
+    to their own unit, which must already have a care relationship with the patient."""
+    if actor.role is Role.PATIENT:
+        if actor.person_id == facts.person_id:
+            return Decision(True, "self", "own_data")
+        return Decision(False, "refused", "not_own_data")
+    if actor.role is Role.SYSTEM:
+        return Decision(True, "system", "system")
+    if actor.role not in CARE_ROLES or actor.unit_id is None:
+        return Decision(False, "refused", "role_not_permitted")
+    if actor.unit_id in facts.direct_unit_ids:
+        return Decision(True, "care_relationship", "care_relationship")
+    if _blocked(actor, facts):
+        return Decision(False, "refused", "blocked")
+    return Decision(False, "refused", "consent_needs_care_relationship")
 
 
 def may_open_emergency(actor: Actor, facts: AccessFacts) -> Decision:
@@ -105,4 +135,8 @@ REASON_TEXT = {
     "emergency_gives_read_only": "Emergency access gives read access only.",
     "protected_identity": "The patient has a protected identity; access needs a care relationship at your unit.",
     "no_care_relationship_or_consent": "No care relationship at your unit and no consent for your organisation.",
+    "same_organisation_needs_care_relationship": "The patient is a patient of another unit of your organisation; "
+    "access needs a care relationship at your unit (consent does not replace it).",
+    "consent_needs_care_relationship": "Only the patient, or staff of a unit with a care relationship with the "
+    "patient, may record a consent.",
 }

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,9 +26,19 @@ class ReviewRequest(BaseModel):
     note: str = Field(default="", max_length=1000)
 
 
+ConsentMethodName = Literal["self_service", "verbal", "written"]
+ConsentGiverName = Literal["patient", "guardian", "representative"]
+
+
 class ConsentRequest(BaseModel):
+    """Staff state how and by whom the consent was given; a patient names the organisation (staff record
+    it for their own organisation only)."""
+
     model_config = ConfigDict(extra="forbid")
 
+    organization_id: uuid.UUID | None = None
+    method: ConsentMethodName | None = None
+    given_by: ConsentGiverName | None = None
     valid_until: datetime | None = None
     note: str | None = Field(default=None, max_length=500)
 
@@ -36,8 +47,21 @@ class ConsentOut(BaseModel):
     id: uuid.UUID
     person_id: uuid.UUID
     organization_id: uuid.UUID
+    organization_name: str
     given_at: datetime
     valid_until: datetime | None
+    withdrawn_at: datetime | None
+    withdrawn_by: str | None
+    method: str | None  # None: recorded before the method was asked
+    given_by: str | None
+    recorded_by: str
+    recorded_by_unit: str | None
+    note: str | None
+    active: bool
+    flagged: bool  # recorded by staff, so listed for the log reviewer
+    reviewed_at: datetime | None
+    reviewed_by: str | None
+    review_note: str | None
 
 
 class BlockRequest(BaseModel):

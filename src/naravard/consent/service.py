@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import ColumnElement, CompoundSelect, Select, and_, literal, or_, select, union_all
 from sqlalchemy.exc import IntegrityError
@@ -14,13 +15,23 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from naravard.actor import CARE_ROLES, Actor, Purpose, Role
 from naravard.audit import service as audit_service
 from naravard.consent.models import Block, CareRelationship, Consent, EmergencyAccess
-from naravard.consent.policy import REASON_TEXT, Access, AccessFacts, Decision, decide, may_open_emergency
+from naravard.consent.policy import (
+    REASON_TEXT,
+    Access,
+    AccessFacts,
+    Decision,
+    decide,
+    may_open_emergency,
+    may_record_consent,
+)
+from naravard.consent.reasons import clean_reason
+from naravard.consent.schemas import ConsentOut
 from naravard.contacts import service as contacts_service
 from naravard.db import utcnow
-from naravard.errors import Forbidden, Invalid, NotFound
+from naravard.errors import Conflict, Forbidden, Invalid, NotFound
+from naravard.organizations import service as org_service
 
 EMERGENCY_HOURS = 4
-MIN_REASON_LENGTH = 10
 
 
 def _active_consent(org_id: uuid.UUID | None, now: datetime) -> Select[uuid.UUID]:
@@ -44,13 +55,25 @@ def _related(unit_id: uuid.UUID) -> Select[uuid.UUID]:
     )
 
 
+def _held_by_organization(org_id: uuid.UUID | None) -> CompoundSelect[uuid.UUID]:
+    """Persons listed at, or in a care relationship with, any unit of the organisation: its consent opens
+    none of them to its other units (inre sekretess)."""
+    units = org_service.unit_ids_of(org_id)
+    related = select(CareRelationship.person_id).where(
+        CareRelationship.unit_id.in_(units), CareRelationship.ended_at.is_(None)
+    )
+    return contacts_service.listed_person_ids_in(units).union(related)
+
+
 @dataclass(frozen=True)
 class Visibility:
-    """Subqueries of person ids: `direct` always visible; `consented` visible unless protected."""
+    """Subqueries of person ids: `direct` always visible; `consented` visible unless protected, blocked or
+    held by the actor's own organisation."""
 
     direct: Select[uuid.UUID] | CompoundSelect[uuid.UUID] | None
     consented: Select[uuid.UUID] | None
     blocked: Select[uuid.UUID] | None
+    held: CompoundSelect[uuid.UUID] | None = None
 
 
 def visible_person_ids(actor: Actor) -> Visibility:
@@ -64,7 +87,10 @@ def visible_person_ids(actor: Actor) -> Visibility:
         return Visibility(None, None, None)
     direct = contacts_service.listed_person_ids(actor.unit_id).union(_related(actor.unit_id))
     return Visibility(
-        direct, _active_consent(actor.organization_id, utcnow()), _blocking(actor.organization_id)
+        direct,
+        _active_consent(actor.organization_id, utcnow()),
+        _blocking(actor.organization_id),
+        _held_by_organization(actor.organization_id),
     )
 
 
@@ -84,10 +110,17 @@ def gather_facts_many(
         return {}
     now = utcnow()
     ids = list(persons)
-    parts = [
-        contacts_service.listed_unit_ids(ids).add_columns(literal("direct")),
-        select(CareRelationship.person_id, CareRelationship.unit_id, literal("direct")).where(
+    held = union_all(
+        contacts_service.listed_unit_ids(ids),
+        select(CareRelationship.person_id, CareRelationship.unit_id).where(
             CareRelationship.person_id.in_(ids), CareRelationship.ended_at.is_(None)
+        ),
+    ).subquery()
+    unit_orgs = org_service.unit_organization_ids().subquery()
+    parts = [
+        select(held.c.person_id, held.c.unit_id, literal("direct")),
+        select(held.c.person_id, unit_orgs.c.organization_id, literal("direct_org")).join(
+            unit_orgs, unit_orgs.c.unit_id == held.c.unit_id
         ),
         select(Consent.person_id, Consent.organization_id, literal("consent")).where(
             Consent.person_id.in_(ids),
@@ -120,6 +153,7 @@ def gather_facts_many(
             blocked_organization_ids=frozenset(b for b in blocks if b is not None),
             blocked_for_all=any(b is None for b in blocks),
             emergency_active=any(kind == "emergency" for _, kind in mine),
+            direct_organization_ids=frozenset(ref for ref, kind in mine if kind == "direct_org"),
         )
     return facts
 
@@ -159,13 +193,7 @@ def outcome_for(decision: Decision) -> str:
 def open_emergency_access(
     session: Session, *, actor: Actor, person_id: uuid.UUID, protected_identity: bool, reason: str
 ) -> EmergencyAccess:
-    reason = (reason or "").strip()
-    if len(reason) < MIN_REASON_LENGTH:
-        raise Invalid(
-            f"state the reason for emergency access (at least {MIN_REASON_LENGTH} characters)", field="reason"
-        )
-    if len(reason) > 1000:
-        raise Invalid("the reason may be at most 1000 characters", field="reason")
+    reason = clean_reason(reason)
     facts = gather_facts(session, actor=actor, person_id=person_id, protected_identity=protected_identity)
     decision = may_open_emergency(actor, facts)
     if not decision.allowed or actor.user_id is None or actor.unit_id is None:
@@ -261,40 +289,249 @@ def review_emergency_access(
     return grant
 
 
+class ConsentMethod(StrEnum):
+    """How the patient gave the consent (PDL 6 kap. 3 §: the patient's own, informed consent)."""
+
+    SELF_SERVICE = "self_service"  # the patient's own login (e-tjänst)
+    VERBAL = "verbal"
+    WRITTEN = "written"
+
+
+class ConsentGiver(StrEnum):
+    PATIENT = "patient"
+    GUARDIAN = "guardian"  # vårdnadshavare, for a child
+    REPRESENTATIVE = "representative"  # legal representative (ställföreträdare)
+
+
 def record_consent(
     session: Session,
     *,
     actor: Actor,
     person_id: uuid.UUID,
+    protected_identity: bool,
+    organization_id: uuid.UUID | None = None,
+    method: ConsentMethod | None = None,
+    given_by: ConsentGiver | None = None,
     valid_until: datetime | None = None,
     note: str | None = None,
 ) -> Consent:
-    """The patient consents, in contact with the actor's unit, that the actor's organisation may read
-    data held by other providers."""
-    _require_role(
-        session,
-        actor,
-        {Role.CLINICIAN, Role.MUNICIPAL_STAFF, Role.UNIT_MANAGER, Role.SYSTEM},
-        "consent:consent:record",
-        person_id,
-    )
-    if actor.organization_id is None:
-        raise Invalid("the actor acts for no organisation")
+    """Record the patient's consent that an organisation may read data held by other providers.
+
+    A consent is the patient's act: the patient gives it through their own login (for any organisation),
+    or staff record what the patient told their unit, which must have a care relationship with the
+    patient, for their own organisation, stating how it was given and by whom. A consent recorded by
+    staff is flagged for the log reviewer; the patient sees and may withdraw every consent."""
+    action = "consent:consent:record"
+    facts = gather_facts(session, actor=actor, person_id=person_id, protected_identity=protected_identity)
+    decision = may_record_consent(actor, facts)
+    if not decision.allowed:
+        audit_service.refuse(
+            session,
+            actor=actor,
+            action=action,
+            reason=decision.reason,
+            message=REASON_TEXT.get(decision.reason, decision.reason),
+            patient_id=person_id,
+        )
+    if actor.role is Role.PATIENT:
+        if organization_id is None:
+            raise Invalid("choose the organisation the consent is for", field="organization_id")
+        if method not in (None, ConsentMethod.SELF_SERVICE) or given_by not in (None, ConsentGiver.PATIENT):
+            raise Invalid("a consent given through your own login is your own", field="method")
+        method, given_by = ConsentMethod.SELF_SERVICE, ConsentGiver.PATIENT
+    else:
+        if actor.organization_id is None:
+            raise Invalid("the actor acts for no organisation")
+        if organization_id not in (None, actor.organization_id):
+            raise Invalid(
+                "staff record a consent for their own organisation only; the patient may give others",
+                field="organization_id",
+            )
+        organization_id = actor.organization_id
+        if actor.role is not Role.SYSTEM and (method not in (ConsentMethod.VERBAL, ConsentMethod.WRITTEN)):
+            raise Invalid("state how the patient gave the consent (verbal or written)", field="method")
+        if actor.role is not Role.SYSTEM and given_by is None:
+            raise Invalid(
+                "state who gave the consent (the patient, a guardian or a representative)", field="given_by"
+            )
+    if valid_until is not None and valid_until <= utcnow():
+        raise Invalid("a consent cannot end before it is given", field="valid_until")
     consent = Consent(
         person_id=person_id,
-        organization_id=actor.organization_id,
+        organization_id=organization_id,
         given_at=utcnow(),
         valid_until=valid_until,
         recorded_by=actor.username,
-        note=note,
+        recorded_by_unit_id=actor.unit_id,
+        method=str(method) if method else None,
+        given_by=str(given_by) if given_by else None,
+        note=(note or "").strip() or None,
     )
-    _add_or_not_found(session, consent, "patient")
+    _add_or_not_found(session, consent, "patient or organisation")
     audit_service.record(
         session,
         actor=actor,
-        action="consent:consent:record",
+        action=action,
         patient_id=person_id,
-        detail={"consent_id": str(consent.id), "organization_id": str(actor.organization_id)},
+        reason=decision.reason,
+        detail={
+            "consent_id": str(consent.id),
+            "organization_id": str(organization_id),
+            "method": consent.method,
+            "given_by": consent.given_by,
+            "flagged": _flagged(consent),
+        },
+    )
+    return consent
+
+
+def organizations(session: Session) -> list[tuple[uuid.UUID, str, str]]:
+    """Whom a patient may consent for: (id, name, kind) of every organisation."""
+    return org_service.list_organizations(session)
+
+
+def consent_views(session: Session, rows: list[Consent]) -> list[ConsentOut]:
+    """What the patient (and the reviewer) read: names, not ids."""
+    units = org_service.get_units(session, {r.recorded_by_unit_id for r in rows if r.recorded_by_unit_id})
+    orgs = {org_id: name for org_id, name, _ in org_service.list_organizations(session)}
+    now = utcnow()
+    return [
+        ConsentOut(
+            id=r.id,
+            person_id=r.person_id,
+            organization_id=r.organization_id,
+            organization_name=orgs.get(r.organization_id, ""),
+            given_at=r.given_at,
+            valid_until=r.valid_until,
+            withdrawn_at=r.withdrawn_at,
+            withdrawn_by=r.withdrawn_by,
+            method=r.method,
+            given_by=r.given_by,
+            recorded_by=r.recorded_by,
+            recorded_by_unit=units[r.recorded_by_unit_id].name if r.recorded_by_unit_id in units else None,
+            note=r.note,
+            active=r.withdrawn_at is None and (r.valid_until is None or r.valid_until > now),
+            flagged=_flagged(r),
+            reviewed_at=r.reviewed_at,
+            reviewed_by=r.reviewed_by,
+            review_note=r.review_note,
+        )
+        for r in rows
+    ]
+
+
+def _flagged(consent: Consent) -> bool:
+    """Staff-recorded consents go to the log reviewer; the patient's own and batch imports do not."""
+    return consent.method in (ConsentMethod.VERBAL, ConsentMethod.WRITTEN)
+
+
+def list_consents(
+    session: Session, *, actor: Actor, person_id: uuid.UUID, protected_identity: bool
+) -> list[Consent]:
+    """Every consent of the patient, withdrawn ones too: the patient's own view (and staff who may read the
+    patient)."""
+    action = "consent:consent:list"
+    audit_actor, decision = authorize(
+        session,
+        actor=actor,
+        person_id=person_id,
+        protected_identity=protected_identity,
+        access=Access.READ,
+        action=action,
+    )
+    rows = list(
+        session.scalars(
+            select(Consent).where(Consent.person_id == person_id).order_by(Consent.given_at.desc())
+        )
+    )
+    audit_service.record(
+        session,
+        actor=audit_actor,
+        action=action,
+        outcome=outcome_for(decision),
+        patient_id=person_id,
+        reason=decision.reason,
+        detail={"returned": len(rows)},
+    )
+    return rows
+
+
+def withdraw_consent(
+    session: Session, *, actor: Actor, person_id: uuid.UUID, protected_identity: bool, consent_id: uuid.UUID
+) -> Consent:
+    """The patient withdraws a consent (or staff of a unit with a care relationship record that they did)."""
+    action = "consent:consent:withdraw"
+    facts = gather_facts(session, actor=actor, person_id=person_id, protected_identity=protected_identity)
+    decision = may_record_consent(actor, facts)
+    if not decision.allowed:
+        audit_service.refuse(
+            session,
+            actor=actor,
+            action=action,
+            reason=decision.reason,
+            message=REASON_TEXT.get(decision.reason, decision.reason),
+            patient_id=person_id,
+        )
+    consent = session.get(Consent, consent_id)
+    if consent is None or consent.person_id != person_id:
+        raise NotFound(f"no consent {consent_id} for this patient")
+    if consent.withdrawn_at is not None:
+        raise Conflict("the consent is already withdrawn")
+    consent.withdrawn_at, consent.withdrawn_by = utcnow(), actor.username
+    audit_service.record(
+        session,
+        actor=actor,
+        action=action,
+        patient_id=person_id,
+        reason=decision.reason,
+        detail={"consent_id": str(consent.id), "organization_id": str(consent.organization_id)},
+    )
+    return consent
+
+
+def list_flagged_consents(
+    session: Session, *, actor: Actor, unreviewed_only: bool = True, limit: int = 200
+) -> list[Consent]:
+    """Consents recorded by staff, for the log reviewer (as emergency accesses are)."""
+    _require_role(session, actor, {Role.LOG_REVIEWER}, "consent:consent:list-flagged")
+    stmt = (
+        select(Consent)
+        .where(Consent.method.in_([ConsentMethod.VERBAL.value, ConsentMethod.WRITTEN.value]))
+        .order_by(Consent.given_at.desc())
+        .limit(limit)
+    )
+    if unreviewed_only:
+        stmt = stmt.where(Consent.reviewed_at.is_(None))
+    rows = list(session.scalars(stmt))
+    audit_service.record(
+        session,
+        actor=actor,
+        action="consent:consent:list-flagged",
+        detail={"returned": len(rows), "unreviewed_only": unreviewed_only},
+    )
+    return rows
+
+
+def review_consent(session: Session, *, actor: Actor, consent_id: uuid.UUID, note: str) -> Consent:
+    _require_role(session, actor, {Role.LOG_REVIEWER}, "consent:consent:review")
+    consent = session.get(Consent, consent_id)
+    if consent is None or not _flagged(consent):
+        raise NotFound(f"no consent recorded by staff {consent_id}")
+    if consent.reviewed_at is not None:
+        raise Conflict("this consent has already been reviewed")
+    if len(note) > 1000:
+        raise Invalid("the note may be at most 1000 characters", field="note")
+    consent.reviewed_at, consent.reviewed_by, consent.review_note = (
+        utcnow(),
+        actor.username,
+        note.strip() or None,
+    )
+    audit_service.record(
+        session,
+        actor=actor,
+        action="consent:consent:review",
+        patient_id=consent.person_id,
+        detail={"consent_id": str(consent.id), "note": note},
     )
     return consent
 
@@ -377,4 +614,6 @@ def restriction_clause(
         protected_col.is_(False),
         person_id_col.not_in(visibility.blocked),
     )
+    if visibility.held is not None:
+        consent_branch = and_(consent_branch, person_id_col.not_in(visibility.held))
     return or_(person_id_col.in_(visibility.direct), consent_branch)

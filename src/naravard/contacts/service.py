@@ -16,6 +16,11 @@ def listed_person_ids(unit_id: uuid.UUID) -> Select[uuid.UUID]:
     return select(Listing.person_id).where(Listing.unit_id == unit_id, Listing.end_date.is_(None))
 
 
+def listed_person_ids_in(unit_ids: Select[uuid.UUID]) -> Select[uuid.UUID]:
+    """A subquery for the access policy: persons with an active listing at any of the units."""
+    return select(Listing.person_id).where(Listing.unit_id.in_(unit_ids), Listing.end_date.is_(None))
+
+
 def listed_unit_ids(person_ids: list[uuid.UUID]) -> Select[uuid.UUID, uuid.UUID]:
     """A subquery for the access policy: (person, unit) of the persons' active listings."""
     return select(Listing.person_id, Listing.unit_id).where(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from naravard.errors import NotFound
@@ -63,3 +63,21 @@ def get_organization_name(session: Session, organization_id: uuid.UUID) -> str:
     if name is None:
         raise NotFound(f"no organisation {organization_id}")
     return name
+
+
+def unit_ids_of(organization_id: uuid.UUID | None) -> Select[uuid.UUID]:
+    """A subquery for the access policy: the units of an organisation."""
+    return select(CareUnit.id).where(CareUnit.organization_id == organization_id)
+
+
+def unit_organization_ids() -> Select[uuid.UUID, uuid.UUID]:
+    """A subquery for the access policy: (unit, organisation) of every unit."""
+    return select(CareUnit.id.label("unit_id"), CareUnit.organization_id)
+
+
+def list_organizations(session: Session) -> list[tuple[uuid.UUID, str, str]]:
+    """(id, name, kind) of every organisation, by name: whom a patient may consent for."""
+    rows = session.execute(
+        select(Organization.id, Organization.name, Organization.kind).order_by(Organization.name)
+    )
+    return [(r[0], r[1], r[2]) for r in rows]

@@ -18,6 +18,7 @@ class PatientHit(BaseModel):
     birth_date: date | None
     sex: str | None
     protected_identity: bool
+    blocked: bool = False  # the patient has blocked the searcher's organisation: shown without details
     accessible: bool  # opening the overview will succeed without emergency access
     listed_unit: str | None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -15,9 +15,10 @@ from naravard.actor import CARE_ROLES, Actor, Role
 from naravard.audit import service as audit_service
 from naravard.consent import service as consent_service
 from naravard.consent.policy import Access, Decision, decide
+from naravard.consent.schemas import ConsentOut, ConsentRequest
 from naravard.contacts import service as contacts_service
 from naravard.db import utcnow
-from naravard.errors import Invalid, NotFound, PreconditionFailed
+from naravard.errors import Invalid, NotFound, PreconditionFailed, RateLimited
 from naravard.organizations import service as org_service
 from naravard.organizations.reference import municipality_name
 from naravard.patients.identity import format_identifier, parse_identifier
@@ -34,6 +35,12 @@ from naravard.patients.schemas import (
 )
 
 PROTECTED_NAME = "Skyddad identitet"
+BLOCKED_NAME = "Spärrad"
+# Identity lookups per user and window (a clinician's day rarely needs more than a few an hour).
+LOOKUP_LIMIT = 30
+LOOKUP_WINDOW = timedelta(minutes=10)
+_LOOKUP_TAG = '"query_kind": "identifier"'
+_LOOKUP_MISS = {"query_kind": "identifier", "hits": 0}
 _IDENTIFIER_LIKE = re.compile(r"^[0-9]{6,8}[-+]?[0-9]{4}$")
 MAX_QUERY = 100
 
@@ -79,9 +86,14 @@ def search_patients(session: Session, *, actor: Actor, query: str, limit: int = 
     if not 1 <= limit <= 50:
         raise Invalid("limit must be 1-50", field="limit")
     compact = query.replace(" ", "")
-    if _IDENTIFIER_LIKE.match(compact):
+    by_identifier = bool(_IDENTIFIER_LIKE.match(compact))
+    if by_identifier:
         identity = parse_identifier(compact)
+        _limit_lookups(session, actor)
         persons = list(session.scalars(select(Person).where(Person.identifier == identity.canonical)))
+        if not persons:
+            # A miss is logged too: guessing numbers to find people must leave a trace.
+            audit_service.record(session, actor=actor, action="patient:search", detail=_LOOKUP_MISS)
     else:
         if len(query) < 2:
             raise Invalid("write at least two characters of the name, or a whole personnummer", field="q")
@@ -93,18 +105,23 @@ def search_patients(session: Session, *, actor: Actor, query: str, limit: int = 
         session, actor=actor, persons={p.id: p.protected_identity for p in persons}
     )
     for person in persons:
-        accessible = decide(actor, all_facts[person.id], Access.READ).allowed
-        masked = person.protected_identity and not accessible
+        decision = decide(actor, all_facts[person.id], Access.READ)
+        # A block refuses even emergency access, so its holder learns nothing more than that it exists.
+        blocked = decision.reason == "blocked"
+        masked = (person.protected_identity or blocked) and not decision.allowed
         unit = units.get(listings[person.id]) if person.id in listings else None
         hits.append(
             PatientHit(
                 id=person.id,
                 identifier=format_identifier(person.identifier),
-                name=PROTECTED_NAME if masked else f"{person.given_name} {person.family_name}",
+                name=(BLOCKED_NAME if blocked else PROTECTED_NAME)
+                if masked
+                else f"{person.given_name} {person.family_name}",
                 birth_date=None if masked else person.birth_date,
                 sex=None if masked else person.sex,
-                protected_identity=person.protected_identity,
-                accessible=accessible,
+                protected_identity=person.protected_identity and not blocked,
+                blocked=blocked,
+                accessible=decision.allowed,
                 listed_unit=None if masked or unit is None else unit.name,
             )
         )
@@ -113,9 +130,34 @@ def search_patients(session: Session, *, actor: Actor, query: str, limit: int = 
             actor=actor,
             action="patient:search",
             patient_id=person.id,
-            detail={"query_kind": "identifier" if _IDENTIFIER_LIKE.match(compact) else "name"},
+            outcome="allowed" if not blocked else "denied",
+            reason="blocked" if blocked else None,
+            detail={"query_kind": "identifier" if by_identifier else "name"},
         )
     return hits
+
+
+def _limit_lookups(session: Session, actor: Actor) -> None:
+    """At most LOOKUP_LIMIT identity lookups per user in LOOKUP_WINDOW, counted from the audit trail (so
+    across workers and restarts): a person's number cannot be found by trying a birth date's series."""
+    since = utcnow() - LOOKUP_WINDOW
+    done = audit_service.count_actions(
+        session, username=actor.username, action="patient:search", since=since, detail_contains=_LOOKUP_TAG
+    )
+    if done >= LOOKUP_LIMIT:
+        audit_service.record(
+            session,
+            actor=actor,
+            action="patient:search",
+            outcome="denied",
+            reason="rate_limited",
+            detail=_LOOKUP_MISS | {"refused": "rate_limited"},
+        )
+        session.commit()
+        raise RateLimited(
+            "too many personnummer searches in a short time; try again in a few minutes",
+            params={"minutes": int(LOOKUP_WINDOW.total_seconds() // 60)},
+        )
 
 
 def _search_by_name(session: Session, *, actor: Actor, query: str, limit: int) -> list[Person]:
@@ -168,7 +210,7 @@ def update_contact_details(
             f"the patient was changed by someone else (version {person.version}, you edited {expected_version})"
         )
     fields = changes.model_dump(exclude_unset=True)
-    before = {k: getattr(person, k) for k in fields}
+    changed = sorted(k for k, v in fields.items() if (v or None) != getattr(person, k))
     for key, value in fields.items():
         setattr(person, key, value or None)
     person.updated_at = utcnow()
@@ -182,7 +224,9 @@ def update_contact_details(
         action="patient:contact:update",
         outcome=consent_service.outcome_for(decision),
         patient_id=person.id,
-        detail={"before": before, "after": {k: getattr(person, k) for k in fields}},
+        # Which fields changed, never their values: the audit trail is read by log reviewers, who need to
+        # know what was done, not the patient's phone number.
+        detail={"changed": changed},
     )
     return _build_overview(session, person=person, basis=decision.basis)
 
@@ -233,6 +277,47 @@ def open_emergency_access(
         session, actor=actor, person_id=person.id, protected_identity=person.protected_identity, reason=reason
     )
     return EmergencyAccessOut(id=grant.id, person_id=person.id, expires_at=grant.expires_at)
+
+
+def record_consent(
+    session: Session, *, actor: Actor, person_id: uuid.UUID, request: ConsentRequest
+) -> ConsentOut:
+    """The patient's consent, given by the patient or recorded by staff with a care relationship."""
+    person = _get_person(session, person_id)
+    row = consent_service.record_consent(
+        session,
+        actor=actor,
+        person_id=person.id,
+        protected_identity=person.protected_identity,
+        organization_id=request.organization_id,
+        method=consent_service.ConsentMethod(request.method) if request.method else None,
+        given_by=consent_service.ConsentGiver(request.given_by) if request.given_by else None,
+        valid_until=request.valid_until,
+        note=request.note,
+    )
+    return consent_service.consent_views(session, [row])[0]
+
+
+def list_consents(session: Session, *, actor: Actor, person_id: uuid.UUID) -> list[ConsentOut]:
+    person = _get_person(session, person_id)
+    rows = consent_service.list_consents(
+        session, actor=actor, person_id=person.id, protected_identity=person.protected_identity
+    )
+    return consent_service.consent_views(session, rows)
+
+
+def withdraw_consent(
+    session: Session, *, actor: Actor, person_id: uuid.UUID, consent_id: uuid.UUID
+) -> ConsentOut:
+    person = _get_person(session, person_id)
+    row = consent_service.withdraw_consent(
+        session,
+        actor=actor,
+        person_id=person.id,
+        protected_identity=person.protected_identity,
+        consent_id=consent_id,
+    )
+    return consent_service.consent_views(session, [row])[0]
 
 
 def access_log(session: Session, *, actor: Actor, person_id: uuid.UUID) -> list[AccessLogEntry]:

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from naravard.consent.policy import EMERGENCY_ROLES
 from naravard.deps import CurrentActor, DbSession
-from naravard.errors import Forbidden, Invalid, NaravardError
+from naravard.errors import Forbidden, Invalid, NaravardError, RateLimited
 from naravard.patients import service
 from naravard.patients.schemas import ContactUpdate
 from naravard.web.templating import render
@@ -21,16 +21,18 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/patients", response_class=HTMLResponse)
 def search_page(request: Request, actor: CurrentActor, db: DbSession, q: str = "") -> HTMLResponse:
-    hits, error = [], None
+    hits, error, status = [], None, 200
     if q.strip():
         try:
             hits = service.search_patients(db, actor=actor, query=q)
-        except Invalid as exc:
-            error = exc.message
+        except (Invalid, RateLimited) as exc:
+            error, status = exc.message, exc.status_code
     template = (
         "patients/_results.html" if request.headers.get("HX-Request") == "true" else "patients/search.html"
     )
-    return render(request, template, q=q, hits=hits, error=error, searched=bool(q.strip()))
+    return render(
+        request, template, status_code=status, q=q, hits=hits, error=error, searched=bool(q.strip())
+    )
 
 
 def _overview_or_refusal(

@@ -113,13 +113,13 @@ def add_access_facts(rows: RegionRows, orgs: Organisations, units: Units, people
     active: list[Row] = []  # municipality consent given and not withdrawn
     for person in consented:
         municipality = orgs.municipalities[person["municipality_code"]]
-        if _consent(rows, rng, person, municipality, _HOME_CARE_CONSENT):
+        if _consent(rows, rng, person, municipality, _HOME_CARE_CONSENT, method="written"):
             active.append(person)
-        _consent(rows, rng, person, orgs.region, _HOME_CARE_CONSENT)
+        _consent(rows, rng, person, orgs.region, _HOME_CARE_CONSENT, method="written")
     chosen = {p["id"] for p in consented}
     others = [p for p in people if p["id"] not in chosen and not p["protected_identity"]]
     for person in pick(others, 0.03):
-        _consent(rows, rng, person, orgs.region, "Samtycke via 1177")
+        _consent(rows, rng, person, orgs.region, "Samtycke via 1177", method="self_service")
     # Blocks (spärr): the first one against the municipality of a consenting home-care patient (in Gävle,
     # where the demo users work, when there is one), to show that a block overrides consent; then
     # alternately a municipality and every other organisation.
@@ -137,9 +137,16 @@ def add_access_facts(rows: RegionRows, orgs: Organisations, units: Units, people
         )
 
 
-def _consent(rows: RegionRows, rng: random.Random, person: Row, org: Row, note: str) -> bool:
-    """Adds a consent row; True when it is in force (not withdrawn)."""
+def _consent(rows: RegionRows, rng: random.Random, person: Row, org: Row, note: str, *, method: str) -> bool:
+    """Adds a consent row, given by the patient (in writing to home care, or through their own login); True
+    when it is in force (not withdrawn). Staff-recorded consents older than a week are already reviewed, so
+    the log reviewer's list holds the recent ones."""
     given = _when(rng, rows.now, 2 * 365)
+    reviewed = (
+        given + timedelta(days=3)
+        if method != "self_service" and given < rows.now - timedelta(days=7)
+        else None
+    )
     withdrawal = given + timedelta(days=rng.randint(1, 30))
     withdrawn = withdrawal if rng.random() < 0.05 and withdrawal < rows.now else None
     rows.add(
@@ -151,5 +158,9 @@ def _consent(rows: RegionRows, rng: random.Random, person: Row, org: Row, note: 
         withdrawn_at=withdrawn,
         recorded_by=RECORDED_BY,
         note=note,
+        method=method,
+        given_by="patient",
+        reviewed_at=reviewed,
+        reviewed_by=RECORDED_BY if reviewed else None,
     )
     return withdrawn is None

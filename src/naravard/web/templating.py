@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -30,6 +32,14 @@ def build_environment() -> Environment:
     return env
 
 
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def local_time(value: datetime | None) -> str:
+    """A moment as the region's staff and patients read it: Swedish local time, to the minute."""
+    return value.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M") if value is not None else ""
+
+
 def language_of(request: Request) -> str:
     lang = request.cookies.get("lang") or request.app.state.settings.default_language
     return "en" if lang == "en" else "sv"
@@ -47,6 +57,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         "csrf_token": getattr(request.state, "csrf_token", ""),
         "request_id": getattr(request.state, "request_id", ""),
         "is_htmx": request.headers.get("HX-Request") == "true",
+        "local": local_time,
         **context,
     }
     html = env.get_template(template).render(ctx)

@@ -306,9 +306,12 @@ def _actor(session: Session, username: str) -> Actor:
 
 
 def test_the_access_policy_has_an_example_of_each_basis(demo: tuple[Session, DemoSummary]) -> None:
-    """Home care sees its patients directly, social services through consent, and a block overrides it."""
+    """Home care sees its patients directly; social services, another unit of the same municipality, do
+    not see them through the municipality's consent (inre sekretess), and a block says so first; a region
+    doctor sees through consent a patient listed at a private provider's health centre."""
     session, _ = demo
     home_care, social = _actor(session, "hemsjukvard.gavle"), _actor(session, "bistand.gavle")
+    doctor = _actor(session, "lakare.gavle")
     patients = list(
         session.scalars(
             select(Person)
@@ -321,8 +324,18 @@ def test_the_access_policy_has_an_example_of_each_basis(demo: tuple[Session, Dem
     for person in patients:
         assert decide(home_care, _facts(session, home_care, person), Access.READ).basis == "care_relationship"
         outcomes[decide(social, _facts(session, social, person), Access.READ).reason] += 1
-    assert outcomes["consent"] >= 1
+    assert outcomes["consent"] == 0
+    assert outcomes["same_organisation_needs_care_relationship"] >= 1
     assert outcomes["blocked"] >= 1
+    consented = list(
+        session.scalars(
+            select(Person)
+            .join(Consent, Consent.person_id == Person.id)
+            .where(Consent.organization_id == doctor.organization_id, Consent.withdrawn_at.is_(None))
+        )
+    )
+    by_doctor = Counter(decide(doctor, _facts(session, doctor, p), Access.READ).reason for p in consented)
+    assert by_doctor["consent"] >= 1
 
 
 def _facts(session: Session, actor: Actor, person: Person) -> AccessFacts:
