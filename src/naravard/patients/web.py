@@ -14,7 +14,8 @@ from naravard.deps import CurrentActor, DbSession
 from naravard.errors import Forbidden, Invalid, NaravardError, RateLimited
 from naravard.patients import service
 from naravard.patients.schemas import ContactUpdate
-from naravard.web.templating import render
+from naravard.web.i18n import translate
+from naravard.web.templating import language_of, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -26,7 +27,8 @@ def search_page(request: Request, actor: CurrentActor, db: DbSession, q: str = "
         try:
             hits = service.search_patients(db, actor=actor, query=q)
         except (Invalid, RateLimited) as exc:
-            error, status = exc.message, exc.status_code
+            lang = language_of(request)
+            error, status = exc.text(lambda text: translate(text, lang)), exc.status_code
     template = (
         "patients/_results.html" if request.headers.get("HX-Request") == "true" else "patients/search.html"
     )
