@@ -304,6 +304,37 @@ def users_create(
     console.print(f"Created {username} ({parsed_role.value}).")
 
 
+@users_app.command("unlock")
+def users_unlock(
+    username: Annotated[str, typer.Argument(help="Login name of the locked account.")],
+    database: Annotated[
+        str | None, typer.Option("--database", help="Database URL (default from settings).")
+    ] = None,
+) -> None:
+    """Lift the lock after wrong passwords and reset their count (audit-logged as the system)."""
+    from naravard.accounts import service as accounts_service
+    from naravard.actor import system_actor
+    from naravard.db import make_engine, make_session_factory, transaction
+    from naravard.errors import NaravardError
+
+    settings = _settings()
+    if not settings.audit_hmac_key:
+        raise fail("no audit key: set NARAVARD_AUDIT_HMAC_KEY (the unlock is audit-logged)")
+    engine = make_engine(database or settings.database_url)
+    factory = make_session_factory(engine)
+    factory.kw["info"] = {"audit_key": settings.audit_hmac_key.encode()}
+    try:
+        with transaction(factory) as session:
+            result = accounts_service.unlock_user(
+                session, actor=system_actor("users-unlock"), username=username
+            )
+    except NaravardError as exc:
+        raise fail(exc.message) from exc
+    finally:
+        engine.dispose()
+    console.print(f"Unlocked {result.username}{'' if result.was_locked else ' (it was not locked)'}.")
+
+
 def _register_followup() -> None:
     """The follow-up read side's commands (synth of a lake, import, followup run/report)."""
     from naravard.followup import cli as followup_cli

@@ -102,7 +102,7 @@ def test_emergency_access_is_refused_then_opened_and_reviewed_by_the_log_reviewe
     expect(page.locator("#patient h1")).to_have_text(patient.name)
     expect(page.locator("#access-basis")).to_have_text("Nödåtkomst")
 
-    page.get_by_role("button", name="Logga ut").click()
+    page.get_by_role("button", name="Logga ut", exact=True).click()
     log_in(page, LOG_REVIEWER, demo_settings.demo_password)
     expect(page).to_have_url(re.compile(r"/audit$"))
     page.goto("/audit/emergency")

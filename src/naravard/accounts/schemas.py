@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -54,3 +55,12 @@ class SwitchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     membership_id: uuid.UUID
+
+
+class UnlockOut(BaseModel):
+    """An account after an administrator's unlock: no lock and a count of wrong passwords back at zero."""
+
+    username: str
+    was_locked: bool
+    failed_logins: int
+    locked_until: datetime | None

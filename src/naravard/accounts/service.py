@@ -5,22 +5,33 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from naravard.accounts.models import LoginSession, Membership, User
 from naravard.accounts.passwords import hash_password, needs_rehash, verify_password
-from naravard.accounts.schemas import DemoUserOut, Me, MembershipOut
-from naravard.actor import DEFAULT_PURPOSE, Actor, Role
+from naravard.accounts.schemas import DemoUserOut, Me, MembershipOut, UnlockOut
+from naravard.actor import DEFAULT_PURPOSE, Actor, Purpose, Role
 from naravard.audit import service as audit_service
 from naravard.db import utcnow
 from naravard.errors import Invalid, NotFound, Unauthenticated
 from naravard.organizations import service as org_service
 
-MAX_FAILED_LOGINS = 10
+# Back-off after wrong passwords (instead of a lock for good, which anyone knowing a username could set off):
+# the 5th consecutive failure locks the account for 1 minute, each further failure after a lock has run out
+# doubles the lock, up to 30 minutes. A right password after the lock resets the count; so does an
+# administrator's unlock. Attempts while locked are refused without counting (they learn nothing: even the
+# right password fails), so hammering a locked account does not lengthen its lock.
+LOCK_AFTER_FAILURES = 5
+FIRST_LOCK = timedelta(minutes=1)
+MAX_LOCK = timedelta(minutes=30)
+# One message for a wrong password, an unknown user, an inactive account and a locked one: an
+# unauthenticated caller must not learn which (nor whether the account exists).
+LOGIN_FAILED = "wrong username or password, or the account is temporarily locked"
+UNLOCK_ROLES = frozenset({Role.ADMINISTRATOR, Role.SYSTEM})
 
 
 def _token_hash(token: str) -> str:
@@ -63,6 +74,72 @@ def _actor_for(session: Session, user: User, membership: Membership, request_id:
     )
 
 
+def lock_period(failures: int) -> timedelta | None:
+    """How long the account is locked after its `failures`-th consecutive wrong password (None: not)."""
+    if failures < LOCK_AFTER_FAILURES:
+        return None
+    doublings = min(failures - LOCK_AFTER_FAILURES, 16)  # bounded: 2**16 minutes is far past the cap
+    return min(FIRST_LOCK * 2**doublings, MAX_LOCK)
+
+
+def is_locked(user: User, now: datetime | None = None) -> bool:
+    return user.locked_until is not None and user.locked_until > (now or utcnow())
+
+
+def _revoke_sessions(session: Session, user_id: uuid.UUID, now: datetime) -> int:
+    """End every open session of the user; the number ended."""
+    open_sessions = list(
+        session.scalars(
+            select(LoginSession).where(
+                LoginSession.user_id == user_id,
+                LoginSession.revoked_at.is_(None),
+                LoginSession.expires_at > now,
+            )
+        )
+    )
+    for login_session in open_sessions:
+        login_session.revoked_at = now
+    session.flush()
+    return len(open_sessions)
+
+
+def _account_actor(user: User, request_id: str | None) -> Actor:
+    """The platform acting on this account (a lock after wrong passwords): the audit row carries the
+    account's identity, so the log reviewer finds it under the user, with the system role and purpose."""
+    actor = Actor(
+        user_id=user.id,
+        username=user.username,
+        role=Role.SYSTEM,
+        unit_id=None,
+        organization_id=None,
+        purpose=Purpose.SYSTEM,
+        display_name=user.display_name,
+    )
+    return replace(actor, request_id=request_id) if request_id else actor
+
+
+def _count_failure(session: Session, user: User, now: datetime, request_id: str | None) -> None:
+    """One more wrong password; at the threshold lock the account, end its sessions and log the lock."""
+    user.failed_logins += 1
+    period = lock_period(user.failed_logins)
+    if period is None:
+        return
+    user.locked_until = now + period
+    revoked = _revoke_sessions(session, user.id, now)
+    audit_service.record(
+        session,
+        actor=_account_actor(user, request_id),
+        action="accounts:user:locked",
+        reason="failed_logins",
+        detail={
+            "failed_logins": user.failed_logins,
+            "locked_until": user.locked_until.isoformat(),
+            "lock_seconds": int(period.total_seconds()),
+            "sessions_revoked": revoked,
+        },
+    )
+
+
 def login(
     session: Session,
     *,
@@ -72,14 +149,24 @@ def login(
     hours: int = 10,
     request_id: str | None = None,
 ) -> SessionInfo:
-    """Check the password and open a session acting for one membership (the first by default)."""
-    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    """Check the password and open a session acting for one membership (the first by default).
+
+    A wrong password is counted (and may lock the account, see `LOCK_AFTER_FAILURES`); the count, the lock,
+    the revoked sessions and the lock's audit row are committed here, before the error, so they outlive the
+    request's rollback. Call it before the request has written anything else."""
+    # The row lock (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises) makes parallel attempts on one
+    # account wait for each other, so they cannot all be checked before the count reaches the lock.
+    user = session.scalar(select(User).where(User.username == username.strip().lower()).with_for_update())
+    # The password is checked even for an unknown or locked account: the same work, so the same time.
     ok = verify_password(user.password_hash if user else None, password)
-    if user is None or not ok or not user.is_active or user.failed_logins >= MAX_FAILED_LOGINS:
-        if user is not None and not ok:
-            user.failed_logins += 1
+    locked = user is not None and is_locked(user)
+    if user is None or not ok or not user.is_active or locked:
+        if user is not None and not ok and not locked:
+            # counted only while not locked: a locked account refuses even the right password, so attempts
+            # then learn nothing and do not lengthen the lock
+            _count_failure(session, user, utcnow(), request_id)
             session.commit()
-        raise Unauthenticated("wrong username or password, or the account is locked")
+        raise Unauthenticated(LOGIN_FAILED)
     memberships = _memberships(session, user.id)
     if not memberships:
         raise Unauthenticated("the account has no active assignment (medarbetaruppdrag)")
@@ -90,6 +177,7 @@ def login(
             raise Invalid("no such assignment for this user", field="membership_id")
         chosen = match[0]
     user.failed_logins = 0
+    user.locked_until = None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
@@ -130,6 +218,48 @@ def logout(session: Session, *, token: str) -> None:
     row = session.scalar(select(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
     if row is not None and row.revoked_at is None:
         row.revoked_at = utcnow()
+
+
+def logout_all(session: Session, *, actor: Actor) -> int:
+    """End every session of the actor's account, this one included ("log out everywhere"); the number
+    ended. Logged in the request's transaction."""
+    if actor.user_id is None:
+        raise NotFound("system actor has no account")
+    revoked = _revoke_sessions(session, actor.user_id, utcnow())
+    audit_service.record(
+        session, actor=actor, action="accounts:session:logout-all", detail={"sessions_revoked": revoked}
+    )
+    return revoked
+
+
+def unlock_user(session: Session, *, actor: Actor, username: str) -> UnlockOut:
+    """Lift a lock after wrong passwords and reset the count (administrators, and the CLI as the system).
+    Sessions ended by the lock stay ended. Audit-logged, a refusal too."""
+    if actor.role not in UNLOCK_ROLES:
+        audit_service.refuse(
+            session,
+            actor=actor,
+            action="accounts:user:unlock",
+            reason="role_not_permitted",
+            message="only an administrator may unlock an account",
+        )
+    name = username.strip().lower()
+    user = session.scalar(select(User).where(User.username == name).with_for_update())
+    if user is None:
+        raise NotFound("no user %(username)r", params={"username": name})
+    now = utcnow()
+    was_locked = is_locked(user, now)
+    before = {
+        "user_id": str(user.id),
+        "username": user.username,
+        "failed_logins": user.failed_logins,
+        "locked_until": user.locked_until.isoformat() if user.locked_until else None,
+        "was_locked": was_locked,
+    }
+    user.failed_logins = 0
+    user.locked_until = None
+    audit_service.record(session, actor=actor, action="accounts:user:unlock", detail=before)
+    return UnlockOut(username=user.username, was_locked=was_locked, failed_logins=0, locked_until=None)
 
 
 def switch_membership(session: Session, *, token: str, membership_id: uuid.UUID) -> Actor:

@@ -1,4 +1,4 @@
-"""Login, logout, language and the start page."""
+"""Login, logout (here or everywhere), language and the start page."""
 
 from __future__ import annotations
 
@@ -133,6 +133,15 @@ def login(
 @router.post("/logout")
 def logout(request: Request, actor: CurrentActor, db: DbSession) -> RedirectResponse:
     service.logout(db, token=request.state.session_token)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.post("/logout-all")
+def logout_all(actor: CurrentActor, db: DbSession) -> RedirectResponse:
+    """Log out everywhere: end every session of the account, this one included."""
+    service.logout_all(db, actor=actor)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
