@@ -57,6 +57,8 @@ class Actor:
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     display_name: str = ""
     person_id: uuid.UUID | None = None  # set for Role.PATIENT
+    # The X-Request-Id the client sent, bounded (app.client_request_id); `request_id` is always the server's.
+    client_request_id: str | None = None
 
     def with_purpose(self, purpose: Purpose) -> Actor:
         return replace(self, purpose=purpose)

@@ -6,6 +6,7 @@ writes everything (its work and its audit rows) or nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 from collections.abc import AsyncIterator
 from typing import Annotated
@@ -63,6 +64,8 @@ def current_actor(request: Request, db: DbSession, _form: Annotated[None, Depend
     if not token:
         raise Unauthenticated("not logged in")
     actor, login_session = accounts_service.resolve(db, token=token, request_id=request.state.request_id)
+    # the client's own X-Request-Id, bounded by the app's edge, goes to the audit rows apart from ours
+    actor = dataclasses.replace(actor, client_request_id=getattr(request.state, "client_request_id", None))
     request.state.actor = actor
     request.state.csrf_token = login_session.csrf_token
     request.state.session_token = token
@@ -70,7 +73,8 @@ def current_actor(request: Request, db: DbSession, _form: Annotated[None, Depend
     # session's CSRF token, in a header for htmx/API calls or a form field for plain forms).
     if from_cookie and request.method in UNSAFE_METHODS:
         sent = request.headers.get("X-CSRF-Token") or getattr(request.state, "form_csrf", None)
-        if not sent or not hmac.compare_digest(sent, login_session.csrf_token):
+        # as bytes: compare_digest refuses str with non-ASCII characters (a TypeError, a 500)
+        if not sent or not hmac.compare_digest(sent.encode(), login_session.csrf_token.encode()):
             raise Forbidden("missing or wrong CSRF token", field="csrf")
     return actor
 

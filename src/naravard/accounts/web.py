@@ -97,7 +97,7 @@ def login(
     next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
-    if not cookie or not hmac.compare_digest(cookie, csrf_token):
+    if not cookie or not hmac.compare_digest(cookie.encode(), csrf_token.encode()):
         return _login_page(
             request, db, message="The form has expired. Try again.", next_path=next, status_code=400
         )

@@ -40,6 +40,9 @@ HASHED_FIELDS = (
     "reason",
     "detail",
 )
+# Hashed only when set, so that rows written before the field existed still verify (and a value added to
+# or removed from such a row later breaks its hash).
+OPTIONAL_HASHED_FIELDS = ("client_request_id",)
 
 
 def _key(session: Session) -> bytes:
@@ -50,7 +53,19 @@ def _key(session: Session) -> bytes:
 
 
 def _fields(event: AuditEvent) -> dict[str, Any]:
-    return {name: getattr(event, name) for name in HASHED_FIELDS}
+    fields = {name: getattr(event, name) for name in HASHED_FIELDS}
+    for name in OPTIONAL_HASHED_FIELDS:
+        if getattr(event, name) is not None:
+            fields[name] = getattr(event, name)
+    return fields
+
+
+def _bounded(client_request_id: str | None) -> str | None:
+    """The client's request id as the column holds it: printable ASCII, at most 64 characters, else None
+    (the app's edge bounds it already; an actor built elsewhere may not have been)."""
+    if not client_request_id or not client_request_id.isascii() or not client_request_id.isprintable():
+        return None
+    return client_request_id[:64]
 
 
 def record(
@@ -75,6 +90,7 @@ def record(
         seq=seq,
         occurred_at=utcnow(),
         request_id=actor.request_id,
+        client_request_id=_bounded(actor.client_request_id),
         user_id=actor.user_id,
         username=actor.username,
         role=str(actor.role),
@@ -230,3 +246,15 @@ def patient_reads(session: Session, *, patient_id: uuid.UUID, limit: int = 200) 
 
 def iter_all(session: Session) -> Iterator[AuditEvent]:
     yield from session.scalars(select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=2000))
+
+
+def count_actions(
+    session: Session, *, username: str, action: str, since: datetime, detail_contains: str | None = None
+) -> int:
+    """How many rows of `action` a user wrote since a moment (rate limits that hold across workers)."""
+    stmt = select(func.count()).where(
+        AuditEvent.username == username, AuditEvent.action == action, AuditEvent.occurred_at >= since
+    )
+    if detail_contains is not None:
+        stmt = stmt.where(AuditEvent.detail.contains(detail_contains, autoescape=True))
+    return session.scalar(stmt) or 0

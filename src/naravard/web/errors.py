@@ -48,16 +48,22 @@ def _page(request: Request, status: int, detail: str | None = None) -> Response:
     return render(request, "error.html", status_code=status, status=status, detail=detail)
 
 
+def error_response(request: Request, exc: NaravardError) -> Response:
+    """The answer to an error of the tree: problem JSON under /api/, else the error page (or, when not logged
+    in, the redirect to /login). Also used by the app's edge for what it refuses before any route runs."""
+    if _is_api(request):
+        return problem(request, exc.status_code, exc.code, exc.message, field=exc.field)
+    if isinstance(exc, Unauthenticated):
+        return RedirectResponse(f"/login?next={local_next(request)}", status_code=303)
+    # the page's language; the API above keeps the English message as its stable ``detail``
+    lang = language_of(request)
+    return _page(request, exc.status_code, exc.text(lambda text: translate(text, lang)))
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(NaravardError)
     async def _domain(request: Request, exc: NaravardError) -> Response:
-        if _is_api(request):
-            return problem(request, exc.status_code, exc.code, exc.message, field=exc.field)
-        if isinstance(exc, Unauthenticated):
-            return RedirectResponse(f"/login?next={local_next(request)}", status_code=303)
-        # the page's language; the API above keeps the English message as its stable ``detail``
-        lang = language_of(request)
-        return _page(request, exc.status_code, exc.text(lambda text: translate(text, lang)))
+        return error_response(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
