@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from naravard.actor import Role
 from naravard.audit.models import AuditEvent
+from naravard.patients.identity import format_identifier
+from naravard.patients.models import Person
 from tests import factories as f
 
 SCENARIOS = [
@@ -153,3 +155,34 @@ def test_matrix(client: TestClient, db: Session, role: Role, scenario: str, acce
         assert response.json()["detail"]
         assert row.outcome == "denied"
         assert row.reason
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+@pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
+def test_lookup_matrix(client: TestClient, db: Session, role: Role, scenario: str) -> None:
+    """An identity lookup by personnummer: care roles find the person (so emergency access can be asked
+    for) with exactly what opening would show, a blocked or protected patient without details; other roles
+    are refused. One audit row per lookup either way."""
+    world = build(db, role, scenario)
+    person = db.get(Person, world.patient_id)
+    assert person is not None
+    before = db.scalar(select(func.count()).select_from(AuditEvent)) or 0
+    response = client.get(
+        "/api/patients", params={"q": format_identifier(person.identifier)}, headers=world.login.headers
+    )
+    new = list(db.scalars(select(AuditEvent).where(AuditEvent.seq > before)))
+    assert len(new) == 1 and new[0].action == "patient:search"
+    assert new[0].request_id == response.headers["X-Request-Id"]
+    if role not in (Role.CLINICIAN, Role.UNIT_MANAGER, Role.MUNICIPAL_STAFF):
+        assert response.status_code == 403 and new[0].outcome == "denied"
+        return
+    assert response.status_code == 200, response.text
+    [hit] = response.json()
+    readable = expected(role, scenario, "read")
+    assert hit["accessible"] is readable
+    assert hit["blocked"] is (scenario == "blocked")
+    hidden = scenario in ("blocked", "protected_identity") and not readable
+    assert (hit["birth_date"] is None) is hidden and (hit["listed_unit"] is None) is hidden
+    assert (person.family_name in hit["name"]) is not hidden
+    assert new[0].patient_id == world.patient_id
+    assert new[0].outcome == ("denied" if scenario == "blocked" else "allowed")
