@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
+from naravard.contexts import CONTEXTS
 from naravard.db import Base
 
 
 def load_all() -> type[Base]:
-    from naravard.accounts import models as _accounts  # noqa: F401
-    from naravard.audit import models as _audit  # noqa: F401
-    from naravard.consent import models as _consent  # noqa: F401
-    from naravard.contacts import models as _contacts  # noqa: F401
-    from naravard.followup import models as _followup  # noqa: F401
-    from naravard.organizations import models as _organizations  # noqa: F401
-    from naravard.patients import models as _patients  # noqa: F401
-
+    """`Base`, with the tables of every context that declares models in `naravard.contexts.CONTEXTS`."""
+    for context in CONTEXTS:
+        if context.models:
+            import_module(context.models)
     return Base

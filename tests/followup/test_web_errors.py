@@ -11,7 +11,9 @@ from page_env import Env, doctor_id, flash, open_env
 
 from naravard.config import Settings
 from naravard.errors import Invalid
-from naravard.web.i18n import SV
+from naravard.web.i18n import catalogue
+
+SV = catalogue()  # every catalogue, merged
 
 
 @pytest.fixture(scope="module")

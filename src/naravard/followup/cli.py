@@ -1,4 +1,5 @@
-"""``naravard followup run|report`` and ``naravard import`` (wired into the root CLI by the lead)."""
+"""``naravard followup run|report|extract`` and ``naravard import`` (mounted by the root CLI from
+`naravard.contexts.CONTEXTS`)."""
 
 from __future__ import annotations
 
@@ -289,13 +290,56 @@ def report_targets(file: Path | None, database_url: str) -> tuple[list[Target], 
     )
 
 
+@app.command("extract")
+def extract(
+    out: Annotated[Path, typer.Option("--out", help="Lake folder to write (replaced atomically).")],
+    database: Annotated[
+        str | None, typer.Option("--database", help="Database URL (default from settings).")
+    ] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="A demo data dir: read its key and database.")] = None,
+) -> None:
+    """Extract persons, listings and units from our own database into an event lake (pseudonymised)."""
+    # Fails as the shell's commands do (cli_common.fail: exit 2), not as run and report (exit 1).
+    from naravard.actor import Purpose, system_actor
+    from naravard.cli_common import console as shell_console
+    from naravard.cli_common import demo_database_url, demo_secrets, fail, has_demo_secrets, load_settings
+    from naravard.db import make_engine, make_session_factory, transaction
+    from naravard.followup.extract import extract as extract_lake
+
+    current = load_settings()
+    key, audit_key, url = current.secret_key, current.audit_hmac_key, database
+    if data_dir is not None and has_demo_secrets(data_dir):  # the environment's keys, else the demo's
+        values = demo_secrets(data_dir)
+        key, audit_key = key or values["secret_key"], audit_key or values["audit_hmac_key"]
+        url = url or demo_database_url(data_dir)
+    url = url or current.database_url
+    if not key or not audit_key:
+        raise fail("set NARAVARD_SECRET_KEY and NARAVARD_AUDIT_HMAC_KEY, or give --data-dir of a demo")
+    engine = make_engine(url)
+    factory = make_session_factory(engine, audit_key=audit_key.encode())
+    actor = system_actor("followup-extract").with_purpose(Purpose.FOLLOWUP)
+    try:
+        with transaction(factory) as session:
+            summary = extract_lake(session, actor=actor, out_dir=out, key=key.encode())
+    except NaravardError as exc:
+        raise fail(exc.message) from exc
+    finally:
+        engine.dispose()
+    shell_console.print(
+        f"Extracted {summary.persons} persons, {summary.listings} listings, {summary.units} units "
+        f"to {summary.out_dir}"
+    )
+
+
 def import_csv(
     table: Annotated[str, typer.Argument(help="Lake table, e.g. encounters")],
     file: Annotated[Path, typer.Argument(help="CSV file with a header row")],
     lake: Annotated[Path | None, typer.Option(help="Event lake folder (default: settings).")] = None,
     skip_bad: Annotated[bool, typer.Option(help="Write the good rows even if some are bad.")] = False,
 ) -> None:
-    """Append a CSV file to a lake table; bad rows are listed with line numbers and reasons."""
+    """Import a CSV file into the event lake, reporting bad rows."""
+    # `naravard import` (a command of the root, CONTEXTS): the good rows are appended to the lake table, the
+    # bad ones listed with their line numbers and reasons.
     from naravard.followup.importer import import_csv as do_import
 
     with _errors():

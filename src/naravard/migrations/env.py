@@ -1,4 +1,6 @@
-"""Alembic environment: the URL comes from the caller (naravard.migrate) or NARAVARD_DATABASE_URL."""
+"""Alembic environment: the URL comes from the caller (naravard.migrate) or the settings
+(NARAVARD_DATABASE_URL); the tables are those of every context in `naravard.contexts.CONTEXTS` (through
+`naravard.models_registry.load_all`)."""
 
 from __future__ import annotations
 

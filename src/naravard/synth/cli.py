@@ -1,4 +1,5 @@
-"""``naravard synth``: a synthetic event lake for the follow-up engine (registered by the root CLI)."""
+"""``naravard synth``: a synthetic event lake for the follow-up engine (mounted by the root CLI from
+`naravard.contexts.CONTEXTS`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from naravard.errors import NaravardError
-from naravard.synth.lake import check_request, generate_lake
 
 
 def synth(
@@ -26,7 +26,11 @@ def synth(
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same lake.")] = 1,
     start_year: Annotated[int | None, typer.Option(help="First year; default: the last full years.")] = None,
 ) -> None:
-    """Write a synthetic event lake (Parquet) shaped like Region Gävleborg, cloned at national size."""
+    """Write a synthetic event lake (Parquet) at any scale."""
+    # shaped like Region Gävleborg, cloned at national size; imported here, as the root CLI loads this
+    # module for every command and the generator brings PyArrow and DuckDB
+    from naravard.synth.lake import check_request, generate_lake
+
     console = Console()
     t0 = time.perf_counter()
     try:

@@ -1,309 +1,55 @@
-"""The UI speaks Swedish by default, English on request. Messages are keyed by their English text."""
+"""The UI speaks Swedish by default, English on request. Messages are keyed by their English text.
+
+Each context keeps its own Swedish words in ``<context>/messages.py`` (``SV: dict[str, str]``, declared in
+`naravard.contexts.CONTEXTS`), the shell its own in `naravard.web.messages`; `catalogue` merges them once.
+Two catalogues may hold the same key only with the same Swedish text (`merge` refuses otherwise, and
+`tests/unit/test_messages.py` checks every catalogue).
+"""
 
 from __future__ import annotations
 
-SV: dict[str, str] = {
-    "Log in": "Logga in",
-    "Log out": "Logga ut",
-    "Username": "Användarnamn",
-    "Password": "Lösenord",
-    "Demo users": "Demoanvändare",
-    "All demo users have the password": "Alla demoanvändare har lösenordet",
-    "Role": "Roll",
-    "Unit": "Enhet",
-    "Organisation": "Organisation",
-    "Search patient": "Sök patient",
-    "Personnummer or name": "Personnummer eller namn",
-    "Search": "Sök",
-    "No patients found.": "Inga patienter hittades.",
-    "Name": "Namn",
-    "Born": "Född",
-    "Sex": "Kön",
-    "Listed at": "Listad på",
-    "Access": "Åtkomst",
-    "Open": "Öppna",
-    "No access": "Ingen åtkomst",
-    "Patient overview": "Patientöversikt",
-    "Personal identity number": "Personnummer",
-    "Coordination number": "Samordningsnummer",
-    "Age": "Ålder",
-    "years": "år",
-    "Municipality": "Kommun",
-    "Address": "Adress",
-    "Phone": "Telefon",
-    "Email": "E-post",
-    "Listing": "Listning",
-    "since": "sedan",
-    "Not listed": "Ej listad",
-    "Protected identity": "Skyddad identitet",
-    "Address is not shown for a protected identity.": "Adressen visas inte vid skyddad identitet.",
-    "Access basis": "Grund för åtkomst",
-    "care_relationship": "Vårdrelation på din enhet",
-    "consent": "Samtycke (sammanhållen journalföring)",
-    # consent as the patient's act, blocked lookups, lookup limits (issue 22)
-    "Blocked": "Spärrad",
-    "The patient has blocked your organisation.": "Patienten har spärrat din organisation.",
-    "My consents": "Mina samtycken",
-    "Consents": "Samtycken",
-    "Give consent": "Ge samtycke",
-    "Withdraw": "Återkalla",
-    "Withdrawn": "Återkallat",
-    "Status": "Status",
-    "Ended": "Upphört",
-    "Active": "Gällande",
-    "Given": "Givet",
-    "How": "Hur",
-    "Given by": "Givet av",
-    "Recorded by": "Registrerat av",
-    "Valid until": "Gäller till",
-    "No consents.": "Inga samtycken.",
-    "self_service": "Själv via e-tjänst",
-    "verbal": "Muntligt",
-    "written": "Skriftligt",
-    "guardian": "Vårdnadshavare",
-    "representative": "Ställföreträdare",
-    "not recorded": "ej angivet",
-    "Consent is given for one organisation: it may then read what other care providers have recorded about you in naravard (sammanhållen journalföring). It never opens your data to other units of an organisation that already has you as a patient; they need a care relationship. You can withdraw a consent at any time.": "Samtycke ges för en organisation: den får då läsa det som andra vårdgivare har registrerat om dig i naravard (sammanhållen journalföring). Det öppnar aldrig dina uppgifter för andra enheter inom en organisation där du redan är patient; de behöver en vårdrelation. Du kan när som helst återkalla ett samtycke.",
-    "Consents recorded by staff": "Samtycken registrerade av personal",
-    "No consents recorded by staff to review.": "Inga samtycken registrerade av personal att granska.",
-    "Review": "Granska",
-    "too many personnummer searches in a short time; try again in a few minutes": "för många sökningar på personnummer på kort tid; försök igen om några minuter",
-    "the reason may not contain control or invisible characters": "skälet får inte innehålla styrtecken eller osynliga tecken",
-    "state the reason for emergency access in words (at least 10 characters and two words)": "ange skälet till nödåtkomst i ord (minst 10 tecken och två ord)",
-    "choose the organisation the consent is for": "välj organisationen som samtycket gäller",
-    "the consent is already withdrawn": "samtycket är redan återkallat",
-    "The patient is a patient of another unit of your organisation; access needs a care relationship at your unit (consent does not replace it).": "Patienten är patient vid en annan enhet i din organisation; åtkomst kräver en vårdrelation på din enhet (samtycke ersätter den inte).",
-    "Only the patient, or staff of a unit with a care relationship with the patient, may record a consent.": "Bara patienten, eller personal på en enhet med vårdrelation till patienten, får registrera ett samtycke.",
-    "emergency": "Nödåtkomst",
-    "self": "Egna uppgifter",
-    "Access refused": "Åtkomst nekad",
-    "Emergency access": "Nödåtkomst",
-    "Open with emergency access": "Öppna med nödåtkomst",
-    "Reason (required, at least 10 characters)": "Skäl (obligatoriskt, minst 10 tecken)",
-    "Emergency access is logged, flagged and reviewed by the log reviewer.": "Nödåtkomst loggas, flaggas och granskas av logggranskare.",
-    "You are reading with emergency access.": "Du läser med nödåtkomst.",
-    "Contact details": "Kontaktuppgifter",
-    "Save": "Spara",
-    "Saved.": "Sparat.",
-    "Audit log": "Granskningslogg",
-    "Patient id": "Patient-id",
-    "User": "Användare",
-    "From": "Från",
-    "To": "Till",
-    "Filter": "Filtrera",
-    "When": "Tidpunkt",
-    "Action": "Händelse",
-    "Outcome": "Utfall",
-    "Purpose": "Ändamål",
-    "Reason": "Skäl",
-    "Emergency accesses to review": "Nödåtkomster att granska",
-    "Mark reviewed": "Markera granskad",
-    "Note": "Anteckning",
-    "Nothing to review.": "Inget att granska.",
-    "rows": "rader",
-    "Who has read my data": "Vem har läst mina uppgifter",
-    "Start": "Start",
-    "Page not found": "Sidan finns inte",
-    "Something went wrong": "Något gick fel",
-    "Back": "Tillbaka",
-    "Wrong username or password.": "Fel användarnamn eller lösenord.",
-    "Your session has ended. Log in again.": "Din session har gått ut. Logga in igen.",
-    "The form has expired. Try again.": "Formuläret har gått ut. Försök igen.",
-    "Acting as": "Agerar som",
-    "Change": "Byt",
-    "Follow-up": "Uppföljning",
-    "female": "kvinna",
-    "male": "man",
-    "clinician": "Vårdpersonal / koordinator",
-    "municipal_staff": "Kommunal personal",
-    "unit_manager": "Verksamhetschef",
-    "analyst": "Analytiker",
-    "administrator": "Administratör",
-    "log_reviewer": "Logggranskare",
-    "patient": "Patient",
-    "allowed": "tillåten",
-    "denied": "nekad",
-    "Request id": "Begärans id",
-    "Language": "Språk",
-    "Welcome": "Välkommen",
-    "Coordination layer for God och nära vård": "Samordning för God och nära vård",
-    # follow-up pages
-    "All": "Alla",
-    "Region": "Region",
-    "Result": "Utfall",
-    "Target": "Mål",
-    "Period": "Period",
-    "Scope": "Nivå",
-    "Show": "Visa",
-    "Indicator": "Indikator",
-    "Indicators": "Indikatorer",
-    "Latest": "Senaste",
-    "Drill down": "Fördjupa",
-    "Comparison": "Jämförelse",
-    "Compare municipalities and units": "Jämför kommuner och enheter",
-    "Trend over time": "Utveckling över tid",
-    "Numerator": "Täljare",
-    "Denominator": "Nämnare",
-    "target not met": "Målet nås inte",
-    "target met": "Målet nås",
-    "within the margin of error": "inom felmarginalen",
-    "%(n)s of them beyond the margin of error": "%(n)s av dem utanför felmarginalen",
-    "suppressed": "ej redovisat",
-    "below target": "under målet",
-    "above target": "över målet",
-    "not shown: fewer than": "visas inte: färre än",
-    "Gaps: not shown, fewer than": "Luckor: visas inte, färre än",
-    "in the denominator (protection against identifying individuals).": "i nämnaren (skydd mot att enskilda kan identifieras).",
-    "denominator": "nämnare",
-    "Breakdown": "Uppdelning",
-    "Age band": "Åldersgrupp",
-    "Women": "Kvinnor",
-    "Men": "Män",
-    "to": "t.o.m.",  # "to 23 Nov 2026": the last day of an incomplete period
-    "Incomplete period": "Ofullständig period",
-    "Show as a table": "Visa som tabell",
-    "Group": "Grupp",
-    "Target met?": "Når målet?",
-    "95 % CI": "95 % KI",
-    "95 % CI: the confidence interval, the range within which the result may vary by chance; the smaller the unit, the wider it is.": "95 % KI: konfidensintervallet, det spann inom vilket utfallet kan variera av en slump; ju mindre enhet, desto bredare.",
-    "latest reported value; later periods not reported": "senaste redovisade värde; senare perioder ej redovisade",
-    "No results for %(asked)s; showing the latest period, %(shown)s.": "Inga resultat för %(asked)s; visar den senaste perioden, %(shown)s.",
-    "No results for this selection.": "Inga resultat för detta urval.",
-    "No results for": "Inga resultat för",
-    "No values to show (all cells suppressed or empty).": "Inga värden att visa (alla celler skyddade eller tomma).",
-    "No follow-up results yet": "Det finns inga uppföljningsresultat ännu",
-    "Results are computed from an event lake. Create them with:": "Resultaten beräknas från en datasjö med händelser. Skapa dem med:",
-    "The demo (naravard demo) creates a small synthetic data set by itself.": "Demot (naravard demo) skapar själv en liten syntetisk datamängd.",
-    "Month": "Månad",
-    "Quarter": "Kvartal",
-    "Year": "År",
-    "Regions": "Regioner",
-    "Municipalities": "Kommuner",
-    "Units": "Enheter",
-    "Population group": "Befolkningsgrupp",
-    "Download PDF": "Ladda ner PDF",
-    "PDF reports need WeasyPrint and the Pango libraries (apt-get install libpango-1.0-0 libpangoft2-1.0-0); "
-    "the Excel report works without them": "PDF-rapporter kräver WeasyPrint och Pango-biblioteken (apt-get "
-    "install libpango-1.0-0 libpangoft2-1.0-0); Excel-rapporten fungerar utan dem",
-    "Download Excel": "Ladda ner Excel",
-    # follow-up pages open on the user's own unit
-    "Opened on your own unit, %(unit)s.": "Öppnad på din egen enhet, %(unit)s.",
-    "Opened on the municipality of your unit, %(unit)s, which the follow-up has no results for.": "Öppnad på kommunen där din enhet %(unit)s ligger; uppföljningen har inga resultat för enheten.",
-    "Opened on the municipality of your unit, %(unit)s.": "Öppnad på kommunen där din enhet %(unit)s ligger.",
-    "Show the whole region": "Visa hela regionen",
-    "your unit": "din enhet",
-    # follow-up errors: English %-templates (naravard.errors.NaravardError.text) and their Swedish
-    " or ": " eller ",
-    "%(label)r is not a %(period_type)s period": "%(label)r är ingen period av typen %(period_type)s",
-    "%(field)s %(value)r is not valid for period_type %(period_type)r; use %(formats)s": "%(field)s %(value)r passar inte periodtypen %(period_type)r; ange %(formats)s",
-    "per-doctor results are personal data about employees and are for analysts and administrators only; "
-    "choose unit, municipality, region or total": "Resultat per läkare är personuppgifter om anställda och visas bara för analytiker och "
-    "administratörer; välj enhet, kommun, region eller alla",
-    "follow-up results are for analysts, unit managers and administrators": "Uppföljningsresultat visas bara för analytiker, verksamhetschefer och administratörer",
-    "%(dir)s: no follow-up results; run 'naravard followup run' first": "%(dir)s: det finns inga uppföljningsresultat; kör först 'naravard followup run'",
-    "unknown indicator %(code)r": "okänd indikator %(code)r",
-    "unknown period type %(value)r": "okänd periodtyp %(value)r",
-    "unknown scope type %(value)r": "okänd nivå %(value)r",
-    "unknown stratum type %(value)r": "okänd uppdelning %(value)r",
-    "unknown scope %(scope)r": "okänd nivå %(scope)r",
-    "scope %(scope)r needs an id, e.g. %(scope)s:2180": "nivån %(scope)r behöver ett id, t.ex. %(scope)s:2180",
-    "scope_type 'total' takes no scope_id": "nivån 'total' tar inget id (scope_id)",
-    "stratum needs a stratum_type: %(types)s": "en grupp (stratum) kräver en uppdelning: %(types)s",
-    "%(code)s is not broken down by %(stratum_type)s; only %(codes)s": "%(code)s redovisas inte per %(stratum_type)s; bara %(codes)s",
-    "%(indicator)s is not broken down by %(breakdown)s; showing everyone.": "%(indicator)s redovisas inte per %(breakdown)s; visar alla.",
-    "unknown %(stratum_type)s %(stratum)r; choose from %(known)s": "okänd grupp %(stratum)r för %(stratum_type)s; välj bland %(known)s",
-    "period_from %(period_from)r is after period_to %(period_to)r": "startperioden %(period_from)r ligger efter slutperioden %(period_to)r",
-    "%(path)s: reading YAML needs PyYAML; use a .json file": "%(path)s: YAML kräver PyYAML; använd en .json-fil",
-    "%(path)s: entry %(n)s names unknown indicator %(code)r": "%(path)s: post %(n)s anger okänd indikator %(code)r",
-    "%(path)s: targets file not found (%(reason)s)": "%(path)s: målfilen finns inte (%(reason)s)",
-    "%(path)s: cannot read targets (%(reason)s)": "%(path)s: målen kan inte läsas (%(reason)s)",
-    "unknown language %(lang)r; choose %(langs)s": "okänt språk %(lang)r; välj %(langs)s",
-    "unknown format %(fmt)r; choose pdf or xlsx": "okänt format %(fmt)r; välj pdf eller xlsx",
-    "no indicators given, e.g. --indicators C_FLK,C_COC": "inga indikatorer valda",
-    "a report is of one stratum: give a stratum of %(stratum_type)s": "en rapport gäller en grupp: välj en grupp för %(stratum_type)s",
-    "scope %(scope_type)r needs an id, e.g. %(scope_type)s:<id> (one report per %(scope_type)s); "
-    "known %(scope_type)s ids: %(ids)s": "nivån %(scope_type)r behöver ett id, t.ex. %(scope_type)s:<id> (en rapport per nivå); kända id: %(ids)s",
-    "scope %(scope_type)r needs an id, e.g. %(scope_type)s:<id> (one report per %(scope_type)s); "
-    "the results have no %(scope_type)s rows per %(period)s": "nivån %(scope_type)r behöver ett id, t.ex. %(scope_type)s:<id> (en rapport per nivå); resultaten "
-    "har inga rader för %(scope_type)s per %(period)s",
-    "no results in total per %(period)s%(bounds)s": "inga resultat totalt per %(period)s%(bounds)s",
-    "no results for %(scope_type)s %(scope_id)s per %(period)s%(bounds)s; known %(scope_type)s ids: %(ids)s": "inga resultat för %(scope_type)s %(scope_id)s per %(period)s%(bounds)s; kända id: %(ids)s",
-    "no results for %(scope_type)s %(scope_id)s per %(period)s%(bounds)s; "
-    "the results have no %(scope_type)s rows per %(period)s": "inga resultat för %(scope_type)s %(scope_id)s per %(period)s%(bounds)s; resultaten har inga rader "
-    "för %(scope_type)s per %(period)s",
-    "no results for %(indicator)s per %(period_type)s": "inga resultat för %(indicator)s per %(period_type)s",
-    "parent must be total, region:<code> or municipality:<code>, not %(parent)r": "parent ska vara total, region:<kod> eller municipality:<kod>, inte %(parent)r",
-    # follow-up targets: the page, then the checks of a target (the form, the API, the targets file)
-    "Targets": "Mål",
-    "National": "Nationellt",
-    "Targets file": "Målfil",
-    "The region's own": "Regionens eget",
-    "Every scope": "Alla nivåer",
-    "Whole region (total)": "Totalt",
-    "Every region": "Varje region",
-    "Every municipality": "Varje kommun",
-    "Every unit": "Varje enhet",
-    "Every doctor": "Varje läkare",
-    "Doctor": "Läkare",
-    "Deleted.": "Borttaget.",
-    "Decision or source": "Beslut eller källa",
-    "Changed": "Ändrat",
-    "replaced": "ersatt",
-    "Edit": "Ändra",
-    "Delete": "Ta bort",
-    "Cancel": "Avbryt",
-    "Scope type": "Nivå",
-    "Scope id (empty: every scope of the type)": "Id (tomt: alla på nivån)",
-    "Change the region's target": "Ändra regionens mål",
-    "New target of the region's own": "Nytt eget mål för regionen",
-    "Back to the follow-up": "Tillbaka till uppföljningen",
-    "A share or an index from 0 to 1 (0.6 is 60 %), waits in days, rates per patient.": "Andel eller index från 0 till 1 (0,6 är 60 %), väntetider i dagar, antal per patient.",
-    "Baseline period": "Utgångsperiod",
-    "With a baseline period (2024, 2024-Q1 or 2024-03) the target is a factor of the result then: 1.2 is "
-    "+20 %, 0.8 is −20 %.": "Med en utgångsperiod (2024, 2024-Q1 eller 2024-03) är målet en faktor gånger "
-    "resultatet då: 1,2 är +20 %, 0,8 är −20 %.",
-    "%(change)s vs %(baseline)s": "%(change)s mot %(baseline)s",
-    "%(change)s since %(baseline)s": "%(change)s sedan %(baseline)s",
-    "Since %(baseline)s": "Sedan %(baseline)s",
-    "The most specific target applies to a result: one scope, then a scope type, then every scope. Among "
-    "equally specific targets the region's own replaces the targets file's, which replaces the national "
-    "one.": "Det mest specifika målet gäller för ett resultat: en enskild enhet, kommun eller region, sedan en "
-    "hel nivå, sedan alla nivåer. Bland lika specifika mål ersätter regionens eget målfilens, som ersätter det "
-    "nationella.",
-    "Someone else changed this target meanwhile: it is now %(value)s (version %(version)s, by %(who)s).": "Någon annan har ändrat målet under tiden: nu %(value)s (version %(version)s, av %(who)s).",
-    "Your change was not saved; check the form and save again.": "Din ändring sparades inte; kontrollera formuläret och spara igen.",
-    "It was not deleted; check it and delete again if you still want to.": "Det togs inte bort; kontrollera det och ta bort igen om du fortfarande vill.",
-    "This target was deleted meanwhile.": "Målet har tagits bort under tiden.",
-    "unknown scope type %(value)r; choose %(types)s": "okänd nivå %(value)r; välj %(types)s",
-    "scope_id needs a scope_type": "ett id (scope_id) kräver en nivå (scope_type)",
-    "scope_id %(value)r is not a scope id (letters, digits, '.', '_' or '-'; at most 64)": "%(value)r är inget id (bokstäver, siffror, '.', '_' eller '-'; högst 64)",
-    "value %(value)r is not a number": "värdet %(value)r är inget tal",
-    "%(code)s is a share or an index: its target is from 0 to 1 (0.55 for 55 %%), not %(value)s": "%(code)s är en andel eller ett index: målet anges från 0 till 1 (0,55 för 55 %%), inte %(value)s",
-    "the target of %(code)s (%(unit)s) is 0 or more, not %(value)s": "målet för %(code)s (%(unit)s) är 0 eller mer, inte %(value)s",
-    "a target against a baseline is a factor above 0 and at most %(max)s (1.2 for +20 %%, 0.8 for -20 %%), "
-    "not %(value)s": "ett mål mot en utgångsperiod är en faktor över 0 och högst %(max)s (1,2 för +20 %%, 0,8 "
-    "för -20 %%), inte %(value)s",
-    "baseline %(value)r is not a period: use YYYY, YYYY-Qn or YYYY-MM, e.g. 2024": "utgångsperioden %(value)r "
-    "är ingen period: ange YYYY, YYYY-Qn eller YYYY-MM, t.ex. 2024",
-    "%(path)s: entry %(n)s is not an object with indicator and value": "%(path)s: post %(n)s saknar indikator och värde",
-    "%(path)s: entry %(n)s: %(reason)s": "%(path)s: post %(n)s: %(reason)s",
-    "follow-up targets are set by analysts (the steering group's role)": "Uppföljningens mål sätts av analytiker (styrgruppens roll)",
-    "no target %(id)s of the region's own (deleted meanwhile?)": "regionen har inget eget mål %(id)s (borttaget under tiden?)",
-    "source is required: the decision or source of the target": "ange beslut eller källa för målet",
-    "source may be at most %(max)s characters, not %(n)s": "beslut eller källa får vara högst %(max)s tecken, inte %(n)s",
-    "the target was changed by %(who)s meanwhile (version %(now)s, you read %(read)s); read it again and retry": "målet har ändrats av %(who)s under tiden (version %(now)s, du läste %(read)s); läs om det och försök igen",
-    "the target was changed by someone else meanwhile; read it again and retry": "målet har ändrats av någon annan under tiden; läs om det och försök igen",
-    "the region already has a target for %(code)s at this scope; change that one": "regionen har redan ett mål för %(code)s på den här nivån; ändra det i stället",
-    # accounts: login back-off, log out everywhere, an administrator's unlock
-    "Log out everywhere": "Logga ut överallt",
-    "End every session of your account, on every device": "Avsluta alla sessioner för ditt konto, på alla enheter",
-    "wrong username or password, or the account is temporarily locked": "fel användarnamn eller lösenord, eller så är kontot tillfälligt spärrat",
-    "only an administrator may unlock an account": "bara en administratör får låsa upp ett konto",
-    "no user %(username)r": "ingen användare %(username)r",
-}
+from collections.abc import Mapping
+from functools import cache
+from importlib import import_module
+from types import MappingProxyType
+
+from naravard.contexts import CONTEXTS
+
+SHELL_MESSAGES = "naravard.web.messages"
+
+
+def catalogue_modules() -> tuple[str, ...]:
+    """The modules whose ``SV`` make up the catalogue: the shell's, then each context's in CONTEXTS order."""
+    return (SHELL_MESSAGES, *(context.messages for context in CONTEXTS if context.messages))
+
+
+def catalogues() -> dict[str, Mapping[str, str]]:
+    """Each catalogue by the module that holds it."""
+    return {module: import_module(module).SV for module in catalogue_modules()}
+
+
+def merge(catalogues: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
+    """One catalogue of several; a key two of them translate differently is a ValueError naming both."""
+    merged: dict[str, str] = {}
+    origin: dict[str, str] = {}
+    for where, entries in catalogues.items():
+        for english, swedish in entries.items():
+            if english in merged and merged[english] != swedish:
+                raise ValueError(
+                    f"{english!r} is {merged[english]!r} in {origin[english]} but {swedish!r} in {where}"
+                )
+            merged[english] = swedish
+            origin.setdefault(english, where)
+    return merged
+
+
+@cache
+def catalogue() -> Mapping[str, str]:
+    """The Swedish of every English text the UI shows, merged once (read-only)."""
+    return MappingProxyType(merge(catalogues()))
 
 
 def translate(text: str, lang: str) -> str:
     if lang == "en":
         return text
-    return SV.get(text, text)
+    return catalogue().get(text, text)

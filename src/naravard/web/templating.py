@@ -10,26 +10,20 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
+from naravard.contexts import CONTEXTS
 from naravard.web.i18n import translate
 
-TEMPLATE_PACKAGES = (
-    "naravard.web",
-    "naravard.patients",
-    "naravard.audit",
-    "naravard.consent",
-    "naravard.followup",
-)
+
+def template_packages() -> tuple[str, ...]:
+    """The packages whose ``templates/`` make up the template path: the shell's (layout, error pages), then
+    each context's that has templates, in CONTEXTS order. Each context's templates are in a folder of its
+    own name (``patients/overview.html``), so the order decides nothing but the shell's names."""
+    return ("naravard.web", *(context.package for context in CONTEXTS if context.templates))
 
 
 def build_environment() -> Environment:
-    loaders = []
-    for package in TEMPLATE_PACKAGES:
-        try:
-            loaders.append(PackageLoader(package, "templates"))
-        except ValueError:  # a context without templates yet
-            continue
-    env = Environment(loader=ChoiceLoader(loaders), autoescape=select_autoescape(["html"]))
-    return env
+    loaders = [PackageLoader(package, "templates") for package in template_packages()]
+    return Environment(loader=ChoiceLoader(loaders), autoescape=select_autoescape(["html"]))
 
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")

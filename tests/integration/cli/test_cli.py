@@ -21,8 +21,7 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("demo")
     settings = prepare_demo(data, persons=200, seed=3, followup=False)
     engine = make_engine(settings.database_url)
-    factory = make_session_factory(engine)
-    factory.kw["info"] = {"audit_key": settings.audit_hmac_key.encode()}
+    factory = make_session_factory(engine, audit_key=settings.audit_hmac_key.encode())
     with transaction(factory) as session:
         for i in range(3):
             audit_service.record(
@@ -152,3 +151,30 @@ def test_demo_follows_ok_mal_2_against_its_first_year(tmp_path: Path) -> None:
         base = mine[first]["value"]
         assert all(r["target"] == pytest.approx(min(1.0, 1.2 * base)) for r in mine.values()), code
     assert runner.invoke(app, ["audit", "verify", "--data-dir", str(tmp_path / "demo")]).exit_code == 0
+
+
+def _copy_demo(demo_dir: Path, to: Path) -> Path:
+    to.mkdir()
+    for name in ("naravard.db", "demo-secrets.json"):
+        (to / name).write_bytes((demo_dir / name).read_bytes())
+    return to
+
+
+def test_followup_extract_of_a_demo(demo_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`naravard followup extract` (a command of the follow-up context, mounted from CONTEXTS) reads the keys
+    through the settings, else the demo's, and writes a lake; without keys it fails in one line."""
+    from naravard.followup.lake import validate_lake
+
+    for name in ("NARAVARD_SECRET_KEY", "NARAVARD_AUDIT_HMAC_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    copy = _copy_demo(demo_dir, tmp_path / "demo")
+    lake = tmp_path / "lake"
+    result = runner.invoke(app, ["followup", "extract", "--out", str(lake), "--data-dir", str(copy)])
+    assert result.exit_code == 0, result.output
+    assert "Extracted 200 persons" in result.output
+    validate_lake(lake)
+    assert runner.invoke(app, ["audit", "verify", "--data-dir", str(copy)]).exit_code == 0
+
+    url = f"sqlite:///{copy / 'naravard.db'}"
+    no_keys = runner.invoke(app, ["followup", "extract", "--out", str(tmp_path / "x"), "--database", url])
+    assert no_keys.exit_code == 2 and "set NARAVARD_SECRET_KEY" in no_keys.output

@@ -41,8 +41,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 def test_users_unlock(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NARAVARD_AUDIT_HMAC_KEY", AUDIT_KEY.decode())
     engine = make_engine(database_url)
-    factory = make_session_factory(engine)
-    factory.kw["info"] = {"audit_key": AUDIT_KEY}
+    factory = make_session_factory(engine, audit_key=AUDIT_KEY)
     try:
         with transaction(factory) as db:
             doc = f.user(db, role=Role.CLINICIAN, at=f.unit(db, f.organization(db)), username="doc")
