@@ -269,7 +269,7 @@ DEMO_TODAY = D(2026, 11, 23)
 def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """Settings of a demo region (1,500 persons) with its lake and results: what the pages and the API read."""
     from naravard.config import Settings
-    from naravard.followup.demo import ensure_demo_results
+    from naravard.synth.demo import ensure_demo_results
 
     root = tmp_path_factory.mktemp("fu-demo")
     s = Settings(

@@ -12,13 +12,12 @@ from typing import Any
 
 import httpx
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import sessionmaker
 
 from naravard import migrate
 from naravard.actor import Role
 from naravard.app import create_app
 from naravard.config import Settings
-from naravard.db import make_engine
+from naravard.db import make_engine, make_session_factory
 from naravard.followup import service
 from tests import factories as f
 
@@ -46,9 +45,7 @@ class Env:
 def open_env(demo_settings: Settings) -> Iterator[Env]:
     """An app over ``demo_settings`` with one user of each role (each test module's ``env`` fixture)."""
     migrate.upgrade(demo_settings.database_url)
-    factory = sessionmaker(
-        bind=make_engine(demo_settings.database_url), info={"audit_key": KEY.encode()}, expire_on_commit=False
-    )
+    factory = make_session_factory(make_engine(demo_settings.database_url), audit_key=KEY.encode())
     roles = {
         "analyst": Role.ANALYST,
         "manager": Role.UNIT_MANAGER,

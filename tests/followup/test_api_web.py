@@ -11,18 +11,17 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import sessionmaker
 
 from naravard import migrate
 from naravard.actor import Role
 from naravard.app import create_app
 from naravard.config import Settings
-from naravard.db import make_engine
+from naravard.db import make_engine, make_session_factory
 from naravard.followup import service
-from naravard.followup.demo import ensure_demo_results
 from naravard.followup.formats import fmt_count, fmt_interval, fmt_value
 from naravard.followup.indicators import INDICATORS
 from naravard.followup.web import load_names
+from naravard.synth.demo import ensure_demo_results
 from tests import factories as f
 
 KEY = "k" * 40
@@ -52,7 +51,7 @@ def _settings(root: Path, name: str = "x", **kw: object) -> Settings:
 def env(demo_settings: Settings) -> Iterator[Env]:
     url = demo_settings.database_url
     migrate.upgrade(url)
-    factory = sessionmaker(bind=make_engine(url), info={"audit_key": KEY.encode()}, expire_on_commit=False)
+    factory = make_session_factory(make_engine(url), audit_key=KEY.encode())
     with factory() as db:
         org = f.organization(db)
         hc = f.unit(db, org)
@@ -223,7 +222,7 @@ def test_dashboard_api_needs_one_scope_id(env: Env) -> None:
 def test_missing_results_is_404_with_hint(tmp_path: Path) -> None:
     s = _settings(tmp_path)
     migrate.upgrade(s.database_url)
-    factory = sessionmaker(bind=make_engine(s.database_url), info={"audit_key": KEY.encode()})
+    factory = make_session_factory(make_engine(s.database_url), audit_key=KEY.encode(), expire_on_commit=True)
     with factory() as db:
         heads = f.user(db, role=Role.ANALYST, at=f.unit(db, f.organization(db))).headers
         db.commit()

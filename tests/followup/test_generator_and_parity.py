@@ -12,8 +12,9 @@ from helpers import assert_same_results, run
 
 from naravard.followup import engine
 from naravard.followup.lake import validate_lake
+from naravard.reference import MUNICIPALITIES
 from naravard.synth.lake import generate_lake
-from naravard.synth.reference import HEALTH_CENTRES, MUNICIPALITIES
+from naravard.synth.reference import HEALTH_CENTRES
 
 
 def test_reference_data() -> None:

@@ -15,13 +15,12 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import sessionmaker
 
 from naravard import migrate
 from naravard.actor import Role
 from naravard.app import create_app
 from naravard.config import Settings
-from naravard.db import make_engine
+from naravard.db import make_engine, make_session_factory
 from naravard.synth import reference as ref
 from tests import factories as f
 
@@ -52,9 +51,7 @@ def env(demo_settings: Settings) -> Iterator[Env]:
     database's HSA-id), and an analyst there; managers of a municipal home-care unit (not in the lake) and
     of a unit outside the county, and of the region's office (in Gävle, for the whole region)."""
     migrate.upgrade(demo_settings.database_url)
-    factory = sessionmaker(
-        bind=make_engine(demo_settings.database_url), info={"audit_key": KEY.encode()}, expire_on_commit=False
-    )
+    factory = make_session_factory(make_engine(demo_settings.database_url), audit_key=KEY.encode())
     with factory() as db:
         region = f.organization(db, name="Region Gävleborg")
         hc = f.unit(db, region, name=ANDERSBERG.name, hsa_id=ANDERSBERG.hsa_id)

@@ -19,14 +19,13 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 from helpers import LINES_JS
-from sqlalchemy.orm import sessionmaker
 from starlette.requests import Request
 
 from naravard import migrate
 from naravard.actor import Role
 from naravard.app import create_app
 from naravard.config import Settings
-from naravard.db import make_engine
+from naravard.db import make_engine, make_session_factory
 from naravard.followup import service
 from naravard.followup.charts import MISS
 from naravard.followup.formats import fmt_count, fmt_value
@@ -62,9 +61,7 @@ def settings(demo_settings: Settings) -> Settings:
 @pytest.fixture(scope="module")
 def env(settings: Settings) -> Iterator[Env]:
     migrate.upgrade(settings.database_url)
-    factory = sessionmaker(
-        bind=make_engine(settings.database_url), info={"audit_key": KEY.encode()}, expire_on_commit=False
-    )
+    factory = make_session_factory(make_engine(settings.database_url), audit_key=KEY.encode())
     with factory() as db:
         hc = f.unit(db, f.organization(db))
         users = {r: f.user(db, role=r, at=hc) for r in (Role.ANALYST, Role.UNIT_MANAGER, Role.ADMINISTRATOR)}

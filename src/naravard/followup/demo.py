@@ -1,9 +1,11 @@
-"""Demo data for the follow-up pages: a small synthetic lake and its results, made once per data folder.
+"""The follow-up's part of the demo: the results of the demo lake, and the region's own targets.
 
-``naravard demo`` calls :func:`ensure_demo_results` so the dashboards have something to show on first start.
-Existing results are never replaced: a user who ran ``naravard followup run`` keeps theirs. A new demo
-region also gets the region's own targets of ÖK Mål 2 (:func:`add_demo_targets`), so a relative target is
-seen at work.
+``naravard demo`` calls ``naravard.synth.demo.ensure_demo_results``, which generates the demo lake (the
+generator lives in `naravard.synth`, which the read side never imports) and then asks
+:func:`write_demo_results` here for every indicator's results, so the dashboards have something to show on
+first start. Existing results are never replaced: a user who ran ``naravard followup run`` keeps theirs. A new
+demo region also gets the region's own targets of ÖK Mål 2 (:func:`add_demo_targets`), so a relative target
+is seen at work.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from naravard.followup import engine, target_service
 from naravard.followup.compute import compute_long
 from naravard.followup.results import META_FILE, RESULTS_FILE, write_results
 from naravard.followup.schemas import TargetIn
-from naravard.synth.lake import generate_lake
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -39,32 +40,17 @@ def has_results(results_dir: Path) -> bool:
     return (Path(results_dir) / RESULTS_FILE).is_file()
 
 
-def ensure_demo_results(settings: Settings, *, persons: int, seed: int, today: dt.date | None = None) -> None:
-    """Unless ``settings.effective_results_dir`` already holds results: generate a lake of ``persons`` into
-    ``effective_lake_dir`` and compute every indicator with DuckDB into ``effective_results_dir``, suppressing
-    cells below ``small_cell_threshold``. A few seconds for 3,000 persons."""
-    results_dir = settings.effective_results_dir
-    if has_results(results_dir):
-        return
-    today = today or dt.date.today()
+def write_demo_results(settings: Settings, *, persons: int, seed: int) -> None:
+    """Compute every indicator with DuckDB over the lake in ``settings.effective_lake_dir`` into
+    ``effective_results_dir``, suppressing cells below ``small_cell_threshold``; the results' meta names the
+    demo (``persons``, ``seed``). Replaces results already there: the caller decides whether to make them."""
     lake_dir = settings.effective_lake_dir
-    lake_dir.mkdir(parents=True, exist_ok=True)
-    # one worker: a process pool costs more than it saves at demo size
-    generate_lake(
-        persons=persons,
-        years=DEMO_YEARS,
-        out=lake_dir,
-        seed=seed,
-        start_year=today.year - DEMO_YEARS + 1,
-        workers=1,
-        today=today,
-    )
     con = engine.connect("duckdb", memory_limit=DEMO_MEMORY_LIMIT)
     lake = engine.open_lake(con, lake_dir)
     long = compute_long(lake, DEMO_PERIODS)
     write_results(
         long,
-        results_dir,
+        settings.effective_results_dir,
         threshold=settings.small_cell_threshold,
         memory_limit=DEMO_MEMORY_LIMIT,
         meta={
@@ -81,7 +67,7 @@ def ensure_demo_results(settings: Settings, *, persons: int, seed: int, today: d
 def demo_baseline(results_dir: Path, today: dt.date | None = None) -> str:
     """The first full year of the demo lake, Mål 2's starting point in the demo: the year of the results'
     first day (meta ``lake_first``; the generator's window starts on 1 January), else, before the results
-    are made, the year ``ensure_demo_results`` will start the lake at."""
+    are made, the year the demo lake will start at (``naravard.synth.demo``)."""
     try:
         meta = json.loads((Path(results_dir) / META_FILE).read_text(encoding="utf-8"))
         return str(dt.date.fromisoformat(str(meta["lake_first"])[:10]).year)

@@ -9,8 +9,8 @@ from typing import Any
 
 import duckdb
 
+from naravard import reference
 from naravard.followup.lake import read_sql, table_files
-from naravard.synth import reference
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from naravard.followup.indicators import FAMILIES
 from naravard.followup.indicators.base import BREAKDOWNS
-from naravard.synth.reference import PROFESSIONS
+from naravard.reference import PROFESSIONS
 
 STRATUM_TYPES = ("all", "age_band", "sex", *BREAKDOWNS)
 
@@ -33,7 +33,7 @@ TYPE_NAMES: dict[str, tuple[str, str]] = {
     "mode": ("Besöksform", "Mode of contact"),
     "ownership": ("Ägarform", "Ownership"),
 }
-# the lake's codes: professions as in docs/event-lake.md (naravard.synth.reference), modes and ownership
+# the lake's codes: professions as in docs/event-lake.md (naravard.reference), modes and ownership
 # in the national database's words (mottagning, hem, digital, telefon; offentlig / privat vårdgivare)
 VALUE_NAMES: dict[str, dict[str, tuple[str, str]]] = {
     "sex": {"F": ("Kvinnor", "Women"), "M": ("Män", "Men")},

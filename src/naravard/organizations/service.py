@@ -8,8 +8,15 @@ from dataclasses import dataclass
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from naravard import seeding
+from naravard.actor import Actor
 from naravard.errors import NotFound
-from naravard.organizations.models import CareUnit, Organization
+from naravard.organizations.models import CareUnit, Organization, Practitioner, PractitionerRole
+
+# The kinds and professions are part of this service's interface (the seeding rows take their values).
+from naravard.organizations.models import OrganizationKind as OrganizationKind
+from naravard.organizations.models import Profession as Profession
+from naravard.organizations.models import UnitKind as UnitKind
 
 
 @dataclass(frozen=True)
@@ -81,3 +88,31 @@ def list_organizations(session: Session) -> list[tuple[uuid.UUID, str, str]]:
         select(Organization.id, Organization.name, Organization.kind).order_by(Organization.name)
     )
     return [(r[0], r[1], r[2]) for r in rows]
+
+
+# --- Seeding (naravard.seeding) ----------------------------------------------------------------------------
+
+
+def organization_exists(session: Session, *, org_number: str) -> bool:
+    """Is an organisation with this organisationsnummer in the register (a demo region, say)?"""
+    found = session.scalar(select(Organization.id).where(Organization.org_number == org_number).limit(1))
+    return found is not None
+
+
+def seed_rows(
+    session: Session,
+    *,
+    actor: Actor,
+    organizations: seeding.Rows = (),
+    care_units: seeding.Rows = (),
+    practitioners: seeding.Rows = (),
+    practitioner_roles: seeding.Rows = (),
+) -> None:
+    """Seeding interface (`naravard.seeding`): the organisation register (organisations, their care units,
+    practitioners and their roles at units), inserted as given, ids included, parents first, by the system
+    actor only, one audit row per table. ``kind`` and ``profession`` take the values of `OrganizationKind`,
+    `UnitKind` and `Profession`."""
+    seeding.insert_rows(session, actor=actor, model=Organization, rows=organizations)
+    seeding.insert_rows(session, actor=actor, model=CareUnit, rows=care_units)
+    seeding.insert_rows(session, actor=actor, model=Practitioner, rows=practitioners)
+    seeding.insert_rows(session, actor=actor, model=PractitionerRole, rows=practitioner_roles)

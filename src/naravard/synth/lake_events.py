@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
+from naravard.reference import MUNICIPALITIES
 from naravard.synth import reference as ref
 from naravard.synth.lake_model import (
     MODE_P_OLD,
@@ -169,7 +170,7 @@ def emergency_visits(c: Chunk) -> pa.Table:
 
 
 def _mobile_patients(c: Chunk) -> np.ndarray:
-    codes = np.array([m.code for m in ref.MUNICIPALITIES])
+    codes = np.array([m.code for m in MUNICIPALITIES])
     in_team_area = np.isin(codes[c.mun], [code for _, _, code in ref.MOBILE_TEAMS])
     return in_team_area & (c.age_mid >= 75) & (c.need > 1.3) & (c.rng.random(c.n) < 0.15)
 
@@ -179,7 +180,7 @@ def mobile_team_visits(c: Chunk) -> pa.Table:
     enrolled = _mobile_patients(c)
     start = c.in_date + (rng.random(c.n) * c.active * 0.7).astype(np.int64)
     p, day = c._events(np.where(enrolled, 10.0, 0.0), start=start)
-    codes = np.array([m.code for m in ref.MUNICIPALITIES])
+    codes = np.array([m.code for m in MUNICIPALITIES])
     team_of = {code: uid for uid, _, code in ref.MOBILE_TEAMS}
     team = np.array([team_of.get(code, 0) for code in codes])[c.mun[p]]
     return pa.table(

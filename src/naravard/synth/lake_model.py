@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from naravard.reference import MUNICIPALITIES
 from naravard.synth import reference as ref
 
 PERSONS_PER_REGION = ref.COUNTY_POPULATION_2025
@@ -46,8 +47,8 @@ class CountyModel:
     @staticmethod
     def build(n_persons: int) -> CountyModel:
         n_regions = max(1, round(n_persons / PERSONS_PER_REGION))
-        mun_codes = np.array([m.code for m in ref.MUNICIPALITIES])
-        pop = np.array([m.population_2025 for m in ref.MUNICIPALITIES], dtype=float)
+        mun_codes = np.array([m.code for m in MUNICIPALITIES])
+        pop = np.array([m.population_2025 for m in MUNICIPALITIES], dtype=float)
         mun_p = pop / pop.sum()
         mun_index = {c: i for i, c in enumerate(mun_codes)}
         hc_unit = np.array([h.unit_id for h in ref.HEALTH_CENTRES])

@@ -1,20 +1,20 @@
-"""Reference data for synthetic Region Gävleborg data: municipalities, hälsocentraler, age-sex structure,
-professions. Plain tuples and frozen dataclasses, no I/O, so both the demo-region generator and the
-event-lake generator share one picture of the county.
+"""The synthetic picture of Region Gävleborg that both generators share (the demo region in the database and
+the event lakes): hälsocentraler, hospitals, mobile teams, their HSA-ids, the age-sex structure. Plain
+tuples and frozen dataclasses, no I/O. The real reference lists (the region, its municipalities, the
+profession codes) are the product's, in `naravard.reference`, and are read from there.
 
-Sources: domain.md section 8 (SCB population 30 June 2025 via newsworthy.se; municipality codes are SCB's
-kommunkoder for län 21). Hälsocentral names are *plausible*, not the official list (42 in total, 15 private,
-as reported in 2023); the official list is an open item (domain.md 11.4).
+Sources: domain.md section 8 (SCB population 30 June 2025 via newsworthy.se). Hälsocentral names are
+*plausible*, not the official list (42 in total, 15 private, as reported in 2023); the official list is an
+open item (domain.md 11.4).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-REGION_CODE = "21"
-REGION_NAME = "Region Gävleborg"
+from naravard.reference import REGION_CODE, REGION_HSA
+
 COUNTY_POPULATION_2025 = 284_485
-REGION_HSA = "SE2321000198"  # HSA prefix: SE and Region Gävleborg's organisationsnummer
 
 
 def hsa_prefix(region_code: str) -> str:
@@ -34,29 +34,6 @@ def hospital_hsa_id(unit_id: int, prefix: str = REGION_HSA) -> str:
 
 def mobile_team_hsa_id(unit_id: int, prefix: str = REGION_HSA) -> str:
     return f"{prefix}-MT{unit_id}"
-
-
-@dataclass(frozen=True, slots=True)
-class Municipality:
-    code: str  # SCB kommunkod, four digits
-    name: str
-    population_2025: int
-
-
-MUNICIPALITIES: tuple[Municipality, ...] = (
-    Municipality("2101", "Ockelbo", 5_709),
-    Municipality("2104", "Hofors", 9_216),
-    Municipality("2121", "Ovanåker", 11_312),
-    Municipality("2132", "Nordanstig", 9_288),
-    Municipality("2161", "Ljusdal", 18_434),
-    Municipality("2180", "Gävle", 104_030),
-    Municipality("2181", "Sandviken", 38_340),
-    Municipality("2182", "Söderhamn", 24_435),
-    Municipality("2183", "Bollnäs", 26_204),
-    Municipality("2184", "Hudiksvall", 37_526),
-)
-
-MUNICIPALITY_BY_CODE: dict[str, Municipality] = {m.code: m for m in MUNICIPALITIES}
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,29 +132,6 @@ AGE_SEX_SHARES_PERCENT: tuple[tuple[float, float], ...] = (
 
 SEXES: tuple[str, ...] = ("F", "M")  # administrative sex as in folkbokföring; "F" women, "M" men
 
-
-@dataclass(frozen=True, slots=True)
-class Profession:
-    code: str  # stable code used in the event lake
-    name_sv: str
-    name_en: str
-    legitimated: bool  # legitimerad hälso- och sjukvårdspersonal (may make a vårdgaranti medical assessment)
-
-
-PROFESSIONS: tuple[Profession, ...] = (
-    Profession("LK", "Läkare", "Physician", True),
-    Profession("SSK", "Sjuksköterska", "Registered nurse", True),
-    Profession("DSK", "Distriktssköterska", "District nurse", True),
-    Profession("FT", "Fysioterapeut", "Physiotherapist", True),
-    Profession("AT", "Arbetsterapeut", "Occupational therapist", True),
-    Profession("PSY", "Psykolog", "Psychologist", True),
-    Profession("KUR", "Kurator", "Counsellor", False),
-    Profession("USK", "Undersköterska", "Assistant nurse", False),
-    Profession("DIET", "Dietist", "Dietitian", True),
-)
-
-PROFESSION_BY_CODE: dict[str, Profession] = {p.code: p for p in PROFESSIONS}
-DOCTOR = "LK"
 
 HOSPITALS: tuple[tuple[int, str, str], ...] = (
     # (unit_id, name, municipality code); unit ids above 900 so they never clash with hälsocentraler

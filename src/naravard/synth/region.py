@@ -13,6 +13,13 @@ This module is the entry point and the order of the parts; each part is its own 
 region_orgs (organisations and units), region_staff (practitioners), region_population (people,
 personnummer and listings), region_access (care relationships, consents, blocks), region_users (demo
 accounts), all adding rows to one region_rows.RegionRows, whose single id stream makes the order matter.
+
+The rows reach the database through one documented seeding interface (`naravard.seeding`): each context's
+service ends with ``seed_rows(session, *, actor, <table>=rows, ...)``, which bulk-inserts its own tables as
+given (ids included), for the system actor only, with one audit row per table. This package imports no
+context's models: it knows the tables only by those keywords, and the kinds and professions through
+`organizations.service`; the real reference lists (the region, its municipalities) are the product's own,
+`naravard.reference`.
 """
 
 from __future__ import annotations
@@ -20,22 +27,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import exists, insert, select
 from sqlalchemy.orm import Session
 
-from naravard.consent.models import Block, CareRelationship, Consent
-from naravard.contacts.models import Listing
+from naravard.accounts import service as accounts_service
+from naravard.actor import Actor, system_actor
+from naravard.consent import service as consent_service
+from naravard.contacts import service as contacts_service
 from naravard.errors import Conflict
-from naravard.organizations.models import CareUnit, Organization, Practitioner
-from naravard.patients.models import Person
+from naravard.organizations import service as org_service
+from naravard.patients import service as patients_service
+from naravard.reference import REGION_HSA, REGION_ORG_NUMBER
 from naravard.synth.region_access import RECORDED_BY, add_access_facts
-from naravard.synth.region_orgs import (
-    ADMIN_UNIT_NAME,
-    REGION_HSA,
-    REGION_ORG_NUMBER,
-    add_organizations,
-    add_units,
-)
+from naravard.synth.region_orgs import ADMIN_UNIT_NAME, add_organizations, add_units
 from naravard.synth.region_population import add_population
 from naravard.synth.region_rows import RegionRows
 from naravard.synth.region_staff import add_staff
@@ -51,8 +54,6 @@ __all__ = [
     "create_demo_region",
     "region_exists",
 ]
-
-_CHUNK = 5_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +71,7 @@ class DemoSummary:
 
 def region_exists(session: Session) -> bool:
     """True when the demo region (or the real one) is already in the database."""
-    return bool(session.scalar(select(exists().where(Organization.org_number == REGION_ORG_NUMBER))))
+    return org_service.organization_exists(session, org_number=REGION_ORG_NUMBER)
 
 
 def create_demo_region(
@@ -80,8 +81,10 @@ def create_demo_region(
     seed: int = 1,
     demo_password_hash: str,
     today: date | None = None,
+    actor: Actor | None = None,
 ) -> DemoSummary:
-    """Write the demo region into `session` (no commit: the caller owns the transaction).
+    """Write the demo region into `session` through the contexts' seeding interface, as `actor` (the system
+    actor "demo" unless given), with one audit row per table; no commit: the caller owns the transaction.
 
     Raises `Conflict` if the region is already there; callers check `region_exists` first.
     """
@@ -91,20 +94,16 @@ def create_demo_region(
         raise Conflict("the demo region already exists")
     rows = RegionRows(seed=seed, today=today or date.today())
     users = _build(rows, persons=persons, password_hash=demo_password_hash)
-    for model, table_rows in rows.tables():
-        # Core insert on the table: one executemany per chunk. The ORM bulk path drops None values from
-        # each row and so splits rows with different None columns into thousands of small statements.
-        for start in range(0, len(table_rows), _CHUNK):
-            session.execute(insert(model.__table__), table_rows[start : start + _CHUNK])
+    _seed(session, rows, actor or system_actor("demo"))
     return DemoSummary(
-        organizations=rows.count(Organization),
-        units=rows.count(CareUnit),
-        practitioners=rows.count(Practitioner),
-        persons=rows.count(Person),
-        listings=rows.count(Listing),
-        care_relationships=rows.count(CareRelationship),
-        consents=rows.count(Consent),
-        blocks=rows.count(Block),
+        organizations=rows.count("organizations"),
+        units=rows.count("care_units"),
+        practitioners=rows.count("practitioners"),
+        persons=rows.count("persons"),
+        listings=rows.count("listings"),
+        care_relationships=rows.count("care_relationships"),
+        consents=rows.count("consents"),
+        blocks=rows.count("blocks"),
         users=users,
     )
 
@@ -118,3 +117,26 @@ def _build(rows: RegionRows, *, persons: int, password_hash: str) -> list[DemoUs
     population = add_population(rows, units, persons)
     add_access_facts(rows, orgs, units, population.people)
     return add_demo_users(rows, units, staff_by_unit, population, password_hash)
+
+
+def _seed(session: Session, rows: RegionRows, actor: Actor) -> None:
+    """Hands each context its tables, parents before children (the order of region_rows.Table)."""
+    r = rows.rows
+    org_service.seed_rows(
+        session,
+        actor=actor,
+        organizations=r["organizations"],
+        care_units=r["care_units"],
+        practitioners=r["practitioners"],
+        practitioner_roles=r["practitioner_roles"],
+    )
+    patients_service.seed_rows(session, actor=actor, persons=r["persons"])
+    contacts_service.seed_rows(session, actor=actor, listings=r["listings"])
+    consent_service.seed_rows(
+        session,
+        actor=actor,
+        care_relationships=r["care_relationships"],
+        consents=r["consents"],
+        blocks=r["blocks"],
+    )
+    accounts_service.seed_rows(session, actor=actor, users=r["users"], memberships=r["memberships"])

@@ -7,7 +7,6 @@ import random
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 
-from naravard.consent.models import Block, CareRelationship, Consent
 from naravard.synth.region_orgs import Organisations, Units
 from naravard.synth.region_population import age
 from naravard.synth.region_rows import RegionRows, Row
@@ -54,7 +53,7 @@ def _relate(
         if rng.random() < ended_share:
             ended = min(now - timedelta(hours=1), started + timedelta(days=rng.randint(2, 60)))
         rows.add(
-            CareRelationship,
+            "care_relationships",
             person_id=person["id"],
             unit_id=unit_of(person)["id"],
             reason=reason,
@@ -128,7 +127,7 @@ def add_access_facts(rows: RegionRows, orgs: Organisations, units: Units, people
     for n, person in enumerate(blocked):
         target = orgs.municipalities[person["municipality_code"]]["id"] if n % 2 == 0 else None
         rows.add(
-            Block,
+            "blocks",
             person_id=person["id"],
             blocked_organization_id=target,
             reason="Patientens begäran",
@@ -150,7 +149,7 @@ def _consent(rows: RegionRows, rng: random.Random, person: Row, org: Row, note: 
     withdrawal = given + timedelta(days=rng.randint(1, 30))
     withdrawn = withdrawal if rng.random() < 0.05 and withdrawal < rows.now else None
     rows.add(
-        Consent,
+        "consents",
         person_id=person["id"],
         organization_id=org["id"],
         given_at=given,

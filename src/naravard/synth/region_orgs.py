@@ -1,4 +1,5 @@
-"""The demo region's organisations and care units: a fixed picture of the county (reference.py).
+"""The demo region's organisations and care units: a fixed picture of the county (`naravard.reference` for
+the region and its municipalities, reference.py for the rest).
 
 The region, its ten municipalities and a few private providers; per municipality a social-services unit and
 a home-care unit; the hälsocentraler, hospital clinics and mobile teams of reference.py (names and HSA-ids
@@ -10,13 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from naravard.organizations.models import CareUnit, Organization, OrganizationKind, UnitKind
+from naravard.organizations.service import OrganizationKind, UnitKind
 from naravard.patients.identity import luhn_check_digit
+from naravard.reference import MUNICIPALITIES, REGION_HSA, REGION_NAME, REGION_ORG_NUMBER
 from naravard.synth import names, reference
 from naravard.synth.region_rows import RegionRows, Row
 
-REGION_ORG_NUMBER = "232100-0198"
-REGION_HSA = reference.REGION_HSA
 ADMIN_UNIT_NAME = "Region Gävleborg Hälso- och sjukvårdsförvaltningen"
 
 # Hospital clinics: (hospital unit id in reference.HOSPITALS, clinic name suffix, HSA suffix).
@@ -61,19 +61,19 @@ def _hsa_prefix(org_number: str) -> str:
 def add_organizations(rows: RegionRows) -> Organisations:
     rng = rows.rng("organizations")
     region = rows.add(
-        Organization,
-        name=reference.REGION_NAME,
+        "organizations",
+        name=REGION_NAME,
         kind=OrganizationKind.REGION.value,
         org_number=REGION_ORG_NUMBER,
         hsa_id=f"{REGION_HSA}-RG",
         municipality_code=None,
     )
     municipalities: dict[str, Row] = {}
-    for m in reference.MUNICIPALITIES:
+    for m in MUNICIPALITIES:
         # Municipalities' organisationsnummer start 212000-; the rest is synthetic from the SCB code.
         org_number = _org_number("212000" + m.code[1:])
         municipalities[m.code] = rows.add(
-            Organization,
+            "organizations",
             name=f"{m.name} kommun",
             kind=OrganizationKind.MUNICIPALITY.value,
             org_number=org_number,
@@ -85,7 +85,7 @@ def add_organizations(rows: RegionRows) -> Organisations:
         org_number = _org_number(f"559{rng.randrange(100_000, 1_000_000)}")
         providers.append(
             rows.add(
-                Organization,
+                "organizations",
                 name=name,
                 kind=OrganizationKind.PRIVATE_PROVIDER.value,
                 org_number=org_number,
@@ -110,7 +110,7 @@ def add_units(rows: RegionRows, orgs: Organisations) -> Units:
         private: bool = False,
     ) -> Row:
         row = rows.add(
-            CareUnit,
+            "care_units",
             organization_id=org["id"],
             name=name,
             kind=kind.value,

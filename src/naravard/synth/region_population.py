@@ -1,6 +1,7 @@
 """The demo region's population: people with personnummer or samordningsnummer, and their listings.
 
-A sample of `count` people with the county's age-sex structure and municipality sizes (reference.py).
+A sample of `count` people with the county's age-sex structure (reference.py) and municipality sizes
+(`naravard.reference`).
 Nothing here is real: identity numbers come from the test series of `patients.identity.generate_identity`,
 phone numbers from PTS' series for fiction (070-174 06 05 to 99). All draws come from the `population`
 stream, person by person (the person, then his or her listings), in that order.
@@ -13,9 +14,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from naravard.contacts.models import Listing
 from naravard.patients.identity import generate_identity
-from naravard.patients.models import Person
+from naravard.reference import MUNICIPALITIES
 from naravard.synth import names, reference
 from naravard.synth.region_orgs import Units
 from naravard.synth.region_rows import RegionRows, Row
@@ -38,9 +38,9 @@ def add_population(rows: RegionRows, units: Units, count: int) -> Population:
     today = rows.today
     cells = [(band, sex) for band in reference.AGE_BANDS for sex in ("female", "male")]
     weights = [share for pair in reference.AGE_SEX_SHARES_PERCENT for share in pair]
-    munis = [m.code for m in reference.MUNICIPALITIES]
+    munis = [m.code for m in MUNICIPALITIES]
     drawn_cells = rng.choices(cells, weights=weights, k=count)
-    drawn_munis = rng.choices(munis, weights=[m.population_2025 for m in reference.MUNICIPALITIES], k=count)
+    drawn_munis = rng.choices(munis, weights=[m.population_2025 for m in MUNICIPALITIES], k=count)
     # About 1 % samordningsnummer (adults), about 0.5 % protected identity; at least one of each.
     indices = range(count)
     coordination = set(rng.sample(indices, min(count, max(1, round(count * 0.01)))))
@@ -56,7 +56,7 @@ def add_population(rows: RegionRows, units: Units, count: int) -> Population:
         town, postal = names.MUNICIPALITY_TOWNS[code]
         shielded = i in protected
         person = rows.add(
-            Person,
+            "persons",
             identifier=identifier,
             identifier_kind="samordningsnummer" if i in coordination else "personnummer",
             given_name=rng.choice(names.FEMALE_GIVEN_NAMES if sex == "female" else names.MALE_GIVEN_NAMES),
@@ -108,7 +108,7 @@ def _add_listings(rows: RegionRows, rng: random.Random, units: Units, person: Ro
             days=rng.randint(0, (start - person["birth_date"]).days - 2)
         )
         rows.add(
-            Listing,
+            "listings",
             person_id=person["id"],
             unit_id=previous["id"],
             start_date=old_start,
@@ -116,7 +116,7 @@ def _add_listings(rows: RegionRows, rng: random.Random, units: Units, person: Ro
             source="blankett",
         )
     rows.add(
-        Listing,
+        "listings",
         person_id=person["id"],
         unit_id=unit["id"],
         start_date=start,

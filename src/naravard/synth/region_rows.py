@@ -10,32 +10,26 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Iterable
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, Literal, get_args
 
-from naravard.accounts.models import Membership, User
-from naravard.consent.models import Block, CareRelationship, Consent
-from naravard.contacts.models import Listing
-from naravard.organizations.models import CareUnit, Organization, Practitioner, PractitionerRole
-from naravard.patients.models import Person
+# The tables of the region, named by the keyword their context's `seed_rows` takes them under
+# (naravard.seeding); region.py seeds them in this order, parents before children, for the foreign keys.
+Table = Literal[
+    "organizations",
+    "care_units",
+    "practitioners",
+    "practitioner_roles",
+    "persons",
+    "listings",
+    "care_relationships",
+    "consents",
+    "blocks",
+    "users",
+    "memberships",
+]
 
 Row = dict[str, Any]
-
-# Parents before children, for the foreign keys.
-_MODELS: tuple[type[Any], ...] = (
-    Organization,
-    CareUnit,
-    Practitioner,
-    PractitionerRole,
-    Person,
-    Listing,
-    CareRelationship,
-    Consent,
-    Block,
-    User,
-    Membership,
-)
 
 
 class RegionRows:
@@ -46,20 +40,17 @@ class RegionRows:
         self.today = today
         self.now = datetime.combine(today, time(8, 0), tzinfo=UTC)
         self._ids = self.rng("ids")
-        self.rows: dict[type[Any], list[Row]] = {m: [] for m in _MODELS}
+        self.rows: dict[Table, list[Row]] = {table: [] for table in get_args(Table)}
 
     def rng(self, part: str) -> random.Random:
         """The random stream of one part of the region, seeded from the seed and the part's name."""
         return random.Random(f"naravard-demo:{self.seed}:{part}")
 
-    def add(self, model: type[Any], **values: Any) -> Row:
-        """Appends a row for `model` with the next id from the `ids` stream, and returns it."""
+    def add(self, table: Table, **values: Any) -> Row:
+        """Appends a row to `table` with the next id from the `ids` stream, and returns it."""
         row = {"id": uuid.UUID(int=self._ids.getrandbits(128), version=4), **values}
-        self.rows[model].append(row)
+        self.rows[table].append(row)
         return row
 
-    def tables(self) -> Iterable[tuple[type[Any], list[Row]]]:
-        return ((model, rows) for model, rows in self.rows.items() if rows)
-
-    def count(self, model: type[Any]) -> int:
-        return len(self.rows[model])
+    def count(self, table: Table) -> int:
+        return len(self.rows[table])

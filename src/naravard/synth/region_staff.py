@@ -1,15 +1,16 @@
 """The demo region's practitioners and their roles at units.
 
-Staff numbers follow the size of the units' municipalities in reference.py, not the demo population: a
-small demo population meets a full-size region.
+Staff numbers follow the size of the units' municipalities (`naravard.reference`), not the demo
+population: a small demo population meets a full-size region.
 """
 
 from __future__ import annotations
 
 import uuid
 
-from naravard.organizations.models import Organization, Practitioner, PractitionerRole, Profession
-from naravard.synth import names, reference
+from naravard.organizations.service import Profession
+from naravard.reference import MUNICIPALITIES
+from naravard.synth import names
 from naravard.synth.region_orgs import Units
 from naravard.synth.region_rows import RegionRows, Row
 
@@ -19,8 +20,8 @@ def add_staff(rows: RegionRows, units: Units) -> dict[uuid.UUID, list[Row]]:
     rng = rows.rng("staff")
     staff_by_unit: dict[uuid.UUID, list[Row]] = {}
     counters: dict[str, int] = {}
-    org_by_id = {o["id"]: o for o in rows.rows[Organization]}
-    population = {m.code: m.population_2025 for m in reference.MUNICIPALITIES}
+    org_by_id = {o["id"]: o for o in rows.rows["organizations"]}
+    population = {m.code: m.population_2025 for m in MUNICIPALITIES}
 
     def hire(unit: Row, profession: Profession, count: int) -> None:
         prefix = org_by_id[unit["organization_id"]]["hsa_id"].split("-")[0]
@@ -28,13 +29,13 @@ def add_staff(rows: RegionRows, units: Units) -> dict[uuid.UUID, list[Row]]:
             counters[prefix] = counters.get(prefix, 0) + 1
             female = rng.random() < 0.6
             person = rows.add(
-                Practitioner,
+                "practitioners",
                 hsa_id=f"{prefix}-P{counters[prefix]:05d}",
                 given_name=rng.choice(names.FEMALE_GIVEN_NAMES if female else names.MALE_GIVEN_NAMES),
                 family_name=rng.choice(names.FAMILY_NAMES),
                 profession=profession.value,
             )
-            rows.add(PractitionerRole, practitioner_id=person["id"], unit_id=unit["id"])
+            rows.add("practitioner_roles", practitioner_id=person["id"], unit_id=unit["id"])
             staff_by_unit.setdefault(unit["id"], []).append(person)
 
     def scaled(per: int, low: int, high: int, base: int) -> int:

@@ -7,9 +7,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from naravard.accounts.models import Membership, User
 from naravard.actor import Role
-from naravard.organizations.models import Profession
+from naravard.organizations.service import Profession
 from naravard.synth.region_orgs import Units
 from naravard.synth.region_population import Population, age
 from naravard.synth.region_rows import RegionRows, Row
@@ -52,7 +51,7 @@ def add_demo_users(
         practitioner = staff[nth]
         display = f"{practitioner['given_name']} {practitioner['family_name']}"
         user = rows.add(
-            User,
+            "users",
             username=username,
             display_name=display,
             password_hash=password_hash,
@@ -62,7 +61,7 @@ def add_demo_users(
             language="sv",
             failed_logins=0,
         )
-        rows.add(Membership, user_id=user["id"], unit_id=unit["id"], role=role.value, is_active=True)
+        rows.add("memberships", user_id=user["id"], unit_id=unit["id"], role=role.value, is_active=True)
         users.append(DemoUser(username, display, role.value, unit["name"]))
     users.extend(_add_patient_users(rows, population, password_hash, Role.PATIENT, gavle_hc))
     return users
@@ -86,7 +85,7 @@ def _add_patient_users(
     for n, person in enumerate(candidates[:2], start=1):
         display = f"{person['given_name']} {person['family_name']}"
         user = rows.add(
-            User,
+            "users",
             username=f"patient{n}",
             display_name=display,
             password_hash=password_hash,
@@ -96,7 +95,7 @@ def _add_patient_users(
             language="sv",
             failed_logins=0,
         )
-        rows.add(Membership, user_id=user["id"], unit_id=None, role=role.value, is_active=True)
+        rows.add("memberships", user_id=user["id"], unit_id=None, role=role.value, is_active=True)
         users.append(DemoUser(f"patient{n}", display, role.value, listed_at[person["id"]]["name"]))
     return users
 

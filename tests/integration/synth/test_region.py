@@ -29,6 +29,7 @@ from naravard.patients.models import Person
 from naravard.synth import reference
 from naravard.synth.lake_model import CountyModel
 from naravard.synth.region import DemoSummary, create_demo_region, region_exists
+from tests.conftest import AUDIT_KEY
 
 TODAY = date(2026, 11, 23)
 PERSONS = 500
@@ -45,7 +46,7 @@ def _session(path: Path) -> Session:
     _import_all_models()
     engine = make_engine("sqlite:///" + str(path))
     Base.metadata.create_all(engine)
-    return make_session_factory(engine)()
+    return make_session_factory(engine, audit_key=AUDIT_KEY)()
 
 
 def _generate(path: Path, *, seed: int = 1) -> tuple[Session, DemoSummary]:
