@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from naravard import migrate
-from naravard.db import make_engine
+from naravard.db import make_engine, make_session_factory
 
 AUDIT_KEY = b"test-audit-key-0123456789abcdef0123456789"
 PG_ADMIN_URL = os.environ.get("NARAVARD_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -95,12 +95,7 @@ def session_factory(engine: Engine) -> Iterator[sessionmaker[Session]]:
     """Sessions bound to one connection whose outer transaction is rolled back after the test."""
     connection = engine.connect()
     outer = connection.begin()
-    factory = sessionmaker(
-        bind=connection,
-        expire_on_commit=False,
-        join_transaction_mode="create_savepoint",
-        info={"audit_key": AUDIT_KEY},
-    )
+    factory = make_session_factory(connection, audit_key=AUDIT_KEY, join_transaction_mode="create_savepoint")
     yield factory
     outer.rollback()
     connection.close()

@@ -1,5 +1,6 @@
 """The application factory: `create_app(settings)` builds the database engine, the session factory,
-templates and every context's routes. Nothing is read at import time."""
+templates and the routes of every context in `naravard.contexts.CONTEXTS`. Nothing is read at import
+time."""
 
 from __future__ import annotations
 
@@ -20,19 +21,10 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from naravard import __version__
-from naravard.accounts import api as accounts_api
-from naravard.accounts import web as accounts_web
-from naravard.audit import api as audit_api
-from naravard.audit import web as audit_web
 from naravard.config import Settings
-from naravard.consent import api as consent_api
-from naravard.consent import web as consent_web
-from naravard.db import make_engine
+from naravard.contexts import CONTEXTS, load
+from naravard.db import make_engine, make_session_factory
 from naravard.errors import Invalid
-from naravard.followup import api as followup_api
-from naravard.followup import web as followup_web
-from naravard.patients import api as patients_api
-from naravard.patients import web as patients_web
 from naravard.web import errors as web_errors
 from naravard.web.templating import build_environment
 
@@ -58,7 +50,8 @@ SECURITY_HEADERS = (
         "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
     ),
 )
-NO_STORE_PREFIXES = ("/api/", "/patients", "/audit")
+# Pages with patient data: the patient's own pages (/min/) too.
+NO_STORE_PREFIXES = ("/api/", "/patients", "/audit", "/min/")
 CLIENT_REQUEST_ID_MAX = 64  # the column audit_event.client_request_id
 _PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]+")
 # Bodies the edge reads before a route does (FastAPI parses JSON also without a content type).
@@ -251,11 +244,11 @@ def create_app(
     settings: Settings | None = None, *, session_factory: sessionmaker[Session] | None = None
 ) -> FastAPI:
     settings = settings or Settings()
+    audit_key = settings.audit_hmac_key.encode()
     if session_factory is None:
-        engine = make_engine(settings.database_url)
-        session_factory = sessionmaker(bind=engine, expire_on_commit=False)
-    session_factory.kw.setdefault("info", {})
-    session_factory.kw["info"] = {**session_factory.kw["info"], "audit_key": settings.audit_hmac_key.encode()}
+        session_factory = make_session_factory(make_engine(settings.database_url), audit_key=audit_key)
+    # a factory given (tests) keeps its other info, but the audit key is always the settings'
+    session_factory.kw["info"] = {**session_factory.kw.get("info", {}), "audit_key": audit_key}
     if not settings.audit_hmac_key:
         raise ValueError("audit_hmac_key is empty; `naravard demo` and `naravard serve` set one")
 
@@ -280,25 +273,14 @@ def create_app(
     static_dir = resources.files("naravard.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
 
-    api_routers = (
-        accounts_api.router,
-        patients_api.router,
-        consent_api.router,
-        audit_api.router,
-        followup_api.router,
-    )
-    for router in api_routers:
-        app.include_router(router, prefix="/api")
-
-    web_routers = (
-        accounts_web.router,
-        patients_web.router,
-        consent_web.router,
-        audit_web.router,
-        followup_web.router,
-    )
-    for router in web_routers:
-        app.include_router(router)
+    # Every context's JSON routes under /api, then its pages, in CONTEXTS order (which decides which
+    # route wins a path two of them match).
+    for context in CONTEXTS:
+        if context.api:
+            app.include_router(load(context.api), prefix="/api")
+    for context in CONTEXTS:
+        if context.web:
+            app.include_router(load(context.web))
     return app
 
 

@@ -7,17 +7,22 @@ tries to write after another writer fails with SQLITE_BUSY_SNAPSHOT instead of w
 
 from __future__ import annotations
 
+import logging
 import uuid
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import DateTime, MetaData, create_engine, event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm.session import JoinTransactionMode
 from sqlalchemy.types import TypeDecorator
+
+log = logging.getLogger("naravard")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -115,19 +120,69 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+def make_session_factory(
+    bind: Engine | Connection,
+    *,
+    audit_key: bytes,
+    expire_on_commit: bool = False,
+    join_transaction_mode: JoinTransactionMode = "conditional_savepoint",
+) -> sessionmaker[Session]:
+    """Sessions over `bind` whose ``info["audit_key"]`` keys the audit chain (`naravard.audit.chain`): every
+    session that may write an audit row needs it. Objects stay readable after commit (a request renders
+    what it saved) unless `expire_on_commit`; `join_transaction_mode` is SQLAlchemy's, for a session bound
+    to a connection already in a transaction (the tests' rolled-back one)."""
+    return sessionmaker(
+        bind=bind,
+        expire_on_commit=expire_on_commit,
+        join_transaction_mode=join_transaction_mode,
+        info={"audit_key": audit_key},
+    )
+
+
+# Writes that must outlive their unit of work's rollback: the audit row of a refusal (PDL 4 kap. 3 §: the
+# attempt is logged though the request fails), the count of a wrong password. Services register them and
+# raise; only the unit of work (`transaction` here, `deps.get_db` for requests) rolls back, runs them and
+# commits, so no service ever commits the caller's transaction.
+_KEPT: weakref.WeakKeyDictionary[Session, list[Callable[[Session], object]]] = weakref.WeakKeyDictionary()
+
+
+def keep_after_rollback(session: Session, write: Callable[[Session], object]) -> None:
+    """Run `write` when this unit of work ends, after its rollback if it fails, and commit it."""
+    _KEPT.setdefault(session, []).append(write)
+
+
+def end_unit_of_work(session: Session, *, failed: bool) -> None:
+    """Commit the work (success), or roll it back (failure); either way then write and commit what was
+    kept. A failure to write what was kept is logged, never hides the request's own error."""
+    kept = _KEPT.pop(session, [])
+    if not failed:
+        for write in kept:
+            write(session)
+        session.commit()
+        return
+    session.rollback()
+    if not kept:
+        return
+    try:
+        for write in kept:
+            write(session)
+        session.commit()
+    except Exception:
+        session.rollback()
+        log.exception("could not write what a failed unit of work had to keep")
 
 
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error (nothing half-written)."""
+    """One unit of work: commit on success, roll back on any error (nothing half-written), and keep what
+    must outlive a rollback (`keep_after_rollback`)."""
     session = factory()
     try:
         yield session
-        session.commit()
     except BaseException:
-        session.rollback()
+        end_unit_of_work(session, failed=True)
         raise
+    else:
+        end_unit_of_work(session, failed=False)
     finally:
         session.close()

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from naravard.accounts import service as accounts_service
 from naravard.actor import Actor
+from naravard.db import end_unit_of_work
 from naravard.errors import Forbidden, Unauthenticated
 
 SESSION_COOKIE = "naravard_session"
@@ -30,10 +31,11 @@ async def get_db(request: Request) -> AsyncIterator[Session]:
     session: Session = request.app.state.session_factory()
     try:
         yield session
-        session.commit()
     except BaseException:
-        session.rollback()
+        end_unit_of_work(session, failed=True)
         raise
+    else:
+        end_unit_of_work(session, failed=False)
     finally:
         session.close()
 

@@ -53,10 +53,22 @@ class NotFound(NaravardError):
 
 
 class Forbidden(NaravardError):
-    """The access policy refused; the refusal has been audit-logged."""
+    """The access policy refused; `reason` is the policy's code (e.g. ``blocked``), and the refusal is
+    audit-logged by the unit of work."""
 
     status_code = 403
     code = "forbidden"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        params: Mapping[str, object] | None = None,
+        reason: str | None = None,
+    ) -> None:
+        super().__init__(message, field=field, params=params)
+        self.reason = reason
 
 
 class Unauthenticated(NaravardError):

@@ -25,6 +25,7 @@ def test_the_patient_gives_and_withdraws_consent_on_their_own_page(client: TestC
     page = client.get("/min/samtycken")
     assert page.status_code == 200 and "Mina samtycken" in page.text and "Inga samtycken." in page.text
     assert 'href="/min/samtycken"' in page.text  # in the navigation
+    assert page.headers["Cache-Control"] == "no-store"  # patient data: never cached
     given = client.post(
         "/min/samtycken", data={"organization_id": str(region.id), "csrf_token": _csrf(page.text)}
     )

@@ -40,9 +40,10 @@ def test_sql_visibility_equals_policy(db: Session, seed: int) -> None:
         (homecare[1], Role.MUNICIPAL_STAFF),
     ]:
         actor = f.user(db, role=role, at=at).actor
-        visibility = consent_service.visible_person_ids(actor)
-        clause = consent_service.restriction_clause(visibility, Person.id, Person.protected_identity)
-        visible = set(db.scalars(select(Person.id).where(clause)))
+        stmt = consent_service.restrict_to_visible(
+            select(Person.id), actor=actor, person_id_col=Person.id, protected_col=Person.protected_identity
+        )
+        visible = set(db.scalars(stmt))
         allowed = set()
         for p in persons:
             facts = consent_service.gather_facts(

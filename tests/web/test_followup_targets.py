@@ -9,13 +9,12 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from sqlalchemy.orm import sessionmaker
 
 from naravard import migrate
 from naravard.actor import Role
 from naravard.app import create_app
 from naravard.config import Settings
-from naravard.db import make_engine
+from naravard.db import make_engine, make_session_factory
 from tests import factories as f
 from tests.integration.followup.targets_env import write_results
 from tests.live import serve
@@ -30,7 +29,7 @@ def analyst_page(browser: Browser, tmp_path: Path) -> Iterator[tuple[Page, str, 
     url = f"sqlite:///{tmp_path / 'targets.db'}"
     migrate.upgrade(url)
     engine = make_engine(url)
-    with sessionmaker(bind=engine, info={"audit_key": KEY.encode()})() as db:
+    with make_session_factory(engine, audit_key=KEY.encode(), expire_on_commit=True)() as db:
         login = f.user(db, role=Role.ANALYST, at=f.unit(db, f.organization(db)))
         db.commit()
     engine.dispose()

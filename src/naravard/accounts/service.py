@@ -7,16 +7,18 @@ import secrets
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from naravard import seeding
 from naravard.accounts.models import LoginSession, Membership, User
 from naravard.accounts.passwords import hash_password, needs_rehash, verify_password
 from naravard.accounts.schemas import DemoUserOut, Me, MembershipOut, UnlockOut
 from naravard.actor import DEFAULT_PURPOSE, Actor, Purpose, Role
 from naravard.audit import service as audit_service
-from naravard.db import utcnow
+from naravard.db import keep_after_rollback, utcnow
 from naravard.errors import Invalid, NotFound, Unauthenticated
 from naravard.organizations import service as org_service
 
@@ -140,6 +142,12 @@ def _count_failure(session: Session, user: User, now: datetime, request_id: str 
     )
 
 
+def _count_failure_of(user_id: uuid.UUID, now: datetime, request_id: str | None, session: Session) -> None:
+    user = session.scalar(select(User).where(User.id == user_id).with_for_update())
+    if user is not None:
+        _count_failure(session, user, now, request_id)
+
+
 def login(
     session: Session,
     *,
@@ -152,8 +160,8 @@ def login(
     """Check the password and open a session acting for one membership (the first by default).
 
     A wrong password is counted (and may lock the account, see `LOCK_AFTER_FAILURES`); the count, the lock,
-    the revoked sessions and the lock's audit row are committed here, before the error, so they outlive the
-    request's rollback. Call it before the request has written anything else."""
+    the revoked sessions and the lock's audit row are kept by the unit of work after it rolls the request
+    back, so they outlive the refused login."""
     # The row lock (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises) makes parallel attempts on one
     # account wait for each other, so they cannot all be checked before the count reaches the lock.
     user = session.scalar(select(User).where(User.username == username.strip().lower()).with_for_update())
@@ -163,9 +171,9 @@ def login(
     if user is None or not ok or not user.is_active or locked:
         if user is not None and not ok and not locked:
             # counted only while not locked: a locked account refuses even the right password, so attempts
-            # then learn nothing and do not lengthen the lock
-            _count_failure(session, user, utcnow(), request_id)
-            session.commit()
+            # then learn nothing and do not lengthen the lock; counted by the unit of work after its
+            # rollback, so the count outlives the refused request
+            keep_after_rollback(session, partial(_count_failure_of, user.id, utcnow(), request_id))
         raise Unauthenticated(LOGIN_FAILED)
     memberships = _memberships(session, user.id)
     if not memberships:
@@ -375,3 +383,15 @@ def create_user(
     session.add(Membership(user_id=user.id, unit_id=unit_id, role=str(role)))
     session.flush()
     return user
+
+
+# --- Seeding (naravard.seeding) ----------------------------------------------------------------------------
+
+
+def seed_rows(
+    session: Session, *, actor: Actor, users: seeding.Rows = (), memberships: seeding.Rows = ()
+) -> None:
+    """Seeding interface (`naravard.seeding`): user accounts and their memberships, inserted as given (ids
+    and password hashes included), by the system actor only, one audit row per table."""
+    seeding.insert_rows(session, actor=actor, model=User, rows=users)
+    seeding.insert_rows(session, actor=actor, model=Membership, rows=memberships)

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 from naravard.actor import Actor, Role
 from naravard.audit.chain import GENESIS, row_hash
 from naravard.audit.models import AuditEvent
-from naravard.db import utcnow
+from naravard.db import keep_after_rollback, utcnow
 from naravard.errors import Forbidden, Invalid
 
 # Any constant: the PostgreSQL advisory lock that serialises appends to the chain.
@@ -120,11 +121,13 @@ def refuse(
     message: str,
     patient_id: uuid.UUID | None = None,
 ) -> NoReturn:
-    """Log a refusal and raise `Forbidden`. The refusal row is committed first: it must outlive the
-    request's rollback. Call it before the request has written anything else."""
-    record(session, actor=actor, action=action, outcome="denied", patient_id=patient_id, reason=reason)
-    session.commit()
-    raise Forbidden(message, field=reason)
+    """Raise `Forbidden` (its `reason` the refusal's code); the refusal row is written by the unit of work
+    after it rolls the request back, and committed, so it outlives the failed request."""
+    keep_after_rollback(
+        session,
+        partial(record, actor=actor, action=action, outcome="denied", patient_id=patient_id, reason=reason),
+    )
+    raise Forbidden(message, reason=reason)
 
 
 @dataclass(frozen=True)

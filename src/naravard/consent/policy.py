@@ -1,7 +1,7 @@
 """The access policy: may this actor read or write this patient's data?
 
 A pure function over facts, so the rules are unit-tested without a database, and one SQL restriction
-(`consent.service.visible_person_ids`) that selects exactly the patients `decide` allows for reading.
+(`consent.service.restrict_to_visible`) that selects exactly the patients `decide` allows for reading.
 
 Rules (Patientdatalagen 2008:355):
 - A care role may act on patients of its own unit: listed there, or with an active care relationship

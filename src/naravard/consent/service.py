@@ -7,15 +7,18 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import ColumnElement, CompoundSelect, Select, and_, literal, or_, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from naravard import seeding
 from naravard.actor import CARE_ROLES, Actor, Purpose, Role
 from naravard.audit import service as audit_service
 from naravard.consent.models import Block, CareRelationship, Consent, EmergencyAccess
-from naravard.consent.policy import (
+from naravard.consent.policy import (  # Access is part of this service's interface
+    EMERGENCY_ROLES,
     REASON_TEXT,
     Access,
     AccessFacts,
@@ -76,7 +79,7 @@ class Visibility:
     held: CompoundSelect[uuid.UUID] | None = None
 
 
-def visible_person_ids(actor: Actor) -> Visibility:
+def _visibility(actor: Actor) -> Visibility:
     """The SQL form of `policy.decide(..., READ)` without emergency: what a list or search may show.
 
     The caller (patients.service) adds `protected_identity = false` to the consented branch and
@@ -158,7 +161,39 @@ def gather_facts_many(
     return facts
 
 
-def authorize(
+@dataclass(frozen=True)
+class PatientGrant:
+    """Leave to act on one patient for one action, as the policy decided it. `record` writes the allowed
+    audit row with the actor the decision calls for (purpose `emergency` when emergency access was the
+    basis), so no caller can log the access under the wrong purpose or outcome."""
+
+    session: Session
+    actor: Actor  # as audited: the purpose is emergency when emergency access was the basis
+    person_id: uuid.UUID
+    action: str
+    decision: Decision
+
+    @property
+    def basis(self) -> str:
+        return self.decision.basis
+
+    @property
+    def outcome(self) -> str:
+        return "emergency" if self.decision.basis == "emergency" else "allowed"
+
+    def record(self, *, detail: dict[str, Any] | None = None) -> None:
+        audit_service.record(
+            self.session,
+            actor=self.actor,
+            action=self.action,
+            outcome=self.outcome,
+            patient_id=self.person_id,
+            reason=self.decision.reason,
+            detail=detail,
+        )
+
+
+def open_patient(
     session: Session,
     *,
     actor: Actor,
@@ -166,10 +201,9 @@ def authorize(
     protected_identity: bool,
     access: Access,
     action: str,
-) -> tuple[Actor, Decision]:
-    """Gate for every patient read or write. On refusal the refusal row is committed (it must survive
-    the error) and `Forbidden` is raised. On success returns the actor to audit with (purpose switched
-    to emergency when that was the basis); the caller writes the allowed row with its own work."""
+) -> PatientGrant:
+    """The one gate to a patient's data: the policy's decision on the facts, a refusal raised (and logged
+    by the unit of work), or a grant whose `record` writes the allowed row with the caller's work."""
     facts = gather_facts(session, actor=actor, person_id=person_id, protected_identity=protected_identity)
     decision = decide(actor, facts, access)
     if not decision.allowed:
@@ -181,13 +215,61 @@ def authorize(
             message=REASON_TEXT.get(decision.reason, decision.reason),
             patient_id=person_id,
         )
-    if decision.basis == "emergency":
-        return actor.with_purpose(Purpose.EMERGENCY), decision
-    return actor, decision
+    audited = actor.with_purpose(Purpose.EMERGENCY) if decision.basis == "emergency" else actor
+    return PatientGrant(session, audited, person_id, action, decision)
 
 
-def outcome_for(decision: Decision) -> str:
-    return "emergency" if decision.basis == "emergency" else "allowed"
+def restrict_to_visible(
+    stmt: Select[Any],
+    *,
+    actor: Actor,
+    person_id_col: InstrumentedAttribute[uuid.UUID],
+    protected_col: InstrumentedAttribute[bool],
+) -> Select[Any]:
+    """`stmt` limited to the persons the actor may read (the SQL form of `decide(..., READ)` without
+    emergency access): a list, a search or an export built on it cannot show a row opening would refuse."""
+    visibility = _visibility(actor)
+    return stmt.where(_restriction_clause(visibility, person_id_col, protected_col))
+
+
+def read_decisions(
+    session: Session, *, actor: Actor, persons: dict[uuid.UUID, bool]
+) -> dict[uuid.UUID, Decision]:
+    """What opening each person (id -> protected identity) to read would decide, in one round trip: what a
+    list of identity-lookup hits shows. Writes nothing; the caller logs the lookup."""
+    facts = gather_facts_many(session, actor=actor, persons=persons)
+    return {pid: decide(actor, f, Access.READ) for pid, f in facts.items()}
+
+
+def offers_emergency_access(actor: Actor, refusal_reason: str | None) -> bool:
+    """Whether a refused reader is offered emergency access: the role may use it, and a block (which it
+    would not open) did not refuse."""
+    return actor.role in EMERGENCY_ROLES and refusal_reason != "blocked"
+
+
+def may_export_population(session: Session, *, actor: Actor, action: str) -> None:
+    """Only the follow-up purpose (an analyst, or the system running the scheduled extract) exports the
+    population (names and numbers left out); refused and logged else."""
+    if actor.role not in (Role.ANALYST, Role.SYSTEM):
+        audit_service.refuse(
+            session,
+            actor=actor,
+            action=action,
+            reason="role_not_permitted",
+            message="only the follow-up purpose may export the population",
+        )
+
+
+def may_search_patients(session: Session, *, actor: Actor, action: str) -> None:
+    """Searching patients is for care roles (the policy's own rule for reading); refused and logged else."""
+    if actor.role not in CARE_ROLES:
+        audit_service.refuse(
+            session,
+            actor=actor,
+            action=action,
+            reason="role_not_permitted",
+            message="your role does not give access to patient records",
+        )
 
 
 def open_emergency_access(
@@ -431,7 +513,7 @@ def list_consents(
     """Every consent of the patient, withdrawn ones too: the patient's own view (and staff who may read the
     patient)."""
     action = "consent:consent:list"
-    audit_actor, decision = authorize(
+    grant = open_patient(
         session,
         actor=actor,
         person_id=person_id,
@@ -444,15 +526,7 @@ def list_consents(
             select(Consent).where(Consent.person_id == person_id).order_by(Consent.given_at.desc())
         )
     )
-    audit_service.record(
-        session,
-        actor=audit_actor,
-        action=action,
-        outcome=outcome_for(decision),
-        patient_id=person_id,
-        reason=decision.reason,
-        detail={"returned": len(rows)},
-    )
+    grant.record(detail={"returned": len(rows)})
     return rows
 
 
@@ -601,12 +675,12 @@ def record_care_relationship(
     return rel
 
 
-def restriction_clause(
+def _restriction_clause(
     visibility: Visibility,
     person_id_col: InstrumentedAttribute[uuid.UUID],
     protected_col: InstrumentedAttribute[bool],
 ) -> ColumnElement[bool]:
-    """Build the WHERE clause for a person query (used by patients.service)."""
+    """The WHERE clause of `restrict_to_visible`."""
     if visibility.direct is None or visibility.consented is None or visibility.blocked is None:
         return person_id_col.is_(None)  # matches nothing
     consent_branch = and_(
@@ -617,3 +691,22 @@ def restriction_clause(
     if visibility.held is not None:
         consent_branch = and_(consent_branch, person_id_col.not_in(visibility.held))
     return or_(person_id_col.in_(visibility.direct), consent_branch)
+
+
+# --- Seeding (naravard.seeding) ----------------------------------------------------------------------------
+
+
+def seed_rows(
+    session: Session,
+    *,
+    actor: Actor,
+    care_relationships: seeding.Rows = (),
+    consents: seeding.Rows = (),
+    blocks: seeding.Rows = (),
+) -> None:
+    """Seeding interface (`naravard.seeding`): the facts the access policy reads (care relationships,
+    consents, blocks), inserted as given, by the system actor only, one audit row per table. No rule of
+    this module runs on them: the generator makes an example of each branch of the policy on purpose."""
+    seeding.insert_rows(session, actor=actor, model=CareRelationship, rows=care_relationships)
+    seeding.insert_rows(session, actor=actor, model=Consent, rows=consents)
+    seeding.insert_rows(session, actor=actor, model=Block, rows=blocks)

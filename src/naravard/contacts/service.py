@@ -8,6 +8,8 @@ from datetime import date
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from naravard import seeding
+from naravard.actor import Actor
 from naravard.contacts.models import Listing
 
 
@@ -59,3 +61,12 @@ def all_listings(session: Session) -> list[tuple[uuid.UUID, uuid.UUID, date, dat
         )
     )
     return [(p, u, s, e) for p, u, s, e in rows]
+
+
+# --- Seeding (naravard.seeding) ----------------------------------------------------------------------------
+
+
+def seed_rows(session: Session, *, actor: Actor, listings: seeding.Rows = ()) -> None:
+    """Seeding interface (`naravard.seeding`): listings, ended ones too, inserted as given, by the system
+    actor only, with one audit row for the table."""
+    seeding.insert_rows(session, actor=actor, model=Listing, rows=listings)

@@ -1,26 +1,27 @@
-"""Patient search, overview and contact details. Every function that touches a person goes through
-`consent.service.authorize` and writes its audit row in the caller's transaction."""
+"""Patient search, overview and contact details. Every function that touches a person opens it through
+`consent.service.open_patient` and records its grant in the caller's transaction."""
 
 from __future__ import annotations
 
 import re
 import uuid
 from datetime import date, timedelta
+from functools import partial
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from naravard.actor import CARE_ROLES, Actor, Role
+from naravard import seeding
+from naravard.actor import Actor
 from naravard.audit import service as audit_service
 from naravard.consent import service as consent_service
-from naravard.consent.policy import Access, Decision, decide
 from naravard.consent.schemas import ConsentOut, ConsentRequest
 from naravard.contacts import service as contacts_service
-from naravard.db import utcnow
+from naravard.db import keep_after_rollback, utcnow
 from naravard.errors import Invalid, NotFound, PreconditionFailed, RateLimited
 from naravard.organizations import service as org_service
-from naravard.organizations.reference import municipality_name
+from naravard.patients import protection
 from naravard.patients.identity import format_identifier, parse_identifier
 from naravard.patients.models import Person
 from naravard.patients.schemas import (
@@ -33,8 +34,8 @@ from naravard.patients.schemas import (
     PatientOverview,
     PopulationRow,
 )
+from naravard.reference import municipality_name
 
-PROTECTED_NAME = "Skyddad identitet"
 BLOCKED_NAME = "Spärrad"
 # Identity lookups per user and window (a clinician's day rarely needs more than a few an hour).
 LOOKUP_LIMIT = 30
@@ -52,10 +53,10 @@ def _get_person(session: Session, person_id: uuid.UUID) -> Person:
     return person
 
 
-def _authorize(
-    session: Session, actor: Actor, person: Person, access: Access, action: str
-) -> tuple[Actor, Decision]:
-    return consent_service.authorize(
+def _open(
+    session: Session, actor: Actor, person: Person, access: consent_service.Access, action: str
+) -> consent_service.PatientGrant:
+    return consent_service.open_patient(
         session,
         actor=actor,
         person_id=person.id,
@@ -73,14 +74,7 @@ def search_patients(session: Session, *, actor: Actor, query: str, limit: int = 
     """By personnummer/samordningsnummer (an identity lookup: found even without access, so that
     emergency access can be asked for) or by name (only patients the actor may see)."""
     query = (query or "").strip()
-    if actor.role not in CARE_ROLES:
-        audit_service.refuse(
-            session,
-            actor=actor,
-            action="patient:search",
-            reason="role_not_permitted",
-            message="your role does not give access to patient records",
-        )
+    consent_service.may_search_patients(session, actor=actor, action="patient:search")
     if len(query) > MAX_QUERY:
         raise Invalid(f"the search text may be at most {MAX_QUERY} characters", field="q")
     if not 1 <= limit <= 50:
@@ -101,20 +95,20 @@ def search_patients(session: Session, *, actor: Actor, query: str, limit: int = 
     listings = contacts_service.listing_units_for(session, [p.id for p in persons])
     units = org_service.get_units(session, set(listings.values()))
     hits: list[PatientHit] = []
-    all_facts = consent_service.gather_facts_many(
+    decisions = consent_service.read_decisions(
         session, actor=actor, persons={p.id: p.protected_identity for p in persons}
     )
     for person in persons:
-        decision = decide(actor, all_facts[person.id], Access.READ)
+        decision = decisions[person.id]
         # A block refuses even emergency access, so its holder learns nothing more than that it exists.
         blocked = decision.reason == "blocked"
-        masked = (person.protected_identity or blocked) and not decision.allowed
+        masked = blocked or protection.masked_in_search(person, readable=decision.allowed)
         unit = units.get(listings[person.id]) if person.id in listings else None
         hits.append(
             PatientHit(
                 id=person.id,
                 identifier=format_identifier(person.identifier),
-                name=(BLOCKED_NAME if blocked else PROTECTED_NAME)
+                name=(BLOCKED_NAME if blocked else protection.PROTECTED_NAME)
                 if masked
                 else f"{person.given_name} {person.family_name}",
                 birth_date=None if masked else person.birth_date,
@@ -145,15 +139,17 @@ def _limit_lookups(session: Session, actor: Actor) -> None:
         session, username=actor.username, action="patient:search", since=since, detail_contains=_LOOKUP_TAG
     )
     if done >= LOOKUP_LIMIT:
-        audit_service.record(
+        keep_after_rollback(
             session,
-            actor=actor,
-            action="patient:search",
-            outcome="denied",
-            reason="rate_limited",
-            detail=_LOOKUP_MISS | {"refused": "rate_limited"},
+            partial(
+                audit_service.record,
+                actor=actor,
+                action="patient:search",
+                outcome="denied",
+                reason="rate_limited",
+                detail=_LOOKUP_MISS | {"refused": "rate_limited"},
+            ),
         )
-        session.commit()
         raise RateLimited(
             "too many personnummer searches in a short time; try again in a few minutes",
             params={"minutes": int(LOOKUP_WINDOW.total_seconds() // 60)},
@@ -161,9 +157,9 @@ def _limit_lookups(session: Session, actor: Actor) -> None:
 
 
 def _search_by_name(session: Session, *, actor: Actor, query: str, limit: int) -> list[Person]:
-    visibility = consent_service.visible_person_ids(actor)
-    restriction = consent_service.restriction_clause(visibility, Person.id, Person.protected_identity)
-    stmt = select(Person).where(restriction)
+    stmt = consent_service.restrict_to_visible(
+        select(Person), actor=actor, person_id_col=Person.id, protected_col=Person.protected_identity
+    )
     for term in query.lower().split()[:4]:
         # The user's text is matched literally: % and _ are not wildcards here.
         escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -174,23 +170,15 @@ def _search_by_name(session: Session, *, actor: Actor, query: str, limit: int) -
                 func.lower(Person.family_name).like(pattern, escape="\\"),
             )
         )
-    # Protected identities are never found by name, even where a care relationship exists.
-    stmt = stmt.where(Person.protected_identity.is_(False))
+    stmt = stmt.where(protection.findable_by_name())
     return list(session.scalars(stmt.order_by(Person.family_name, Person.given_name).limit(limit)))
 
 
 def get_overview(session: Session, *, actor: Actor, person_id: uuid.UUID) -> PatientOverview:
     person = _get_person(session, person_id)
-    audit_actor, decision = _authorize(session, actor, person, Access.READ, "patient:overview:read")
-    overview = _build_overview(session, person=person, basis=decision.basis)
-    audit_service.record(
-        session,
-        actor=audit_actor,
-        action="patient:overview:read",
-        outcome=consent_service.outcome_for(decision),
-        patient_id=person.id,
-        reason=decision.reason,
-    )
+    grant = _open(session, actor, person, consent_service.Access.READ, "patient:overview:read")
+    overview = _build_overview(session, person=person, basis=grant.basis)
+    grant.record()
     return overview
 
 
@@ -204,7 +192,7 @@ def update_contact_details(
 ) -> PatientOverview:
     """Versioned edit: a write based on an old version is refused, never merged."""
     person = _get_person(session, person_id)
-    audit_actor, decision = _authorize(session, actor, person, Access.WRITE, "patient:contact:update")
+    grant = _open(session, actor, person, consent_service.Access.WRITE, "patient:contact:update")
     if expected_version is not None and expected_version != person.version:
         raise PreconditionFailed(
             f"the patient was changed by someone else (version {person.version}, you edited {expected_version})"
@@ -218,17 +206,10 @@ def update_contact_details(
         session.flush()
     except StaleDataError as exc:  # a concurrent writer committed between our read and our write
         raise PreconditionFailed("the patient was changed by someone else; reload and try again") from exc
-    audit_service.record(
-        session,
-        actor=audit_actor,
-        action="patient:contact:update",
-        outcome=consent_service.outcome_for(decision),
-        patient_id=person.id,
-        # Which fields changed, never their values: the audit trail is read by log reviewers, who need to
-        # know what was done, not the patient's phone number.
-        detail={"changed": changed},
-    )
-    return _build_overview(session, person=person, basis=decision.basis)
+    # Which fields changed, never their values: the audit trail is read by log reviewers, who need to know
+    # what was done, not the patient's phone number.
+    grant.record(detail={"changed": changed})
+    return _build_overview(session, person=person, basis=grant.basis)
 
 
 def _build_overview(session: Session, *, person: Person, basis: str) -> PatientOverview:
@@ -244,7 +225,7 @@ def _build_overview(session: Session, *, person: Person, basis: str) -> PatientO
             organization_name=unit.organization_name,
             since=active[1],
         )
-    protected = person.protected_identity
+    hide = not protection.shows_address(person)
     return PatientOverview(
         id=person.id,
         identifier=format_identifier(person.identifier),
@@ -255,12 +236,12 @@ def _build_overview(session: Session, *, person: Person, basis: str) -> PatientO
         birth_date=person.birth_date,
         age=_age(person.birth_date, utcnow().date()),
         sex=person.sex,
-        protected_identity=protected,
-        municipality_code=None if protected else person.municipality_code,
-        municipality=None if protected else municipality_name(person.municipality_code),
-        address=None if protected else person.address,
-        postal_code=None if protected else person.postal_code,
-        city=None if protected else person.city,
+        protected_identity=person.protected_identity,
+        municipality_code=None if hide else person.municipality_code,
+        municipality=None if hide else municipality_name(person.municipality_code),
+        address=None if hide else person.address,
+        postal_code=None if hide else person.postal_code,
+        city=None if hide else person.city,
         phone=person.phone,
         email=person.email,
         listing=listing,
@@ -323,16 +304,7 @@ def withdraw_consent(
 def access_log(session: Session, *, actor: Actor, person_id: uuid.UUID) -> list[AccessLogEntry]:
     """ "Who has read my data": for the patient themself (and staff showing it to them)."""
     person = _get_person(session, person_id)
-    if actor.role is not Role.PATIENT and actor.role not in CARE_ROLES:
-        audit_service.refuse(
-            session,
-            actor=actor,
-            action="patient:access-log:read",
-            reason="role_not_permitted",
-            message="your role does not give access to patient records",
-            patient_id=person.id,
-        )
-    audit_actor, decision = _authorize(session, actor, person, Access.READ, "patient:access-log:read")
+    grant = _open(session, actor, person, consent_service.Access.READ, "patient:access-log:read")
     events = audit_service.patient_reads(session, patient_id=person.id)
     units = org_service.get_units(session, {e.unit_id for e in events if e.unit_id is not None})
     entries = [
@@ -348,13 +320,7 @@ def access_log(session: Session, *, actor: Actor, person_id: uuid.UUID) -> list[
         )
         for e in events
     ]
-    audit_service.record(
-        session,
-        actor=audit_actor,
-        action="patient:access-log:read",
-        outcome=consent_service.outcome_for(decision),
-        patient_id=person.id,
-    )
+    grant.record()
     return entries
 
 
@@ -365,14 +331,7 @@ def export_population(session: Session, *, actor: Actor) -> list[PopulationRow]:
     Only the follow-up purpose (an analyst, or the system running the scheduled extract) may export.
     Protected identities keep only what the statistics need: their municipality is replaced by their
     listing unit's, so the export never narrows down where they live."""
-    if actor.role not in (Role.ANALYST, Role.SYSTEM):
-        audit_service.refuse(
-            session,
-            actor=actor,
-            action="patient:population:export",
-            reason="role_not_permitted",
-            message="only the follow-up purpose may export the population",
-        )
+    consent_service.may_export_population(session, actor=actor, action="patient:population:export")
     persons = session.execute(
         select(Person.id, Person.sex, Person.birth_date, Person.municipality_code, Person.protected_identity)
     ).all()
@@ -388,7 +347,9 @@ def export_population(session: Session, *, actor: Actor) -> list[PopulationRow]:
                 person_id=pid,
                 sex=sex,
                 birth_date=birth,
-                municipality_code=None if protected else municipality,
+                municipality_code=protection.exported_municipality(
+                    protected=protected, municipality_code=municipality
+                ),
                 listing_unit_id=active.unit_id if active else None,
                 listed_since=active.start_date if active else None,
                 listings=listings,
@@ -405,3 +366,12 @@ def export_population(session: Session, *, actor: Actor) -> list[PopulationRow]:
         },
     )
     return rows
+
+
+# --- Seeding (naravard.seeding) ----------------------------------------------------------------------------
+
+
+def seed_rows(session: Session, *, actor: Actor, persons: seeding.Rows = ()) -> None:
+    """Seeding interface (`naravard.seeding`): persons, inserted as given (ids, canonical identifiers and
+    ``version`` included), by the system actor only, with one audit row for the table."""
+    seeding.insert_rows(session, actor=actor, model=Person, rows=persons)

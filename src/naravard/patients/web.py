@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from naravard.consent.policy import EMERGENCY_ROLES
+from naravard.consent import service as consent_service
 from naravard.deps import CurrentActor, DbSession
 from naravard.errors import Forbidden, Invalid, NaravardError, RateLimited
 from naravard.patients import service
@@ -55,7 +55,7 @@ def _overview_or_refusal(
             status_code=403,
             person_id=person_id,
             reason=exc.message,
-            can_emergency=actor.role in EMERGENCY_ROLES and exc.field != "blocked",
+            can_emergency=consent_service.offers_emergency_access(actor, exc.reason),
             error=error,
         )
     return render(request, "patients/overview.html", p=overview, message=message, error=error)

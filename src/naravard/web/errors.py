@@ -52,7 +52,14 @@ def error_response(request: Request, exc: NaravardError) -> Response:
     """The answer to an error of the tree: problem JSON under /api/, else the error page (or, when not logged
     in, the redirect to /login). Also used by the app's edge for what it refuses before any route runs."""
     if _is_api(request):
-        return problem(request, exc.status_code, exc.code, exc.message, field=exc.field)
+        return problem(
+            request,
+            exc.status_code,
+            exc.code,
+            exc.message,
+            field=exc.field,
+            reason=getattr(exc, "reason", None),
+        )
     if isinstance(exc, Unauthenticated):
         return RedirectResponse(f"/login?next={local_next(request)}", status_code=303)
     # the page's language; the API above keeps the English message as its stable ``detail``

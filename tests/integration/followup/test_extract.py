@@ -11,12 +11,13 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from naravard.actor import Purpose, Role, system_actor
 from naravard.audit.models import AuditEvent
 from naravard.contacts.models import Listing
+from naravard.db import transaction
 from naravard.errors import Forbidden
 from naravard.followup.cli import app as followup_app
 from naravard.followup.extract import extract, lake_listings, pseudonym
@@ -83,13 +84,16 @@ def test_extract_writes_the_platforms_hsa_ids(db: Session, tmp_path: Path) -> No
     validate_lake(out)
 
 
-def test_extract_refused_for_a_clinician(db: Session, tmp_path: Path) -> None:
+def test_extract_refused_for_a_clinician(
+    db: Session, session_factory: sessionmaker[Session], tmp_path: Path
+) -> None:
     region = f.organization(db)
     hc = f.unit(db, region)
     doctor = f.user(db, role=Role.CLINICIAN, at=hc)
     db.commit()
-    with pytest.raises(Forbidden):
-        extract(db, actor=doctor.actor, out_dir=tmp_path / "lake", key=KEY)
+    # in a unit of work, as the CLI runs it: the refusal row is written when the unit of work rolls back
+    with pytest.raises(Forbidden), transaction(session_factory) as session:
+        extract(session, actor=doctor.actor, out_dir=tmp_path / "lake", key=KEY)
     assert not (tmp_path / "lake").exists()
     row = db.scalars(select(AuditEvent).where(AuditEvent.action == "patient:population:export")).one()
     assert row.outcome == "denied"

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from naravard import migrate
 from naravard.actor import Role
-from naravard.db import make_engine
+from naravard.db import make_engine, make_session_factory
 from naravard.followup.cli import app as followup_app
 from tests import factories as f
 from tests.conftest import AUDIT_KEY
@@ -150,7 +150,7 @@ def test_cli_report_marks_against_the_database_targets(
     url = f"sqlite:///{tmp_path / 'region.db'}"
     migrate.upgrade(url)
     engine = make_engine(url)
-    factory = sessionmaker(bind=engine, info={"audit_key": AUDIT_KEY}, expire_on_commit=False)
+    factory = make_session_factory(engine, audit_key=AUDIT_KEY)
     with factory() as db:
         from naravard.followup import target_service
         from naravard.followup.schemas import TargetIn
