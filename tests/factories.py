@@ -6,6 +6,7 @@ import random
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
@@ -207,3 +208,9 @@ def user(
         person_id=person_id if role is Role.PATIENT else None,
     )
     return LoggedIn(u, m, token, csrf, actor, {"Authorization": f"Bearer {token}"})
+
+
+class TestAction(StrEnum):
+    """The tests' own audit action (services take enums, never free strings)."""
+
+    ROW_WRITE = "test:row:write"

@@ -12,6 +12,7 @@ import typer
 from naravard.cli_common import console, demo_database_url, demo_secrets, fail, load_settings
 from naravard.config import Settings
 from naravard.contexts import CONTEXTS, load
+from naravard.synth.actions import SynthAction
 
 app = typer.Typer(
     help="naravard: coordination layer for God och nära vård.",
@@ -76,7 +77,7 @@ def prepare_demo(
             audit_service.record(
                 session,
                 actor=system_actor("demo"),
-                action="synth:region:create",
+                action=SynthAction.REGION_CREATE,
                 detail={"persons": summary.persons, "seed": seed},
             )
             if followup:  # the region's own targets of ÖK Mål 2, against the demo lake's first year

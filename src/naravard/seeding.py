@@ -16,6 +16,7 @@ could), so it is for batch jobs and the demo only, never reachable from a reques
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from enum import StrEnum
 from typing import Any, cast
 
 from sqlalchemy import Table, insert
@@ -32,21 +33,18 @@ Rows = Sequence[Mapping[str, Any]]
 CHUNK = 5_000
 
 
-def insert_rows(session: Session, *, actor: Actor, model: type[Base], rows: Rows) -> int:
-    """Insert ``rows`` into the table of ``model`` and write its audit row, tagged with the model's context
-    (``naravard.<context>.models``); returns the number of rows. An empty ``rows`` writes nothing, audit row
+def insert_rows(session: Session, *, actor: Actor, model: type[Base], rows: Rows, action: StrEnum) -> int:
+    """Insert ``rows`` into the table of ``model`` and write its audit row, tagged ``action`` (the context's
+    ``<context>:<table>:seed`` member); returns the number of rows. An empty ``rows`` writes nothing, audit row
     included. Raises `Forbidden` for any actor but the system."""
     if actor.role is not Role.SYSTEM:
         raise Forbidden("only the system actor seeds tables", reason="not_system")
     if not rows:
         return 0
     table = cast(Table, model.__table__)
-    context = model.__module__.split(".")[1]
     # Core insert on the table: the ORM bulk path drops None values from each row and so splits rows with
     # different None columns into thousands of small statements.
     for start in range(0, len(rows), CHUNK):
         session.execute(insert(table), list(rows[start : start + CHUNK]))
-    audit_service.record(
-        session, actor=actor, action=f"{context}:{table.name}:seed", detail={"rows": len(rows)}
-    )
+    audit_service.record(session, actor=actor, action=action, detail={"rows": len(rows)})
     return len(rows)

@@ -9,11 +9,12 @@ from sqlalchemy.orm import Session
 
 from naravard.actor import system_actor
 from naravard.audit import service as audit_service
+from tests import factories as f
 
 
 def _write(db: Session, n: int) -> None:
     for i in range(n):
-        audit_service.record(db, actor=system_actor("t"), action="test:row:write", detail={"i": i})
+        audit_service.record(db, actor=system_actor("t"), action=f.TestAction.ROW_WRITE, detail={"i": i})
     db.commit()
 
 

@@ -13,6 +13,7 @@ from naravard.actor import system_actor
 from naravard.audit import service as audit_service
 from naravard.audit.chain import row_hash
 from naravard.audit.models import AuditEvent
+from tests import factories as f
 from tests.conftest import AUDIT_KEY
 
 
@@ -31,8 +32,8 @@ def _rows(db: Session) -> list[AuditEvent]:
 
 def test_client_request_id_is_stored_apart_and_the_chain_verifies(db: Session) -> None:
     actor = replace(system_actor("t"), client_request_id="trace-1")
-    audit_service.record(db, actor=actor, action="test:row:write")
-    audit_service.record(db, actor=system_actor("t"), action="test:row:write")
+    audit_service.record(db, actor=actor, action=f.TestAction.ROW_WRITE)
+    audit_service.record(db, actor=system_actor("t"), action=f.TestAction.ROW_WRITE)
     db.commit()
     with_id, without = _rows(db)
     assert with_id.client_request_id == "trace-1" and with_id.request_id == actor.request_id
@@ -41,7 +42,7 @@ def test_client_request_id_is_stored_apart_and_the_chain_verifies(db: Session) -
 
 
 def test_a_row_without_it_hashes_as_before_the_column_existed(db: Session) -> None:
-    audit_service.record(db, actor=system_actor("t"), action="test:row:write")
+    audit_service.record(db, actor=system_actor("t"), action=f.TestAction.ROW_WRITE)
     db.commit()
     (row,) = _rows(db)
     old_fields = {name: getattr(row, name) for name in audit_service.HASHED_FIELDS}
@@ -55,7 +56,7 @@ def test_a_row_without_it_hashes_as_before_the_column_existed(db: Session) -> No
 )
 def test_record_bounds_the_client_request_id(db: Session, sent: str, stored: str | None) -> None:
     audit_service.record(
-        db, actor=replace(system_actor("t"), client_request_id=sent), action="test:row:write"
+        db, actor=replace(system_actor("t"), client_request_id=sent), action=f.TestAction.ROW_WRITE
     )
     db.commit()
     (row,) = _rows(db)
@@ -73,9 +74,9 @@ def test_record_bounds_the_client_request_id(db: Session, sent: str, stored: str
     ids=["added", "removed", "changed"],
 )
 def test_changing_the_client_request_id_breaks_the_chain(db: Session, statement: str) -> None:
-    audit_service.record(db, actor=system_actor("t"), action="test:row:write")
+    audit_service.record(db, actor=system_actor("t"), action=f.TestAction.ROW_WRITE)
     audit_service.record(
-        db, actor=replace(system_actor("t"), client_request_id="trace-2"), action="test:row:write"
+        db, actor=replace(system_actor("t"), client_request_id="trace-2"), action=f.TestAction.ROW_WRITE
     )
     db.commit()
     assert audit_service.verify(db).ok

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from naravard import seeding
+from naravard.accounts.actions import AccountAction
 from naravard.accounts.models import LoginSession, Membership, User
 from naravard.accounts.passwords import hash_password, needs_rehash, verify_password
 from naravard.accounts.schemas import DemoUserOut, Me, MembershipOut, UnlockOut
@@ -131,7 +132,7 @@ def _count_failure(session: Session, user: User, now: datetime, request_id: str 
     audit_service.record(
         session,
         actor=_account_actor(user, request_id),
-        action="accounts:user:locked",
+        action=AccountAction.LOCKED,
         reason="failed_logins",
         detail={
             "failed_logins": user.failed_logins,
@@ -200,7 +201,7 @@ def login(
         )
     )
     actor = _actor_for(session, user, chosen, request_id)
-    audit_service.record(session, actor=actor, action="accounts:session:login")
+    audit_service.record(session, actor=actor, action=AccountAction.LOGIN)
     return SessionInfo(token=token, csrf_token=csrf, actor=actor)
 
 
@@ -235,7 +236,7 @@ def logout_all(session: Session, *, actor: Actor) -> int:
         raise NotFound("system actor has no account")
     revoked = _revoke_sessions(session, actor.user_id, utcnow())
     audit_service.record(
-        session, actor=actor, action="accounts:session:logout-all", detail={"sessions_revoked": revoked}
+        session, actor=actor, action=AccountAction.LOGOUT_ALL, detail={"sessions_revoked": revoked}
     )
     return revoked
 
@@ -247,7 +248,7 @@ def unlock_user(session: Session, *, actor: Actor, username: str) -> UnlockOut:
         audit_service.refuse(
             session,
             actor=actor,
-            action="accounts:user:unlock",
+            action=AccountAction.UNLOCK,
             reason="role_not_permitted",
             message="only an administrator may unlock an account",
         )
@@ -266,7 +267,7 @@ def unlock_user(session: Session, *, actor: Actor, username: str) -> UnlockOut:
     }
     user.failed_logins = 0
     user.locked_until = None
-    audit_service.record(session, actor=actor, action="accounts:user:unlock", detail=before)
+    audit_service.record(session, actor=actor, action=AccountAction.UNLOCK, detail=before)
     return UnlockOut(username=user.username, was_locked=was_locked, failed_logins=0, locked_until=None)
 
 
@@ -283,7 +284,7 @@ def switch_membership(session: Session, *, token: str, membership_id: uuid.UUID)
     audit_service.record(
         session,
         actor=new_actor,
-        action="accounts:session:switch",
+        action=AccountAction.SWITCH,
         detail={"from_unit": str(actor.unit_id), "from_role": str(actor.role)},
     )
     return new_actor
@@ -393,5 +394,7 @@ def seed_rows(
 ) -> None:
     """Seeding interface (`naravard.seeding`): user accounts and their memberships, inserted as given (ids
     and password hashes included), by the system actor only, one audit row per table."""
-    seeding.insert_rows(session, actor=actor, model=User, rows=users)
-    seeding.insert_rows(session, actor=actor, model=Membership, rows=memberships)
+    seeding.insert_rows(session, actor=actor, model=User, rows=users, action=AccountAction.USER_SEED)
+    seeding.insert_rows(
+        session, actor=actor, model=Membership, rows=memberships, action=AccountAction.MEMBERSHIP_SEED
+    )

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
+from enum import StrEnum
 from functools import partial
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
@@ -17,6 +18,7 @@ from sqlalchemy import Select, func, select, text
 from sqlalchemy.orm import Session
 
 from naravard.actor import Actor, Role
+from naravard.audit.actions import AuditAction, Outcome
 from naravard.audit.chain import GENESIS, row_hash
 from naravard.audit.models import AuditEvent
 from naravard.db import keep_after_rollback, utcnow
@@ -73,8 +75,8 @@ def record(
     session: Session,
     *,
     actor: Actor,
-    action: str,
-    outcome: str = "allowed",
+    action: StrEnum,
+    outcome: Outcome = Outcome.ALLOWED,
     patient_id: uuid.UUID | None = None,
     reason: str | None = None,
     detail: dict[str, Any] | None = None,
@@ -99,8 +101,8 @@ def record(
         organization_id=actor.organization_id,
         purpose=str(actor.purpose),
         patient_id=patient_id,
-        action=action,
-        outcome=outcome,
+        action=action.value,
+        outcome=outcome.value,
         reason=reason[:1000] if reason else None,
         detail=json.dumps(detail, sort_keys=True, default=str, ensure_ascii=False) if detail else None,
         prev_hash=prev,
@@ -116,7 +118,7 @@ def refuse(
     session: Session,
     *,
     actor: Actor,
-    action: str,
+    action: StrEnum,
     reason: str,
     message: str,
     patient_id: uuid.UUID | None = None,
@@ -125,7 +127,9 @@ def refuse(
     after it rolls the request back, and committed, so it outlives the failed request."""
     keep_after_rollback(
         session,
-        partial(record, actor=actor, action=action, outcome="denied", patient_id=patient_id, reason=reason),
+        partial(
+            record, actor=actor, action=action, outcome=Outcome.DENIED, patient_id=patient_id, reason=reason
+        ),
     )
     raise Forbidden(message, reason=reason)
 
@@ -206,7 +210,7 @@ def search(session: Session, *, actor: Actor, flt: AuditFilter) -> tuple[list[Au
         refuse(
             session,
             actor=actor,
-            action="audit:log:read",
+            action=AuditAction.LOG_READ,
             reason="role_not_permitted",
             message="only a log reviewer may read the audit log",
         )
@@ -221,7 +225,7 @@ def search(session: Session, *, actor: Actor, flt: AuditFilter) -> tuple[list[Au
     record(
         session,
         actor=actor,
-        action="audit:log:read",
+        action=AuditAction.LOG_READ,
         patient_id=flt.patient_id,
         detail={
             "filter": {k: str(v) for k, v in vars(flt).items() if v is not None},
@@ -252,11 +256,11 @@ def iter_all(session: Session) -> Iterator[AuditEvent]:
 
 
 def count_actions(
-    session: Session, *, username: str, action: str, since: datetime, detail_contains: str | None = None
+    session: Session, *, username: str, action: StrEnum, since: datetime, detail_contains: str | None = None
 ) -> int:
     """How many rows of `action` a user wrote since a moment (rate limits that hold across workers)."""
     stmt = select(func.count()).where(
-        AuditEvent.username == username, AuditEvent.action == action, AuditEvent.occurred_at >= since
+        AuditEvent.username == username, AuditEvent.action == action.value, AuditEvent.occurred_at >= since
     )
     if detail_contains is not None:
         stmt = stmt.where(AuditEvent.detail.contains(detail_contains, autoescape=True))

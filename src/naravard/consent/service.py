@@ -16,6 +16,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from naravard import seeding
 from naravard.actor import CARE_ROLES, Actor, Purpose, Role
 from naravard.audit import service as audit_service
+from naravard.consent.actions import ConsentAction
 from naravard.consent.models import Block, CareRelationship, Consent, EmergencyAccess
 from naravard.consent.policy import (  # Access is part of this service's interface
     EMERGENCY_ROLES,
@@ -170,7 +171,7 @@ class PatientGrant:
     session: Session
     actor: Actor  # as audited: the purpose is emergency when emergency access was the basis
     person_id: uuid.UUID
-    action: str
+    action: StrEnum
     decision: Decision
 
     @property
@@ -178,8 +179,12 @@ class PatientGrant:
         return self.decision.basis
 
     @property
-    def outcome(self) -> str:
-        return "emergency" if self.decision.basis == "emergency" else "allowed"
+    def outcome(self) -> audit_service.Outcome:
+        return (
+            audit_service.Outcome.EMERGENCY
+            if self.decision.basis == "emergency"
+            else audit_service.Outcome.ALLOWED
+        )
 
     def record(self, *, detail: dict[str, Any] | None = None) -> None:
         audit_service.record(
@@ -200,7 +205,7 @@ def open_patient(
     person_id: uuid.UUID,
     protected_identity: bool,
     access: Access,
-    action: str,
+    action: StrEnum,
 ) -> PatientGrant:
     """The one gate to a patient's data: the policy's decision on the facts, a refusal raised (and logged
     by the unit of work), or a grant whose `record` writes the allowed row with the caller's work."""
@@ -247,7 +252,7 @@ def offers_emergency_access(actor: Actor, refusal_reason: str | None) -> bool:
     return actor.role in EMERGENCY_ROLES and refusal_reason != "blocked"
 
 
-def may_export_population(session: Session, *, actor: Actor, action: str) -> None:
+def may_export_population(session: Session, *, actor: Actor, action: StrEnum) -> None:
     """Only the follow-up purpose (an analyst, or the system running the scheduled extract) exports the
     population (names and numbers left out); refused and logged else."""
     if actor.role not in (Role.ANALYST, Role.SYSTEM):
@@ -260,7 +265,7 @@ def may_export_population(session: Session, *, actor: Actor, action: str) -> Non
         )
 
 
-def may_search_patients(session: Session, *, actor: Actor, action: str) -> None:
+def may_search_patients(session: Session, *, actor: Actor, action: StrEnum) -> None:
     """Searching patients is for care roles (the policy's own rule for reading); refused and logged else."""
     if actor.role not in CARE_ROLES:
         audit_service.refuse(
@@ -282,7 +287,7 @@ def open_emergency_access(
         audit_service.refuse(
             session,
             actor=actor,
-            action="patient:emergency-access:open",
+            action=ConsentAction.EMERGENCY_OPEN,
             reason=decision.reason,
             message=REASON_TEXT.get(decision.reason, decision.reason),
             patient_id=person_id,
@@ -299,8 +304,8 @@ def open_emergency_access(
     audit_service.record(
         session,
         actor=actor.with_purpose(Purpose.EMERGENCY),
-        action="patient:emergency-access:open",
-        outcome="emergency",
+        action=ConsentAction.EMERGENCY_OPEN,
+        outcome=audit_service.Outcome.EMERGENCY,
         patient_id=person_id,
         reason=reason,
         detail={"emergency_access_id": str(grant.id), "expires_at": grant.expires_at.isoformat()},
@@ -319,7 +324,7 @@ def _add_or_not_found(session: Session, row: object, what: str) -> None:
 
 
 def _require_role(
-    session: Session, actor: Actor, roles: set[Role], action: str, person_id: uuid.UUID | None = None
+    session: Session, actor: Actor, roles: set[Role], action: StrEnum, person_id: uuid.UUID | None = None
 ) -> None:
     if actor.role not in roles:
         audit_service.refuse(
@@ -335,7 +340,7 @@ def _require_role(
 def list_emergency_accesses(
     session: Session, *, actor: Actor, unreviewed_only: bool = True, limit: int = 200
 ) -> list[EmergencyAccess]:
-    _require_role(session, actor, {Role.LOG_REVIEWER}, "consent:emergency-access:list")
+    _require_role(session, actor, {Role.LOG_REVIEWER}, ConsentAction.EMERGENCY_LIST)
     stmt = select(EmergencyAccess).order_by(EmergencyAccess.created_at.desc()).limit(limit)
     if unreviewed_only:
         stmt = stmt.where(EmergencyAccess.reviewed_at.is_(None))
@@ -343,7 +348,7 @@ def list_emergency_accesses(
     audit_service.record(
         session,
         actor=actor,
-        action="consent:emergency-access:list",
+        action=ConsentAction.EMERGENCY_LIST,
         detail={"returned": len(rows), "unreviewed_only": unreviewed_only},
     )
     return rows
@@ -352,7 +357,7 @@ def list_emergency_accesses(
 def review_emergency_access(
     session: Session, *, actor: Actor, access_id: uuid.UUID, note: str
 ) -> EmergencyAccess:
-    _require_role(session, actor, {Role.LOG_REVIEWER}, "consent:emergency-access:review")
+    _require_role(session, actor, {Role.LOG_REVIEWER}, ConsentAction.EMERGENCY_REVIEW)
     grant = session.get(EmergencyAccess, access_id)
     if grant is None:
         raise NotFound(f"no emergency access {access_id}")
@@ -364,7 +369,7 @@ def review_emergency_access(
     audit_service.record(
         session,
         actor=actor,
-        action="consent:emergency-access:review",
+        action=ConsentAction.EMERGENCY_REVIEW,
         patient_id=grant.person_id,
         detail={"emergency_access_id": str(grant.id), "note": note},
     )
@@ -403,7 +408,7 @@ def record_consent(
     or staff record what the patient told their unit, which must have a care relationship with the
     patient, for their own organisation, stating how it was given and by whom. A consent recorded by
     staff is flagged for the log reviewer; the patient sees and may withdraw every consent."""
-    action = "consent:consent:record"
+    action = ConsentAction.CONSENT_RECORD
     facts = gather_facts(session, actor=actor, person_id=person_id, protected_identity=protected_identity)
     decision = may_record_consent(actor, facts)
     if not decision.allowed:
@@ -512,7 +517,7 @@ def list_consents(
 ) -> list[Consent]:
     """Every consent of the patient, withdrawn ones too: the patient's own view (and staff who may read the
     patient)."""
-    action = "consent:consent:list"
+    action = ConsentAction.CONSENT_LIST
     grant = open_patient(
         session,
         actor=actor,
@@ -534,7 +539,7 @@ def withdraw_consent(
     session: Session, *, actor: Actor, person_id: uuid.UUID, protected_identity: bool, consent_id: uuid.UUID
 ) -> Consent:
     """The patient withdraws a consent (or staff of a unit with a care relationship record that they did)."""
-    action = "consent:consent:withdraw"
+    action = ConsentAction.CONSENT_WITHDRAW
     facts = gather_facts(session, actor=actor, person_id=person_id, protected_identity=protected_identity)
     decision = may_record_consent(actor, facts)
     if not decision.allowed:
@@ -567,7 +572,7 @@ def list_flagged_consents(
     session: Session, *, actor: Actor, unreviewed_only: bool = True, limit: int = 200
 ) -> list[Consent]:
     """Consents recorded by staff, for the log reviewer (as emergency accesses are)."""
-    _require_role(session, actor, {Role.LOG_REVIEWER}, "consent:consent:list-flagged")
+    _require_role(session, actor, {Role.LOG_REVIEWER}, ConsentAction.CONSENT_LIST_FLAGGED)
     stmt = (
         select(Consent)
         .where(Consent.method.in_([ConsentMethod.VERBAL.value, ConsentMethod.WRITTEN.value]))
@@ -580,14 +585,14 @@ def list_flagged_consents(
     audit_service.record(
         session,
         actor=actor,
-        action="consent:consent:list-flagged",
+        action=ConsentAction.CONSENT_LIST_FLAGGED,
         detail={"returned": len(rows), "unreviewed_only": unreviewed_only},
     )
     return rows
 
 
 def review_consent(session: Session, *, actor: Actor, consent_id: uuid.UUID, note: str) -> Consent:
-    _require_role(session, actor, {Role.LOG_REVIEWER}, "consent:consent:review")
+    _require_role(session, actor, {Role.LOG_REVIEWER}, ConsentAction.CONSENT_REVIEW)
     consent = session.get(Consent, consent_id)
     if consent is None or not _flagged(consent):
         raise NotFound(f"no consent recorded by staff {consent_id}")
@@ -603,7 +608,7 @@ def review_consent(session: Session, *, actor: Actor, consent_id: uuid.UUID, not
     audit_service.record(
         session,
         actor=actor,
-        action="consent:consent:review",
+        action=ConsentAction.CONSENT_REVIEW,
         patient_id=consent.person_id,
         detail={"consent_id": str(consent.id), "note": note},
     )
@@ -618,7 +623,7 @@ def add_block(
     blocked_organization_id: uuid.UUID | None,
     reason: str | None = None,
 ) -> Block:
-    _require_role(session, actor, {Role.ADMINISTRATOR, Role.SYSTEM}, "consent:block:add", person_id)
+    _require_role(session, actor, {Role.ADMINISTRATOR, Role.SYSTEM}, ConsentAction.BLOCK_ADD, person_id)
     block = Block(
         person_id=person_id,
         blocked_organization_id=blocked_organization_id,
@@ -629,7 +634,7 @@ def add_block(
     audit_service.record(
         session,
         actor=actor,
-        action="consent:block:add",
+        action=ConsentAction.BLOCK_ADD,
         patient_id=person_id,
         detail={"block_id": str(block.id), "blocked_organization_id": str(blocked_organization_id)},
     )
@@ -637,7 +642,7 @@ def add_block(
 
 
 def lift_block(session: Session, *, actor: Actor, block_id: uuid.UUID) -> Block:
-    _require_role(session, actor, {Role.ADMINISTRATOR, Role.SYSTEM}, "consent:block:lift")
+    _require_role(session, actor, {Role.ADMINISTRATOR, Role.SYSTEM}, ConsentAction.BLOCK_LIFT)
     block = session.get(Block, block_id)
     if block is None or block.lifted_at is not None:
         raise NotFound(f"no active block {block_id}")
@@ -645,7 +650,7 @@ def lift_block(session: Session, *, actor: Actor, block_id: uuid.UUID) -> Block:
     audit_service.record(
         session,
         actor=actor,
-        action="consent:block:lift",
+        action=ConsentAction.BLOCK_LIFT,
         patient_id=block.person_id,
         detail={"block_id": str(block.id)},
     )
@@ -657,7 +662,7 @@ def record_care_relationship(
 ) -> CareRelationship:
     """Used by the platform's own flows (referral accepted, plan participation, home care enrolment)."""
     _require_role(
-        session, actor, {Role.UNIT_MANAGER, Role.SYSTEM}, "consent:care-relationship:record", person_id
+        session, actor, {Role.UNIT_MANAGER, Role.SYSTEM}, ConsentAction.CARE_RELATIONSHIP_RECORD, person_id
     )
     if actor.role is Role.UNIT_MANAGER and actor.unit_id != unit_id:
         raise Forbidden("a unit manager records care relationships for their own unit only")
@@ -668,7 +673,7 @@ def record_care_relationship(
     audit_service.record(
         session,
         actor=actor,
-        action="consent:care-relationship:record",
+        action=ConsentAction.CARE_RELATIONSHIP_RECORD,
         patient_id=person_id,
         detail={"unit_id": str(unit_id), "reason": reason},
     )
@@ -707,6 +712,12 @@ def seed_rows(
     """Seeding interface (`naravard.seeding`): the facts the access policy reads (care relationships,
     consents, blocks), inserted as given, by the system actor only, one audit row per table. No rule of
     this module runs on them: the generator makes an example of each branch of the policy on purpose."""
-    seeding.insert_rows(session, actor=actor, model=CareRelationship, rows=care_relationships)
-    seeding.insert_rows(session, actor=actor, model=Consent, rows=consents)
-    seeding.insert_rows(session, actor=actor, model=Block, rows=blocks)
+    seeding.insert_rows(
+        session,
+        actor=actor,
+        model=CareRelationship,
+        rows=care_relationships,
+        action=ConsentAction.CARE_RELATIONSHIP_SEED,
+    )
+    seeding.insert_rows(session, actor=actor, model=Consent, rows=consents, action=ConsentAction.CONSENT_SEED)
+    seeding.insert_rows(session, actor=actor, model=Block, rows=blocks, action=ConsentAction.BLOCK_SEED)

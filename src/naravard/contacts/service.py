@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from naravard import seeding
 from naravard.actor import Actor
+from naravard.contacts.actions import ContactAction
 from naravard.contacts.models import Listing
 
 
@@ -69,4 +70,4 @@ def all_listings(session: Session) -> list[tuple[uuid.UUID, uuid.UUID, date, dat
 def seed_rows(session: Session, *, actor: Actor, listings: seeding.Rows = ()) -> None:
     """Seeding interface (`naravard.seeding`): listings, ended ones too, inserted as given, by the system
     actor only, with one audit row for the table."""
-    seeding.insert_rows(session, actor=actor, model=Listing, rows=listings)
+    seeding.insert_rows(session, actor=actor, model=Listing, rows=listings, action=ContactAction.LISTING_SEED)

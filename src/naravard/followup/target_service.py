@@ -14,6 +14,7 @@ since then is a ``Conflict`` (409), never a silent overwrite.
 from __future__ import annotations
 
 import uuid
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from naravard.actor import Actor, Role
 from naravard.audit import service as audit_service
 from naravard.db import utcnow
 from naravard.errors import Conflict, Invalid, NotFound
+from naravard.followup.actions import FollowupAction
 from naravard.followup.models import FollowupTarget
 from naravard.followup.schemas import TargetChange, TargetIn, TargetOut
 from naravard.followup.service import DOCTOR_SCOPE_ROLES, check_scope_access
@@ -39,7 +41,7 @@ def may_write(actor: Actor) -> bool:
     return actor.role in WRITER_ROLES
 
 
-def require_writer(session: Session, actor: Actor, action: str) -> None:
+def require_writer(session: Session, actor: Actor, action: StrEnum) -> None:
     """Refuse (and log the refusal of) a write by a role that may not set targets. The pages call it before
     reading a form, so a refused user is not shown the form's errors."""
     if not may_write(actor):
@@ -176,7 +178,7 @@ def _flush_versioned(session: Session) -> None:
 def create_target(session: Session, *, actor: Actor, data: TargetIn) -> TargetOut:
     """A new target of the region's own; one per indicator and scope (409 when it exists: change that one),
     absolute or relative to ``data.baseline``."""
-    require_writer(session, actor, "followup:target:create")
+    require_writer(session, actor, FollowupAction.TARGET_CREATE)
     t = checked(
         data.indicator,
         data.value,
@@ -208,7 +210,7 @@ def create_target(session: Session, *, actor: Actor, data: TargetIn) -> TargetOu
     audit_service.record(
         session,
         actor=actor,
-        action="followup:target:create",
+        action=FollowupAction.TARGET_CREATE,
         detail={"target_id": str(row.id), "key": list(t.key), "after": _snapshot(row)},
     )
     return _out(_target(row), True, row)
@@ -218,7 +220,7 @@ def update_target(session: Session, *, actor: Actor, target_id: uuid.UUID, data:
     """A new value, source and baseline, based on ``data.version``; the indicator and scope stay (delete and
     create to move a target). The baseline is part of what the target says (a value of 1.2 means nothing
     without it), so it may change with the value; left out of ``data``, it stays."""
-    require_writer(session, actor, "followup:target:update")
+    require_writer(session, actor, FollowupAction.TARGET_UPDATE)
     row = _get(session, target_id)
     _check_version(row, data.version)
     baseline = data.baseline if "baseline" in data.model_fields_set else row.baseline
@@ -237,7 +239,7 @@ def update_target(session: Session, *, actor: Actor, target_id: uuid.UUID, data:
     audit_service.record(
         session,
         actor=actor,
-        action="followup:target:update",
+        action=FollowupAction.TARGET_UPDATE,
         detail={"target_id": str(row.id), "key": list(t.key), "before": before, "after": _snapshot(row)},
     )
     return _out(_target(row), True, row)
@@ -246,7 +248,7 @@ def update_target(session: Session, *, actor: Actor, target_id: uuid.UUID, data:
 def delete_target(session: Session, *, actor: Actor, target_id: uuid.UUID, version: int) -> None:
     """Remove a target of the region's own, based on ``version``; the file's or the national one applies
     again."""
-    require_writer(session, actor, "followup:target:delete")
+    require_writer(session, actor, FollowupAction.TARGET_DELETE)
     row = _get(session, target_id)
     _check_version(row, version)
     before, key = _snapshot(row), list(_target(row).key)
@@ -255,6 +257,6 @@ def delete_target(session: Session, *, actor: Actor, target_id: uuid.UUID, versi
     audit_service.record(
         session,
         actor=actor,
-        action="followup:target:delete",
+        action=FollowupAction.TARGET_DELETE,
         detail={"target_id": str(target_id), "key": key, "before": before},
     )

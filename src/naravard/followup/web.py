@@ -21,6 +21,7 @@ from naravard.actor import Actor
 from naravard.deps import CurrentActor, DbSession
 from naravard.errors import Conflict, Invalid, NotFound
 from naravard.followup import target_service
+from naravard.followup.actions import FollowupAction
 from naravard.followup.api import FollowupActor, Targets, report_response, targets_file
 from naravard.followup.page_common import (
     DEFAULT_INDICATORS,
@@ -222,7 +223,7 @@ def create_target(
 ) -> Response:
     """A new target of the region's own from the form (relative with a ``baseline`` period); a bad field or
     an existing target shows the form again with what was typed."""
-    target_service.require_writer(db, actor, "followup:target:create")
+    target_service.require_writer(db, actor, FollowupAction.TARGET_CREATE)
     form = TargetForm(indicator, scope_type, scope_id, value, source, baseline)
     try:
         data = TargetIn(
@@ -259,7 +260,7 @@ def update_target(
     """A change based on the form's hidden ``version``. Someone else's change meanwhile: 409, their value in
     the message and the form at their version with what was typed; deleted meanwhile: 404, the form as a new
     target."""
-    target_service.require_writer(db, actor, "followup:target:update")
+    target_service.require_writer(db, actor, FollowupAction.TARGET_UPDATE)
     lang, tr = _lang(request)
     typed = TargetForm(indicator, scope_type, scope_id, value, source, baseline)
     try:

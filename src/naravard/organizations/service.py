@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from naravard import seeding
 from naravard.actor import Actor
 from naravard.errors import NotFound
+from naravard.organizations.actions import OrganizationAction
 from naravard.organizations.models import CareUnit, Organization, Practitioner, PractitionerRole
 
 # The kinds and professions are part of this service's interface (the seeding rows take their values).
@@ -112,7 +113,27 @@ def seed_rows(
     practitioners and their roles at units), inserted as given, ids included, parents first, by the system
     actor only, one audit row per table. ``kind`` and ``profession`` take the values of `OrganizationKind`,
     `UnitKind` and `Profession`."""
-    seeding.insert_rows(session, actor=actor, model=Organization, rows=organizations)
-    seeding.insert_rows(session, actor=actor, model=CareUnit, rows=care_units)
-    seeding.insert_rows(session, actor=actor, model=Practitioner, rows=practitioners)
-    seeding.insert_rows(session, actor=actor, model=PractitionerRole, rows=practitioner_roles)
+    seeding.insert_rows(
+        session,
+        actor=actor,
+        model=Organization,
+        rows=organizations,
+        action=OrganizationAction.ORGANIZATION_SEED,
+    )
+    seeding.insert_rows(
+        session, actor=actor, model=CareUnit, rows=care_units, action=OrganizationAction.CARE_UNIT_SEED
+    )
+    seeding.insert_rows(
+        session,
+        actor=actor,
+        model=Practitioner,
+        rows=practitioners,
+        action=OrganizationAction.PRACTITIONER_SEED,
+    )
+    seeding.insert_rows(
+        session,
+        actor=actor,
+        model=PractitionerRole,
+        rows=practitioner_roles,
+        action=OrganizationAction.PRACTITIONER_ROLE_SEED,
+    )

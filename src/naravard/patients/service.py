@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import date, timedelta
+from enum import StrEnum
 from functools import partial
 
 from sqlalchemy import func, or_, select
@@ -22,6 +23,7 @@ from naravard.db import keep_after_rollback, utcnow
 from naravard.errors import Invalid, NotFound, PreconditionFailed, RateLimited
 from naravard.organizations import service as org_service
 from naravard.patients import protection
+from naravard.patients.actions import PatientAction
 from naravard.patients.identity import format_identifier, parse_identifier
 from naravard.patients.models import Person
 from naravard.patients.schemas import (
@@ -54,7 +56,7 @@ def _get_person(session: Session, person_id: uuid.UUID) -> Person:
 
 
 def _open(
-    session: Session, actor: Actor, person: Person, access: consent_service.Access, action: str
+    session: Session, actor: Actor, person: Person, access: consent_service.Access, action: StrEnum
 ) -> consent_service.PatientGrant:
     return consent_service.open_patient(
         session,
@@ -74,7 +76,7 @@ def search_patients(session: Session, *, actor: Actor, query: str, limit: int = 
     """By personnummer/samordningsnummer (an identity lookup: found even without access, so that
     emergency access can be asked for) or by name (only patients the actor may see)."""
     query = (query or "").strip()
-    consent_service.may_search_patients(session, actor=actor, action="patient:search")
+    consent_service.may_search_patients(session, actor=actor, action=PatientAction.SEARCH)
     if len(query) > MAX_QUERY:
         raise Invalid(f"the search text may be at most {MAX_QUERY} characters", field="q")
     if not 1 <= limit <= 50:
@@ -87,7 +89,7 @@ def search_patients(session: Session, *, actor: Actor, query: str, limit: int = 
         persons = list(session.scalars(select(Person).where(Person.identifier == identity.canonical)))
         if not persons:
             # A miss is logged too: guessing numbers to find people must leave a trace.
-            audit_service.record(session, actor=actor, action="patient:search", detail=_LOOKUP_MISS)
+            audit_service.record(session, actor=actor, action=PatientAction.SEARCH, detail=_LOOKUP_MISS)
     else:
         if len(query) < 2:
             raise Invalid("write at least two characters of the name, or a whole personnummer", field="q")
@@ -122,9 +124,9 @@ def search_patients(session: Session, *, actor: Actor, query: str, limit: int = 
         audit_service.record(
             session,
             actor=actor,
-            action="patient:search",
+            action=PatientAction.SEARCH,
             patient_id=person.id,
-            outcome="allowed" if not blocked else "denied",
+            outcome=audit_service.Outcome.DENIED if blocked else audit_service.Outcome.ALLOWED,
             reason="blocked" if blocked else None,
             detail={"query_kind": "identifier" if by_identifier else "name"},
         )
@@ -136,7 +138,11 @@ def _limit_lookups(session: Session, actor: Actor) -> None:
     across workers and restarts): a person's number cannot be found by trying a birth date's series."""
     since = utcnow() - LOOKUP_WINDOW
     done = audit_service.count_actions(
-        session, username=actor.username, action="patient:search", since=since, detail_contains=_LOOKUP_TAG
+        session,
+        username=actor.username,
+        action=PatientAction.SEARCH,
+        since=since,
+        detail_contains=_LOOKUP_TAG,
     )
     if done >= LOOKUP_LIMIT:
         keep_after_rollback(
@@ -144,8 +150,8 @@ def _limit_lookups(session: Session, actor: Actor) -> None:
             partial(
                 audit_service.record,
                 actor=actor,
-                action="patient:search",
-                outcome="denied",
+                action=PatientAction.SEARCH,
+                outcome=audit_service.Outcome.DENIED,
                 reason="rate_limited",
                 detail=_LOOKUP_MISS | {"refused": "rate_limited"},
             ),
@@ -176,7 +182,7 @@ def _search_by_name(session: Session, *, actor: Actor, query: str, limit: int) -
 
 def get_overview(session: Session, *, actor: Actor, person_id: uuid.UUID) -> PatientOverview:
     person = _get_person(session, person_id)
-    grant = _open(session, actor, person, consent_service.Access.READ, "patient:overview:read")
+    grant = _open(session, actor, person, consent_service.Access.READ, PatientAction.OVERVIEW_READ)
     overview = _build_overview(session, person=person, basis=grant.basis)
     grant.record()
     return overview
@@ -192,7 +198,7 @@ def update_contact_details(
 ) -> PatientOverview:
     """Versioned edit: a write based on an old version is refused, never merged."""
     person = _get_person(session, person_id)
-    grant = _open(session, actor, person, consent_service.Access.WRITE, "patient:contact:update")
+    grant = _open(session, actor, person, consent_service.Access.WRITE, PatientAction.CONTACT_UPDATE)
     if expected_version is not None and expected_version != person.version:
         raise PreconditionFailed(
             f"the patient was changed by someone else (version {person.version}, you edited {expected_version})"
@@ -304,7 +310,7 @@ def withdraw_consent(
 def access_log(session: Session, *, actor: Actor, person_id: uuid.UUID) -> list[AccessLogEntry]:
     """ "Who has read my data": for the patient themself (and staff showing it to them)."""
     person = _get_person(session, person_id)
-    grant = _open(session, actor, person, consent_service.Access.READ, "patient:access-log:read")
+    grant = _open(session, actor, person, consent_service.Access.READ, PatientAction.ACCESS_LOG_READ)
     events = audit_service.patient_reads(session, patient_id=person.id)
     units = org_service.get_units(session, {e.unit_id for e in events if e.unit_id is not None})
     entries = [
@@ -331,7 +337,7 @@ def export_population(session: Session, *, actor: Actor) -> list[PopulationRow]:
     Only the follow-up purpose (an analyst, or the system running the scheduled extract) may export.
     Protected identities keep only what the statistics need: their municipality is replaced by their
     listing unit's, so the export never narrows down where they live."""
-    consent_service.may_export_population(session, actor=actor, action="patient:population:export")
+    consent_service.may_export_population(session, actor=actor, action=PatientAction.POPULATION_EXPORT)
     persons = session.execute(
         select(Person.id, Person.sex, Person.birth_date, Person.municipality_code, Person.protected_identity)
     ).all()
@@ -358,7 +364,7 @@ def export_population(session: Session, *, actor: Actor) -> list[PopulationRow]:
     audit_service.record(
         session,
         actor=actor,
-        action="patient:population:export",
+        action=PatientAction.POPULATION_EXPORT,
         detail={
             "persons": len(rows),
             "listings": sum(len(r.listings) for r in rows),
@@ -374,4 +380,4 @@ def export_population(session: Session, *, actor: Actor) -> list[PopulationRow]:
 def seed_rows(session: Session, *, actor: Actor, persons: seeding.Rows = ()) -> None:
     """Seeding interface (`naravard.seeding`): persons, inserted as given (ids, canonical identifiers and
     ``version`` included), by the system actor only, with one audit row for the table."""
-    seeding.insert_rows(session, actor=actor, model=Person, rows=persons)
+    seeding.insert_rows(session, actor=actor, model=Person, rows=persons, action=PatientAction.PERSON_SEED)

@@ -12,6 +12,7 @@ from naravard.actor import system_actor
 from naravard.audit import service as audit_service
 from naravard.cli import app, prepare_demo
 from naravard.db import make_engine, make_session_factory, transaction
+from tests import factories as f
 
 runner = CliRunner()
 
@@ -25,7 +26,7 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with transaction(factory) as session:
         for i in range(3):
             audit_service.record(
-                session, actor=system_actor("test"), action="test:row:write", detail={"i": i}
+                session, actor=system_actor("test"), action=f.TestAction.ROW_WRITE, detail={"i": i}
             )
     engine.dispose()
     return data
