@@ -66,7 +66,7 @@ def test_the_commands_users_type_are_all_there() -> None:
 
     root = get_command(app)
     assert isinstance(root, typer.core.TyperGroup)
-    assert set(root.commands) == {"serve", "demo", "db", "users", "audit", "followup", "import", "synth"}
+    assert set(root.commands) == {"serve", "demo", "db", "users", "audit", "followup", "import", "synth", "contacts"}
     groups = {
         name: set(command.commands)  # type: ignore[attr-defined]
         for name, command in root.commands.items()
@@ -77,6 +77,7 @@ def test_the_commands_users_type_are_all_there() -> None:
         "users": {"create", "unlock"},
         "audit": {"verify"},
         "followup": {"run", "report", "extract"},
+        "contacts": {"import", "propose", "deliver"},
     }
 
 
