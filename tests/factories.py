@@ -11,7 +11,7 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from naravard.accounts.models import LoginSession, Membership, User
-from naravard.actor import DEFAULT_PURPOSE, Actor, Role
+from naravard.actor import DEFAULT_PURPOSE, Actor, CareDomain, Role
 from naravard.consent.models import Block, CareRelationship, Consent
 from naravard.contacts.models import Listing
 from naravard.db import utcnow
@@ -206,6 +206,9 @@ def user(
         purpose=DEFAULT_PURPOSE[role],
         display_name=u.display_name,
         person_id=person_id if role is Role.PATIENT else None,
+        care_domain=CareDomain.SOCIAL
+        if at is not None and at.kind == "social_services"
+        else CareDomain.HEALTH,
     )
     return LoggedIn(u, m, token, csrf, actor, {"Authorization": f"Bearer {token}"})
 

@@ -22,7 +22,7 @@ class Purpose(StrEnum):
     """Purpose of use (ändamål), as PDL 2 kap. 4 § names them for the care roles."""
 
     CARE = "care"  # vård och behandling
-    EMERGENCY = "emergency"  # nödåtkomst, PDL 6 kap. 3 §
+    EMERGENCY = "emergency"  # nödåtkomst: health care only (ADR 0004)
     ADMINISTRATION = "administration"
     FOLLOWUP = "followup"  # uppföljning, kvalitetssäkring
     AUDIT = "audit"  # logguppföljning, PDL 4 kap. 3 §
@@ -44,6 +44,16 @@ DEFAULT_PURPOSE: dict[Role, Purpose] = {
 }
 
 
+class CareDomain(StrEnum):
+    """Which law governs the actor's unit: health care (HSL; its records under PDL) or social services (SoL;
+    the municipality's care of older and disabled persons is an omsorgsgivare under lag (2022:913)). They are
+    different secrecy areas (OSL 25 and 26 kap.) even inside one municipality, and only health care has
+    emergency access (ADR 0004)."""
+
+    HEALTH = "health"
+    SOCIAL = "social"
+
+
 @dataclass(frozen=True)
 class Actor:
     """A user acting for one unit (medarbetaruppdrag) with one role and purpose of use."""
@@ -59,6 +69,7 @@ class Actor:
     person_id: uuid.UUID | None = None  # set for Role.PATIENT
     # The X-Request-Id the client sent, bounded (app.client_request_id); `request_id` is always the server's.
     client_request_id: str | None = None
+    care_domain: CareDomain = CareDomain.HEALTH  # of the unit acted for (social services: SOCIAL)
 
     def with_purpose(self, purpose: Purpose) -> Actor:
         return replace(self, purpose=purpose)

@@ -5,6 +5,8 @@ time."""
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
 import json
 import re
 import uuid
@@ -15,6 +17,8 @@ from urllib.parse import parse_qsl, unquote
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.datastructures import Headers, MutableHeaders
@@ -50,6 +54,11 @@ SECURITY_HEADERS = (
         "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
     ),
 )
+# The API's documentation page: Swagger UI from the ``fastapi-offline`` wheel (the machines are offline, and
+# the CSP above refuses a CDN anyway), under the shell's /static/ but mounted before it.
+API_DOCS_URL = "/api/docs"
+API_DOCS_ASSETS = "/static/api-docs"
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 # Pages with patient data: the patient's own pages (/min/) too.
 NO_STORE_PREFIXES = ("/api/", "/patients", "/audit", "/min/")
 CLIENT_REQUEST_ID_MAX = 64  # the column audit_event.client_request_id
@@ -257,7 +266,7 @@ def create_app(
         version=__version__,
         description=API_DESCRIPTION,
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # our own page, see add_api_docs
         redoc_url=None,
     )
     app.state.settings = settings
@@ -270,6 +279,7 @@ def create_app(
     # compress responses over 1 KB (plotly.min.js: 4.8 MB uncompressed, about 1.4 MB gzipped)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     web_errors.install(app)
+    add_api_docs(app)
     static_dir = resources.files("naravard.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
 
@@ -282,6 +292,40 @@ def create_app(
         if context.web:
             app.include_router(load(context.web))
     return app
+
+
+def docs_csp(html: bytes) -> str:
+    """The docs page's Content-Security-Policy: the app's, made stricter: its inline scripts are allowed only
+    by their hashes (Swagger UI starts from one inline script), and no inline style (Swagger UI sets its
+    styles through the DOM, which style-src does not govern)."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
+        for script in _INLINE_SCRIPT.findall(html.decode())
+    )
+    stricter = {"script-src": f"script-src 'self' {hashes}", "style-src": "style-src 'self'"}
+    directives = [d.strip() for d in dict(SECURITY_HEADERS)["Content-Security-Policy"].split(";")]
+    return "; ".join(stricter.get(d.split(" ", 1)[0], d) for d in directives)
+
+
+def add_api_docs(app: FastAPI) -> None:
+    """`/api/docs`: Swagger UI over the OpenAPI document, with its script, style and icon served by the app
+    itself from the ``fastapi-offline`` wheel (Swagger UI's dist files, Apache-2.0), so it works offline."""
+    assets = resources.files("fastapi_offline") / "static"
+    app.mount(API_DOCS_ASSETS, StaticFiles(directory=str(assets)), name="api-docs-assets")
+
+    @app.get(API_DOCS_URL, include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        page = get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/api/openapi.json",
+            title=f"{app.title} API",
+            swagger_js_url=f"{API_DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{API_DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{API_DOCS_ASSETS}/favicon.png",
+            # no badge from validator.swagger.io: nothing on the page may call outside
+            swagger_ui_parameters={"validatorUrl": None},
+        )
+        page.headers["Content-Security-Policy"] = docs_csp(bytes(page.body))
+        return page
 
 
 def _dialect(factory: sessionmaker[Session]) -> str:

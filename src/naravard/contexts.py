@@ -71,7 +71,15 @@ CONTEXTS: tuple[Context, ...] = (
         templates=True,
         messages="naravard.consent.messages",
     ),
-    Context("contacts", models="naravard.contacts.models"),
+    Context(
+        "contacts",
+        api="naravard.contacts.api:router",
+        web="naravard.contacts.web:router",
+        cli=(Command("contacts", "naravard.contacts.cli:app"),),
+        models="naravard.contacts.models",
+        templates=True,
+        messages="naravard.contacts.messages",
+    ),
     Context("organizations", models="naravard.organizations.models"),
     Context(
         "audit",

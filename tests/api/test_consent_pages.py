@@ -70,7 +70,14 @@ def test_the_log_reviewer_reviews_a_consent_recorded_by_staff(client: TestClient
     assert nurse.user.username in page.text and "Muntligt" in page.text
     action = re.search(r'action="(/audit/consents/[^"]+/review)"', page.text)
     assert action
-    done = client.post(action.group(1), data={"note": "Kontrollerat", "csrf_token": _csrf(page.text)})
+    # issue 19: the review asks for a confirmation first, then lands in the history
+    asked = client.post(action.group(1), data={"note": "Kontrollerat", "csrf_token": _csrf(page.text)})
+    assert asked.status_code == 200 and "Markera som granskad?" in asked.text
+    reviewed = client.post(
+        action.group(1), data={"note": "Kontrollerat", "confirm": "1", "csrf_token": _csrf(asked.text)}
+    )
+    assert reviewed.status_code == 200 and "Kontrollerat" in reviewed.text
+    done = client.get("/audit/consents")
     assert done.status_code == 200 and "Inga samtycken registrerade av personal att granska." in done.text
     consent = db.scalars(select(Consent).where(Consent.person_id == patient.id)).one()
     db.refresh(consent)

@@ -95,7 +95,8 @@ def test_refusal_offers_emergency_access_which_the_reviewer_sees(client: TestCli
     short = client.post(
         f"/patients/{p.id}/emergency-access", data={"reason": "kort", "csrf_token": _csrf(refused.text)}
     )
-    assert short.status_code == 422 and "at least 10" in short.text
+    # the reason's rule in the page's language (it was English on the Swedish page: issue 19)
+    assert short.status_code == 422 and "minst 10 tecken" in short.text
     opened = client.post(
         f"/patients/{p.id}/emergency-access",
         data={"reason": "Akut bröstsmärta, medvetslös", "csrf_token": _csrf(refused.text)},
@@ -104,8 +105,11 @@ def test_refusal_offers_emergency_access_which_the_reviewer_sees(client: TestCli
     client.cookies.clear()
     _login(client, "rev")
     pending = client.get("/audit/emergency")
-    assert str(p.id) in pending.text and "Akut bröstsmärta" in pending.text
-    log = client.get("/audit", params={"patient_id": str(p.id)})
-    assert "patient:emergency-access:open" in log.text and "emergency" in log.text
-    bad = client.get("/audit", params={"patient_id": "nope"})
-    assert "patient_id must be an id" in bad.text
+    # issue 19: the patient by name and personnummer, never by id; the events in Swedish words
+    assert "Akut bröstsmärta" in pending.text and f"{p.given_name} {p.family_name}" in pending.text
+    assert f"{p.identifier[:8]}-{p.identifier[8:]}" in pending.text and f">{p.id}<" not in pending.text
+    log = client.get("/audit", params={"personnummer": p.identifier})
+    assert "Öppnade nödåtkomst" in log.text and "Nödåtkomst" in log.text
+    assert "patient:emergency-access:open" not in log.text
+    bad = client.get("/audit", params={"personnummer": "nope"})
+    assert bad.status_code == 422 and "patient_id must be an id" not in bad.text

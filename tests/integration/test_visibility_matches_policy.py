@@ -22,11 +22,14 @@ def test_sql_visibility_equals_policy(db: Session, seed: int) -> None:
     orgs = [f.organization(db, name=f"Org {i}") for i in range(3)]
     units = [f.unit(db, org, name=f"Unit {i}-{j}") for i, org in enumerate(orgs) for j in range(2)]
     homecare = [f.unit(db, org, name=f"Home care {i}", kind="home_health_care") for i, org in enumerate(orgs)]
+    social = [
+        f.unit(db, org, name=f"Social services {i}", kind="social_services") for i, org in enumerate(orgs)
+    ]
     persons = []
     for _ in range(40):
         p = f.person(db, listed_at=rng.choice(units), protected=rng.random() < 0.15, family="Visibilitysson")
         if rng.random() < 0.3:
-            f.relationship(db, p, rng.choice(homecare + units))
+            f.relationship(db, p, rng.choice(homecare + social + units))
         for org in orgs:
             if rng.random() < 0.3:
                 f.consent(db, p, org)
@@ -38,6 +41,7 @@ def test_sql_visibility_equals_policy(db: Session, seed: int) -> None:
         (units[0], Role.CLINICIAN),
         (units[3], Role.UNIT_MANAGER),
         (homecare[1], Role.MUNICIPAL_STAFF),
+        (social[1], Role.MUNICIPAL_STAFF),  # another care domain of the same organisation (ADR 0004)
     ]:
         actor = f.user(db, role=role, at=at).actor
         stmt = consent_service.restrict_to_visible(

@@ -91,7 +91,8 @@ def test_emergency_access_is_refused_then_opened_and_reviewed_by_the_log_reviewe
     # Passes the browser's minlength check but is only four characters once the server strips it.
     reason_box.fill("kort" + " " * 8)
     page.get_by_role("button", name="Öppna med nödåtkomst").click()
-    expect(page.get_by_role("alert")).to_contain_text("at least 10 characters")
+    # in the page's language (it was English on the Swedish page: issue 19)
+    expect(page.get_by_role("alert")).to_contain_text("minst 10 tecken")
     expect(page.get_by_role("heading", name="Åtkomst nekad")).to_be_visible()
 
     reason = "Akut inkommen via ambulans, medvetslös, behöver läkemedelslista"
@@ -108,21 +109,26 @@ def test_emergency_access_is_refused_then_opened_and_reviewed_by_the_log_reviewe
     page.goto("/audit/emergency")
     row = page.locator("#emergency-rows tbody tr", has_text=reason)
     expect(row).to_have_count(1)
-    expect(row).to_contain_text(str(patient.id))
+    # issue 19: the patient by name and personnummer, not by id; events and outcomes in Swedish words
+    expect(row).to_contain_text(patient.identifier)
+    expect(row).not_to_contain_text(str(patient.id))
 
-    row.get_by_role("link", name=str(patient.id)).click()
+    row.get_by_role("link", name=patient.name).click()
     expect(page).to_have_url(re.compile(f"/audit\\?patient_id={patient.id}$"))
     audit_rows = page.locator("#audit-rows tbody tr")
     expect(audit_rows.first).to_be_visible()
-    assert audit_rows.count() == audit_rows.filter(has_text=str(patient.id)).count()
+    assert audit_rows.count() == audit_rows.filter(has_text=patient.identifier).count()
     mine = audit_rows.filter(has_text=CLINICIAN)
-    expect(mine.filter(has_text="patient:overview:read").filter(has_text="denied").first).to_be_visible()
-    expect(mine.filter(has_text="patient:overview:read").filter(has_text="emergency").first).to_be_visible()
+    reads = mine.filter(has_text="Läste patientöversikten")
+    expect(reads.filter(has_text="Nekad").first).to_be_visible()
+    expect(reads.filter(has_text="Nödåtkomst").first).to_be_visible()
 
     page.goto("/audit/emergency")
     row.get_by_placeholder("Anteckning").fill("Granskad: akut läge styrkt i journalen")
     row.get_by_role("button", name="Markera granskad").click()
-    expect(page).to_have_url(re.compile(r"/audit/emergency$"))
+    page.get_by_role("button", name="Ja, markera som granskad").click()  # issue 19: it asks first
+    expect(page).to_have_url(re.compile(r"/audit/emergency/reviewed$"))
+    page.goto("/audit/emergency")
     expect(page.locator("#emergency-rows tbody tr", has_text=reason)).to_have_count(0)
 
 

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 class AccountAction(StrEnum):
     LOGIN = "accounts:session:login"
+    LOGIN_FAILED = "accounts:session:login-failed"  # denied: the username tried, never the password
     SWITCH = "accounts:session:switch"
     LOGOUT_ALL = "accounts:session:logout-all"
     LOCKED = "accounts:user:locked"

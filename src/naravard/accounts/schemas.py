@@ -36,6 +36,7 @@ class Me(BaseModel):
     organization_id: uuid.UUID | None
     organization_name: str | None
     memberships: list[MembershipOut]
+    person_id: uuid.UUID | None = None  # a patient's own person (their access log, their consents)
 
 
 class LoginResponse(BaseModel):
@@ -64,3 +65,13 @@ class UnlockOut(BaseModel):
     was_locked: bool
     failed_logins: int
     locked_until: datetime | None
+
+
+class UserName(BaseModel):
+    """How a user is named to others (a patient's access log): display name, and the practitioner the user
+    is, whose profession the organisation register holds."""
+
+    user_id: uuid.UUID
+    username: str
+    display_name: str
+    practitioner_id: uuid.UUID | None

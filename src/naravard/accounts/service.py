@@ -5,19 +5,20 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from naravard import seeding
 from naravard.accounts.actions import AccountAction
 from naravard.accounts.models import LoginSession, Membership, User
 from naravard.accounts.passwords import hash_password, needs_rehash, verify_password
-from naravard.accounts.schemas import DemoUserOut, Me, MembershipOut, UnlockOut
-from naravard.actor import DEFAULT_PURPOSE, Actor, Purpose, Role
+from naravard.accounts.schemas import DemoUserOut, Me, MembershipOut, UnlockOut, UserName
+from naravard.actor import DEFAULT_PURPOSE, Actor, CareDomain, Purpose, Role
 from naravard.audit import service as audit_service
 from naravard.db import keep_after_rollback, utcnow
 from naravard.errors import Invalid, NotFound, Unauthenticated
@@ -60,9 +61,10 @@ def _memberships(session: Session, user_id: uuid.UUID) -> list[Membership]:
 
 def _actor_for(session: Session, user: User, membership: Membership, request_id: str | None = None) -> Actor:
     role = Role(membership.role)
-    org_id = None
+    org_id, domain = None, CareDomain.HEALTH
     if membership.unit_id is not None:
-        org_id = org_service.get_unit(session, membership.unit_id).organization_id
+        unit = org_service.get_unit(session, membership.unit_id)
+        org_id, domain = unit.organization_id, org_service.care_domain_of(unit.kind)
     kwargs = {"request_id": request_id} if request_id else {}
     return Actor(
         user_id=user.id,
@@ -73,6 +75,7 @@ def _actor_for(session: Session, user: User, membership: Membership, request_id:
         purpose=DEFAULT_PURPOSE[role],
         display_name=user.display_name,
         person_id=user.person_id if role is Role.PATIENT else None,
+        care_domain=domain,
         **kwargs,
     )
 
@@ -149,6 +152,53 @@ def _count_failure_of(user_id: uuid.UUID, now: datetime, request_id: str | None,
         _count_failure(session, user, now, request_id)
 
 
+def _tried_username(username: str) -> str:
+    """The username a failed login tried, as its audit row holds it: as the login looked it up (trimmed,
+    lower case), printable characters only, at most 64 (the column's width)."""
+    return "".join(ch for ch in username.strip().lower() if ch.isprintable())[:64]
+
+
+def _failure_reason(user: User | None, *, ok: bool, locked: bool) -> str:
+    """Why a login was refused, for the log reviewer only (the caller gets one message for all)."""
+    if user is None:
+        return "unknown_user"
+    if locked:
+        return "account_locked"
+    return "wrong_password" if not ok else "account_inactive"
+
+
+def _keep_failed_login(
+    session: Session, *, user: User | None, username: str, reason: str, request_id: str | None
+) -> None:
+    """Log a refused login (PDL 4 kap. 3 §: the log reviewer follows up attempts on accounts too): outcome
+    denied, the username tried and why, never the password; written by the unit of work after its rollback.
+    A known account's row carries its identity, as its lock's does; an unknown user's has no user id."""
+    if user is not None:
+        actor = _account_actor(user, request_id)
+    else:
+        tried = _tried_username(username)
+        actor = Actor(
+            user_id=None,
+            username=tried,
+            role=Role.SYSTEM,
+            unit_id=None,
+            organization_id=None,
+            purpose=Purpose.SYSTEM,
+            display_name=tried,
+        )
+        actor = replace(actor, request_id=request_id) if request_id else actor
+    keep_after_rollback(
+        session,
+        partial(
+            audit_service.record,
+            actor=actor,
+            action=AccountAction.LOGIN_FAILED,
+            outcome=audit_service.Outcome.DENIED,
+            reason=reason,
+        ),
+    )
+
+
 def login(
     session: Session,
     *,
@@ -162,7 +212,8 @@ def login(
 
     A wrong password is counted (and may lock the account, see `LOCK_AFTER_FAILURES`); the count, the lock,
     the revoked sessions and the lock's audit row are kept by the unit of work after it rolls the request
-    back, so they outlive the refused login."""
+    back, so they outlive the refused login; so is the row every refused login writes
+    (`AccountAction.LOGIN_FAILED`)."""
     # The row lock (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises) makes parallel attempts on one
     # account wait for each other, so they cannot all be checked before the count reaches the lock.
     user = session.scalar(select(User).where(User.username == username.strip().lower()).with_for_update())
@@ -170,6 +221,13 @@ def login(
     ok = verify_password(user.password_hash if user else None, password)
     locked = user is not None and is_locked(user)
     if user is None or not ok or not user.is_active or locked:
+        _keep_failed_login(
+            session,
+            user=user,
+            username=username,
+            reason=_failure_reason(user, ok=ok, locked=locked),
+            request_id=request_id,
+        )
         if user is not None and not ok and not locked:
             # counted only while not locked: a locked account refuses even the right password, so attempts
             # then learn nothing and do not lengthen the lock; counted by the unit of work after its
@@ -178,6 +236,9 @@ def login(
         raise Unauthenticated(LOGIN_FAILED)
     memberships = _memberships(session, user.id)
     if not memberships:
+        _keep_failed_login(
+            session, user=user, username=username, reason="no_active_assignment", request_id=request_id
+        )
         raise Unauthenticated("the account has no active assignment (medarbetaruppdrag)")
     chosen = memberships[0]
     if membership_id is not None:
@@ -318,6 +379,7 @@ def describe(session: Session, *, actor: Actor) -> Me:
         organization_id=actor.organization_id,
         organization_name=unit.organization_name if unit else None,
         memberships=memberships,
+        person_id=actor.person_id if actor.role is Role.PATIENT else None,
     )
 
 
@@ -340,6 +402,19 @@ def list_demo_users(session: Session) -> list[DemoUserOut]:
     ]
     order = {r.value: i for i, r in enumerate(Role)}
     return sorted(out, key=lambda u: (order.get(u.role, 99), u.username))
+
+
+def user_names(session: Session, user_ids: set[uuid.UUID]) -> dict[uuid.UUID, UserName]:
+    """The display name (and practitioner) of each user id that exists; unknown ids are left out."""
+    if not user_ids:
+        return {}
+    rows = session.execute(
+        select(User.id, User.username, User.display_name, User.practitioner_id).where(User.id.in_(user_ids))
+    )
+    return {
+        uid: UserName(user_id=uid, username=username, display_name=name, practitioner_id=practitioner)
+        for uid, username, name, practitioner in rows
+    }
 
 
 def find_unit_id_by_hsa(session: Session, hsa_id: str) -> uuid.UUID:
@@ -398,3 +473,39 @@ def seed_rows(
     seeding.insert_rows(
         session, actor=actor, model=Membership, rows=memberships, action=AccountAction.MEMBERSHIP_SEED
     )
+
+
+# --- The log reviewer's names for users (issue 19) ----------------------------------------------------------
+
+
+def _contains(text: str) -> str:
+    """A LIKE pattern matching `text` literally anywhere (% and _ are not wildcards here)."""
+    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def usernames_matching(session: Session, text: str, *, limit: int = 200) -> list[str]:
+    """The usernames whose username or display name contains `text` (any case): the log reviewer filters
+    the audit trail by a person's name. Staff accounts are not patient data, so this is not audit-logged
+    (the log read it serves is)."""
+    pattern = _contains(text)
+    rows = session.scalars(
+        select(User.username)
+        .where(
+            or_(
+                func.lower(User.username).like(pattern, escape="\\"),
+                func.lower(User.display_name).like(pattern, escape="\\"),
+            )
+        )
+        .order_by(User.username)
+        .limit(limit)
+    )
+    return list(rows)
+
+
+def display_names(session: Session, usernames: Collection[str]) -> dict[str, str]:
+    """username -> display name of the accounts that exist (a failed login's unknown name is absent)."""
+    if not usernames:
+        return {}
+    rows = session.execute(select(User.username, User.display_name).where(User.username.in_(set(usernames))))
+    return {username: name for username, name in rows}

@@ -1,16 +1,17 @@
-"""Login, logout (here or everywhere), language and the start page."""
+"""Login, logout (here or everywhere), language, the start page and the site's icon."""
 
 from __future__ import annotations
 
 import hmac
 import secrets
+from importlib import resources
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from naravard.accounts import service
-from naravard.actor import Role
+from naravard.actor import Purpose, Role
 from naravard.deps import LOGIN_CSRF_COOKIE, SESSION_COOKIE, CurrentActor, DbSession
 from naravard.errors import Invalid, Unauthenticated
 from naravard.web.templating import render
@@ -23,6 +24,17 @@ START_PAGE = {
     Role.UNIT_MANAGER: "/patients",
     Role.LOG_REVIEWER: "/audit",
     Role.ANALYST: "/followup",
+    Role.PATIENT: "/min/",
+}
+# The purpose of use (actor.Purpose) in words, as the start page shows it.
+PURPOSE_WORDS: dict[str, str] = {
+    Purpose.CARE: "Care and treatment",
+    Purpose.EMERGENCY: "Emergency access",
+    Purpose.ADMINISTRATION: "Administration",
+    Purpose.FOLLOWUP: "Follow-up and quality assurance",
+    Purpose.AUDIT: "Follow-up of the access log",
+    Purpose.SELF: "Your own data",
+    Purpose.SYSTEM: "System",
 }
 
 
@@ -45,9 +57,19 @@ def index(request: Request, db: DbSession) -> Response:
     return RedirectResponse("/login", status_code=303)
 
 
-@router.get("/home", response_class=HTMLResponse)
-def home(request: Request, actor: CurrentActor, db: DbSession) -> HTMLResponse:
-    return render(request, "home.html", me=service.describe(db, actor=actor))
+@router.get("/home", response_model=None)
+def home(request: Request, actor: CurrentActor, db: DbSession) -> Response:
+    if actor.role is Role.PATIENT:  # the patient's start page is their own: who has read my data
+        return RedirectResponse(START_PAGE[Role.PATIENT], status_code=303)
+    me = service.describe(db, actor=actor)
+    return render(request, "home.html", me=me, purpose=PURPOSE_WORDS.get(me.purpose, me.purpose))
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> Response:
+    """The icon browsers ask for at this address on their own (the pages link /static/favicon.svg)."""
+    icon = (resources.files("naravard.web") / "static" / "favicon.svg").read_bytes()
+    return Response(icon, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
 
 
 def _login_page(
@@ -57,6 +79,7 @@ def _login_page(
     message: str | None = None,
     next_path: str = "/",
     status_code: int = 200,
+    username: str = "",
 ) -> HTMLResponse:
     settings = request.app.state.settings
     demo = settings.environment == "demo"
@@ -66,6 +89,7 @@ def _login_page(
         "login.html",
         status_code=status_code,
         message=message,
+        username=username,
         next=_safe_next(next_path),
         login_csrf=login_csrf,
         demo_users=service.list_demo_users(db) if demo else [],
@@ -99,7 +123,12 @@ def login(
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not cookie or not hmac.compare_digest(cookie.encode(), csrf_token.encode()):
         return _login_page(
-            request, db, message="The form has expired. Try again.", next_path=next, status_code=400
+            request,
+            db,
+            message="The form has expired. Try again.",
+            next_path=next,
+            status_code=400,
+            username=username,
         )
     settings = request.app.state.settings
     try:
@@ -111,8 +140,14 @@ def login(
             request_id=request.state.request_id,
         )
     except (Unauthenticated, Invalid):
+        # the name stays in the field: only the password needs typing again
         return _login_page(
-            request, db, message="Wrong username or password.", next_path=next, status_code=401
+            request,
+            db,
+            message="Wrong username or password.",
+            next_path=next,
+            status_code=401,
+            username=username,
         )
     target = _safe_next(next)
     if target == "/":

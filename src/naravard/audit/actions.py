@@ -7,6 +7,9 @@ from enum import StrEnum
 
 class AuditAction(StrEnum):
     LOG_READ = "audit:log:read"
+    # the names and personnummer a page of the log review shows (patients.service.names_for_log_review), and
+    # a personnummer the reviewer's filter did not find
+    PATIENT_NAMES_READ = "audit:patient-names:read"
 
 
 class Outcome(StrEnum):

@@ -14,7 +14,7 @@ from functools import partial
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import ColumnElement, Select, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from naravard.actor import Actor, Role
@@ -166,9 +166,17 @@ def verify(session: Session, *, batch: int = 5000) -> VerifyResult:
 
 @dataclass(frozen=True)
 class AuditFilter:
+    """What the log reviewer asks for; every field given narrows the rows down. `usernames` are the accounts
+    a name matched, and `username_contains` a part of the username a row holds (the name a failed login
+    tried may be no account's): a row matching either is kept. `unit_ids` are the units a name matched (an empty
+    tuple matches no row)."""
+
     patient_id: uuid.UUID | None = None
     username: str | None = None
     unit_id: uuid.UUID | None = None
+    usernames: tuple[str, ...] | None = None
+    username_contains: str | None = None
+    unit_ids: tuple[uuid.UUID, ...] | None = None
     since: datetime | None = None
     until: datetime | None = None
     outcome: str | None = None
@@ -184,6 +192,16 @@ def _filtered(flt: AuditFilter) -> Select[AuditEvent]:
         stmt = stmt.where(AuditEvent.username == flt.username)
     if flt.unit_id is not None:
         stmt = stmt.where(AuditEvent.unit_id == flt.unit_id)
+    by_user: list[ColumnElement[bool]] = []
+    if flt.usernames is not None:
+        by_user.append(AuditEvent.username.in_(flt.usernames))
+    if flt.username_contains:
+        escaped = flt.username_contains.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        by_user.append(func.lower(AuditEvent.username).like(f"%{escaped}%", escape="\\"))
+    if by_user:
+        stmt = stmt.where(or_(*by_user))
+    if flt.unit_ids is not None:
+        stmt = stmt.where(AuditEvent.unit_id.in_(flt.unit_ids))
     if flt.since is not None:
         stmt = stmt.where(AuditEvent.occurred_at >= flt.since)
     if flt.until is not None:
@@ -202,6 +220,15 @@ def _with_zones(flt: AuditFilter) -> AuditFilter:
         return value
 
     return replace(flt, since=zoned(flt.since), until=zoned(flt.until))
+
+
+def _filter_detail(flt: AuditFilter) -> dict[str, str | list[str]]:
+    """The filter as the log read's own row records it."""
+    return {
+        k: [str(item) for item in v] if isinstance(v, tuple) else str(v)
+        for k, v in vars(flt).items()
+        if v is not None
+    }
 
 
 def search(session: Session, *, actor: Actor, flt: AuditFilter) -> tuple[list[AuditEvent], int]:
@@ -227,10 +254,7 @@ def search(session: Session, *, actor: Actor, flt: AuditFilter) -> tuple[list[Au
         actor=actor,
         action=AuditAction.LOG_READ,
         patient_id=flt.patient_id,
-        detail={
-            "filter": {k: str(v) for k, v in vars(flt).items() if v is not None},
-            "returned": len(rows),
-        },
+        detail={"filter": _filter_detail(flt), "returned": len(rows)},
     )
     return rows, total
 
@@ -249,6 +273,33 @@ def patient_reads(session: Session, *, patient_id: uuid.UUID, limit: int = 200) 
         .limit(limit)
     )
     return list(session.scalars(stmt))
+
+
+def questioned_reads(
+    session: Session, *, action: StrEnum, patient_id: uuid.UUID | None = None, limit: int = 500
+) -> list[tuple[AuditEvent, AuditEvent | None]]:
+    """A patient's reports of rows of their access log (`patient_reads`) that they question: the rows of
+    `action`, whose detail names the row questioned as ``questioned_seq``, newest first, of one patient or
+    of all, each with the row it names (None when that is not a row about the same patient)."""
+    stmt = select(AuditEvent).where(AuditEvent.action == action.value)
+    if patient_id is not None:
+        stmt = stmt.where(AuditEvent.patient_id == patient_id)
+    questions = list(session.scalars(stmt.order_by(AuditEvent.seq.desc()).limit(limit)))
+    named: dict[int, int] = {}
+    for question in questions:
+        seq = json.loads(question.detail or "{}").get("questioned_seq")
+        if isinstance(seq, int):
+            named[question.seq] = seq
+    rows = (
+        {r.seq: r for r in session.scalars(select(AuditEvent).where(AuditEvent.seq.in_(set(named.values()))))}
+        if named
+        else {}
+    )
+    out: list[tuple[AuditEvent, AuditEvent | None]] = []
+    for question in questions:
+        row = rows.get(named.get(question.seq, 0))
+        out.append((question, row if row is not None and row.patient_id == question.patient_id else None))
+    return out
 
 
 def iter_all(session: Session) -> Iterator[AuditEvent]:

@@ -1,40 +1,46 @@
-"""The log reviewer's page: the audit trail filtered by patient, user, unit and period."""
+"""The log reviewer's pages: the audit trail filtered by personnummer, user, unit, period and outcome, with
+names instead of ids and events in words, and the reads patients question (issue 19)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, time, timedelta
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from naravard.audit import service
-from naravard.audit.models import AuditEvent
+from naravard.audit import review
 from naravard.deps import CurrentActor, DbSession
 from naravard.errors import Invalid
-from naravard.web.templating import render
+from naravard.patients import service as patients_service
+from naravard.web.i18n import translate
+from naravard.web.templating import language_of, render
 
 router = APIRouter(include_in_schema=False)
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
+OUTCOMES = ("allowed", "denied", "emergency")
 
 
-def _uuid_or_none(value: str, field: str) -> uuid.UUID | None:
-    if not value.strip():
-        return None
-    try:
-        return uuid.UUID(value.strip())
-    except ValueError as exc:
-        raise Invalid(f"{field} must be an id (UUID)", field=field) from exc
-
-
-def _day_start(value: str, field: str) -> datetime | None:
+def _day_start(value: str, field: str, message: str) -> datetime | None:
+    """A day of the form's date field as the moment it starts in Swedish local time."""
     if not value.strip():
         return None
     try:
         return datetime.combine(date.fromisoformat(value.strip()), time(), tzinfo=STOCKHOLM)
     except ValueError as exc:
-        raise Invalid(f"{field} must be a date YYYY-MM-DD", field=field) from exc
+        raise Invalid(message, field=field) from exc
+
+
+def _patient_id(value: str) -> uuid.UUID | None:
+    """The patient a link names (the review pages link to the log by id, so no personnummer is in a URL)."""
+    if not value.strip():
+        return None
+    try:
+        return uuid.UUID(value.strip())
+    except ValueError as exc:
+        raise Invalid("the link does not name a patient; search by personnummer", field="patient_id") from exc
 
 
 @router.get("/audit", response_class=HTMLResponse)
@@ -42,43 +48,64 @@ def log_page(
     request: Request,
     actor: CurrentActor,
     db: DbSession,
+    personnummer: str = "",
     patient_id: str = "",
-    username: str = "",
-    unit_id: str = "",
+    user: str = "",
+    unit: str = "",
     since: str = "",
     until: str = "",
+    outcome: str = "",
     offset: int = 0,
 ) -> HTMLResponse:
+    form = {
+        "personnummer": personnummer.strip(),
+        "patient_id": patient_id.strip(),
+        "user": user.strip(),
+        "unit": unit.strip(),
+        "since": since.strip(),
+        "until": until.strip(),
+        "outcome": outcome if outcome in OUTCOMES else "",
+    }
+    offset = max(offset, 0)
     error: str | None = None
-    rows: list[AuditEvent] = []
-    total = 0
+    page = review.LogPage(rows=[], total=0, patient=None)
     try:
-        until_dt = _day_start(until, "until")
-        flt = service.AuditFilter(
-            patient_id=_uuid_or_none(patient_id, "patient_id"),
-            username=username.strip().lower() or None,
-            unit_id=_uuid_or_none(unit_id, "unit_id"),
-            since=_day_start(since, "since"),
-            until=until_dt + timedelta(days=1) if until_dt else None,
-            limit=100,
-            offset=max(offset, 0),
+        until_day = _day_start(until, "until", "the end date must be a date (YYYY-MM-DD)")
+        query = review.LogQuery(
+            personnummer=personnummer,
+            patient_id=None if personnummer.strip() else _patient_id(patient_id),
+            user=user,
+            unit=unit,
+            since=_day_start(since, "since", "the start date must be a date (YYYY-MM-DD)"),
+            until=until_day + timedelta(days=1) if until_day else None,
+            outcome=form["outcome"] or None,
+            offset=offset,
         )
-        rows, total = service.search(db, actor=actor, flt=flt)
+        page = review.search_log(db, actor=actor, query=query)
     except Invalid as exc:
-        error = exc.message
+        lang = language_of(request)
+        error = exc.text(lambda s: translate(s, lang))
+    # The paging links name the patient by id, and the field shows a link's patient by personnummer.
+    kept = {k: v for k, v in form.items() if v and k not in ("personnummer", "patient_id")}
+    if page.patient is not None:
+        kept["patient_id"] = str(page.patient.id)
+        form["personnummer"] = form["personnummer"] or page.patient.identifier
     return render(
         request,
         "audit/log.html",
-        rows=rows,
-        total=total,
+        status_code=422 if error else 200,
+        page=page,
         error=error,
-        stockholm=STOCKHOLM,
-        f={
-            "patient_id": patient_id,
-            "username": username,
-            "unit_id": unit_id,
-            "since": since,
-            "until": until,
-        },
+        f=form,
         offset=offset,
+        page_size=review.PAGE_SIZE,
+        previous_url=f"/audit?{urlencode({**kept, 'offset': max(offset - review.PAGE_SIZE, 0)})}",
+        next_url=f"/audit?{urlencode({**kept, 'offset': offset + review.PAGE_SIZE})}",
     )
+
+
+@router.get("/audit/questions", response_class=HTMLResponse)
+def questions_page(request: Request, actor: CurrentActor, db: DbSession) -> HTMLResponse:
+    """The reads patients have reported as questionable, each with the read it names, to follow up."""
+    questions = patients_service.questioned_accesses(db, actor=actor)
+    return render(request, "audit/questions.html", questions=questions)

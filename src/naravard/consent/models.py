@@ -13,7 +13,8 @@ from naravard.db import Base, IdMixin, TimestampMixin
 
 class Consent(IdMixin, TimestampMixin, Base):
     """The patient's consent that `organization_id` may see data held by other providers
-    (sammanhållen journalföring, PDL 6 kap. 3 §)."""
+    (sammanhållen vård- och omsorgsdokumentation, lag (2022:913), which since 2023 holds PDL 6 kap.'s
+    sammanhållen journalföring; ADR 0003 and 0004)."""
 
     __tablename__ = "consent"
 

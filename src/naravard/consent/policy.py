@@ -7,12 +7,16 @@ Rules (Patientdatalagen 2008:355):
 - A care role may act on patients of its own unit: listed there, or with an active care relationship
   recorded by the platform (inre sekretess, PDL 4 kap. 1 §: access needs a care relationship).
 - Another organisation may read, not write, when the patient has consented for the actor's
-  organisation (sammanhållen journalföring, PDL 6 kap. 3 §), no block applies (spärr, PDL 6 kap. 2 §)
-  and the patient has no protected identity. Consent concerns data held by *other* care providers: it
-  never opens a patient to another unit of an organisation that itself holds the patient (a listing or a
-  care relationship at one of its units); there inre sekretess rules and a care relationship is needed.
-- Emergency access (nödåtkomst, PDL 6 kap. 3 § andra stycket) opens reading without relationship or
-  consent, with a stated reason, for a limited time, flagged for review; it does not open a block.
+  organisation (sammanhållen vård- och omsorgsdokumentation, lag (2022:913), which since 2023 holds what
+  was PDL 6 kap.'s sammanhållen journalföring), no block applies (spärr) and the patient has no protected
+  identity. Consent concerns data held by *other* givare: it never opens a patient to another unit of an
+  organisation that itself holds the patient in the same care domain (a listing or a care relationship at
+  one of its units); there inre sekretess rules and a care relationship is needed. A municipality's social
+  services and its health care are different domains (SoL and HSL, OSL 26 and 25 kap.): consent is what
+  lets one read what the other holds (ADR 0004).
+- Emergency access (nödåtkomst) opens reading without relationship or consent, with a stated reason, for a
+  limited time, flagged for review; it does not open a block. It is health care's (to prevent, find or
+  treat illness when the patient cannot consent); social services have no emergency access (ADR 0004).
 - Roles without a care mission (analyst, administrator, log reviewer) never read patient records.
 - A patient reads and updates their own data.
 """
@@ -23,7 +27,7 @@ import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 
-from naravard.actor import CARE_ROLES, Actor, Role
+from naravard.actor import CARE_ROLES, Actor, CareDomain, Role
 
 
 class Access(StrEnum):
@@ -43,7 +47,8 @@ class AccessFacts:
     blocked_organization_ids: frozenset[uuid.UUID]
     blocked_for_all: bool
     emergency_active: bool  # the actor has an open emergency access to this patient
-    # organisations of `direct_unit_ids`: a consent for one of these opens nothing (inre sekretess)
+    # organisations holding the patient at a unit of the actor's care domain: a consent for one of these
+    # opens nothing to the actor (inre sekretess)
     direct_organization_ids: frozenset[uuid.UUID] = frozenset()
 
 
@@ -75,7 +80,7 @@ def decide(actor: Actor, facts: AccessFacts, access: Access) -> Decision:
         return Decision(False, "refused", "consent_gives_read_only")
     if blocked:
         return Decision(False, "refused", "blocked")
-    if facts.emergency_active and actor.role in EMERGENCY_ROLES:
+    if facts.emergency_active and may_use_emergency_access(actor):
         if access is Access.READ:
             return Decision(True, "emergency", "emergency_access")
         return Decision(False, "refused", "emergency_gives_read_only")
@@ -115,8 +120,15 @@ def may_record_consent(actor: Actor, facts: AccessFacts) -> Decision:
     return Decision(False, "refused", "consent_needs_care_relationship")
 
 
+def may_use_emergency_access(actor: Actor) -> bool:
+    """Clinicians and municipal staff of health care: social services have no emergency access."""
+    return actor.role in EMERGENCY_ROLES and actor.care_domain is CareDomain.HEALTH
+
+
 def may_open_emergency(actor: Actor, facts: AccessFacts) -> Decision:
-    if actor.role not in EMERGENCY_ROLES or actor.unit_id is None:
+    if actor.role in EMERGENCY_ROLES and actor.care_domain is CareDomain.SOCIAL:
+        return Decision(False, "refused", "emergency_not_in_social_services")
+    if not may_use_emergency_access(actor) or actor.unit_id is None:
         return Decision(False, "refused", "role_not_permitted")
     if _blocked(actor, facts):
         return Decision(False, "refused", "blocked")
@@ -128,7 +140,7 @@ REASON_TEXT = {
     "not_own_data": "You may only see your own data.",
     "role_not_permitted": "Your role does not give access to patient records.",
     "care_relationship": "Care relationship at your unit.",
-    "consent": "The patient has consented to your organisation (sammanhållen journalföring).",
+    "consent": "The patient has consented to your organisation (sammanhållen vård- och omsorgsdokumentation).",
     "consent_gives_read_only": "Consent gives read access only; changes need a care relationship at your unit.",
     "blocked": "The patient has blocked access from your organisation.",
     "emergency_access": "Emergency access.",
@@ -137,6 +149,8 @@ REASON_TEXT = {
     "no_care_relationship_or_consent": "No care relationship at your unit and no consent for your organisation.",
     "same_organisation_needs_care_relationship": "The patient is a patient of another unit of your organisation; "
     "access needs a care relationship at your unit (consent does not replace it).",
+    "emergency_not_in_social_services": "Emergency access is for health care; social services read a "
+    "patient's data with the patient's consent.",
     "consent_needs_care_relationship": "Only the patient, or staff of a unit with a care relationship with the "
     "patient, may record a consent.",
 }

@@ -9,17 +9,26 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, CompoundSelect, Select, and_, literal, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    UnaryExpression,
+    and_,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from naravard import seeding
-from naravard.actor import CARE_ROLES, Actor, Purpose, Role
+from naravard.actor import CARE_ROLES, Actor, CareDomain, Purpose, Role
 from naravard.audit import service as audit_service
 from naravard.consent.actions import ConsentAction
 from naravard.consent.models import Block, CareRelationship, Consent, EmergencyAccess
 from naravard.consent.policy import (  # Access is part of this service's interface
-    EMERGENCY_ROLES,
     REASON_TEXT,
     Access,
     AccessFacts,
@@ -27,6 +36,7 @@ from naravard.consent.policy import (  # Access is part of this service's interf
     decide,
     may_open_emergency,
     may_record_consent,
+    may_use_emergency_access,
 )
 from naravard.consent.reasons import clean_reason
 from naravard.consent.schemas import ConsentOut
@@ -59,10 +69,10 @@ def _related(unit_id: uuid.UUID) -> Select[uuid.UUID]:
     )
 
 
-def _held_by_organization(org_id: uuid.UUID | None) -> CompoundSelect[uuid.UUID]:
-    """Persons listed at, or in a care relationship with, any unit of the organisation: its consent opens
-    none of them to its other units (inre sekretess)."""
-    units = org_service.unit_ids_of(org_id)
+def _held_by_organization(org_id: uuid.UUID | None, domain: CareDomain) -> CompoundSelect[uuid.UUID]:
+    """Persons listed at, or in a care relationship with, any unit of the organisation in the care domain:
+    its consent opens none of them to its other units of that domain (inre sekretess)."""
+    units = org_service.unit_ids_of(org_id, domain=domain)
     related = select(CareRelationship.person_id).where(
         CareRelationship.unit_id.in_(units), CareRelationship.ended_at.is_(None)
     )
@@ -94,7 +104,7 @@ def _visibility(actor: Actor) -> Visibility:
         direct,
         _active_consent(actor.organization_id, utcnow()),
         _blocking(actor.organization_id),
-        _held_by_organization(actor.organization_id),
+        _held_by_organization(actor.organization_id, actor.care_domain),
     )
 
 
@@ -120,7 +130,7 @@ def gather_facts_many(
             CareRelationship.person_id.in_(ids), CareRelationship.ended_at.is_(None)
         ),
     ).subquery()
-    unit_orgs = org_service.unit_organization_ids().subquery()
+    unit_orgs = org_service.unit_organization_ids(domain=actor.care_domain).subquery()
     parts = [
         select(held.c.person_id, held.c.unit_id, literal("direct")),
         select(held.c.person_id, unit_orgs.c.organization_id, literal("direct_org")).join(
@@ -247,9 +257,9 @@ def read_decisions(
 
 
 def offers_emergency_access(actor: Actor, refusal_reason: str | None) -> bool:
-    """Whether a refused reader is offered emergency access: the role may use it, and a block (which it
-    would not open) did not refuse."""
-    return actor.role in EMERGENCY_ROLES and refusal_reason != "blocked"
+    """Whether a refused reader is offered emergency access: the role may use it (health care only), and a
+    block (which it would not open) did not refuse."""
+    return may_use_emergency_access(actor) and refusal_reason != "blocked"
 
 
 def may_export_population(session: Session, *, actor: Actor, action: StrEnum) -> None:
@@ -338,34 +348,59 @@ def _require_role(
 
 
 def list_emergency_accesses(
-    session: Session, *, actor: Actor, unreviewed_only: bool = True, limit: int = 200
+    session: Session,
+    *,
+    actor: Actor,
+    unreviewed_only: bool = True,
+    reviewed_only: bool = False,
+    limit: int = 200,
 ) -> list[EmergencyAccess]:
+    """Emergency accesses for the log reviewer, newest first: those to review (`unreviewed_only`), those
+    reviewed, with who, when and the note (`reviewed_only`, latest review first), or all."""
     _require_role(session, actor, {Role.LOG_REVIEWER}, ConsentAction.EMERGENCY_LIST)
-    stmt = select(EmergencyAccess).order_by(EmergencyAccess.created_at.desc()).limit(limit)
+    stmt = select(EmergencyAccess)
+    order: UnaryExpression[Any] = EmergencyAccess.created_at.desc()
     if unreviewed_only:
         stmt = stmt.where(EmergencyAccess.reviewed_at.is_(None))
-    rows = list(session.scalars(stmt))
+    elif reviewed_only:
+        stmt = stmt.where(EmergencyAccess.reviewed_at.is_not(None))
+        order = EmergencyAccess.reviewed_at.desc()
+    rows = list(session.scalars(stmt.order_by(order).limit(limit)))
     audit_service.record(
         session,
         actor=actor,
         action=ConsentAction.EMERGENCY_LIST,
-        detail={"returned": len(rows), "unreviewed_only": unreviewed_only},
+        detail={"returned": len(rows), "unreviewed_only": unreviewed_only, "reviewed_only": reviewed_only},
     )
     return rows
+
+
+REVIEW_NOTE_MAX = 1000
+
+
+def clean_review_note(note: str | None) -> str:
+    """A review's note, trimmed: the log reviewer writes what the review found (PDL 4 kap. 3 §: access is
+    followed up, and the follow-up is documented), so an empty note is refused."""
+    cleaned = (note or "").strip()
+    if not cleaned:
+        raise Invalid("write a note on what the review found", field="note")
+    if len(cleaned) > REVIEW_NOTE_MAX:
+        raise Invalid("the note may be at most 1000 characters", field="note")
+    return cleaned
 
 
 def review_emergency_access(
     session: Session, *, actor: Actor, access_id: uuid.UUID, note: str
 ) -> EmergencyAccess:
+    """Mark an emergency access reviewed, with the reviewer's note; it then stays in the history."""
     _require_role(session, actor, {Role.LOG_REVIEWER}, ConsentAction.EMERGENCY_REVIEW)
     grant = session.get(EmergencyAccess, access_id)
     if grant is None:
-        raise NotFound(f"no emergency access {access_id}")
+        raise NotFound("no such emergency access")
     if grant.reviewed_at is not None:
-        raise Invalid("this emergency access has already been reviewed")
-    if len(note) > 1000:
-        raise Invalid("the note may be at most 1000 characters", field="note")
-    grant.reviewed_at, grant.reviewed_by, grant.review_note = utcnow(), actor.username, note.strip() or None
+        raise Conflict("this emergency access has already been reviewed")
+    note = clean_review_note(note)
+    grant.reviewed_at, grant.reviewed_by, grant.review_note = utcnow(), actor.username, note
     audit_service.record(
         session,
         actor=actor,
@@ -377,7 +412,7 @@ def review_emergency_access(
 
 
 class ConsentMethod(StrEnum):
-    """How the patient gave the consent (PDL 6 kap. 3 §: the patient's own, informed consent)."""
+    """How the patient gave the consent (lag (2022:913) om sammanhållen vård- och omsorgsdokumentation: the patient's own consent)."""
 
     SELF_SERVICE = "self_service"  # the patient's own login (e-tjänst)
     VERBAL = "verbal"
@@ -569,42 +604,45 @@ def withdraw_consent(
 
 
 def list_flagged_consents(
-    session: Session, *, actor: Actor, unreviewed_only: bool = True, limit: int = 200
+    session: Session,
+    *,
+    actor: Actor,
+    unreviewed_only: bool = True,
+    reviewed_only: bool = False,
+    limit: int = 200,
 ) -> list[Consent]:
-    """Consents recorded by staff, for the log reviewer (as emergency accesses are)."""
+    """Consents recorded by staff, for the log reviewer (as emergency accesses are): those to review, those
+    reviewed (`reviewed_only`, latest review first), or all."""
     _require_role(session, actor, {Role.LOG_REVIEWER}, ConsentAction.CONSENT_LIST_FLAGGED)
-    stmt = (
-        select(Consent)
-        .where(Consent.method.in_([ConsentMethod.VERBAL.value, ConsentMethod.WRITTEN.value]))
-        .order_by(Consent.given_at.desc())
-        .limit(limit)
+    stmt = select(Consent).where(
+        Consent.method.in_([ConsentMethod.VERBAL.value, ConsentMethod.WRITTEN.value])
     )
+    order: UnaryExpression[Any] = Consent.given_at.desc()
     if unreviewed_only:
         stmt = stmt.where(Consent.reviewed_at.is_(None))
-    rows = list(session.scalars(stmt))
+    elif reviewed_only:
+        stmt = stmt.where(Consent.reviewed_at.is_not(None))
+        order = Consent.reviewed_at.desc()
+    rows = list(session.scalars(stmt.order_by(order).limit(limit)))
     audit_service.record(
         session,
         actor=actor,
         action=ConsentAction.CONSENT_LIST_FLAGGED,
-        detail={"returned": len(rows), "unreviewed_only": unreviewed_only},
+        detail={"returned": len(rows), "unreviewed_only": unreviewed_only, "reviewed_only": reviewed_only},
     )
     return rows
 
 
 def review_consent(session: Session, *, actor: Actor, consent_id: uuid.UUID, note: str) -> Consent:
+    """Mark a consent recorded by staff reviewed, with the reviewer's note; it then stays in the history."""
     _require_role(session, actor, {Role.LOG_REVIEWER}, ConsentAction.CONSENT_REVIEW)
     consent = session.get(Consent, consent_id)
     if consent is None or not _flagged(consent):
-        raise NotFound(f"no consent recorded by staff {consent_id}")
+        raise NotFound("no such consent recorded by staff")
     if consent.reviewed_at is not None:
         raise Conflict("this consent has already been reviewed")
-    if len(note) > 1000:
-        raise Invalid("the note may be at most 1000 characters", field="note")
-    consent.reviewed_at, consent.reviewed_by, consent.review_note = (
-        utcnow(),
-        actor.username,
-        note.strip() or None,
-    )
+    note = clean_review_note(note)
+    consent.reviewed_at, consent.reviewed_by, consent.review_note = utcnow(), actor.username, note
     audit_service.record(
         session,
         actor=actor,
@@ -721,3 +759,22 @@ def seed_rows(
     )
     seeding.insert_rows(session, actor=actor, model=Consent, rows=consents, action=ConsentAction.CONSENT_SEED)
     seeding.insert_rows(session, actor=actor, model=Block, rows=blocks, action=ConsentAction.BLOCK_SEED)
+
+
+# --- Care relationships as other contexts' rules read them (issue 14: who needs a fast vårdkontakt) ---------
+
+
+def care_relationship_units(
+    session: Session, *, person_ids: Select[uuid.UUID]
+) -> dict[uuid.UUID, set[uuid.UUID]]:
+    """The units each person of the subquery has an active care relationship with (e.g. the municipality's
+    home health care); a fact for a need rule, not patient data shown to anyone, so no audit row here."""
+    rows = session.execute(
+        select(CareRelationship.person_id, CareRelationship.unit_id).where(
+            CareRelationship.person_id.in_(person_ids), CareRelationship.ended_at.is_(None)
+        )
+    )
+    found: dict[uuid.UUID, set[uuid.UUID]] = {}
+    for pid, unit_id in rows:
+        found.setdefault(pid, set()).add(unit_id)
+    return found

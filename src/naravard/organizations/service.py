@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from naravard import seeding
-from naravard.actor import Actor
+from naravard.actor import Actor, CareDomain
 from naravard.errors import NotFound
 from naravard.organizations.actions import OrganizationAction
 from naravard.organizations.models import CareUnit, Organization, Practitioner, PractitionerRole
@@ -73,14 +73,38 @@ def get_organization_name(session: Session, organization_id: uuid.UUID) -> str:
     return name
 
 
-def unit_ids_of(organization_id: uuid.UUID | None) -> Select[uuid.UUID]:
-    """A subquery for the access policy: the units of an organisation."""
-    return select(CareUnit.id).where(CareUnit.organization_id == organization_id)
+# Social services (SoL) is its own secrecy area and its own givare under lag (2022:913), even in a
+# municipality that also runs health care; every other kind of unit gives health care (HSL).
+_SOCIAL_KINDS = frozenset({UnitKind.SOCIAL_SERVICES.value})
 
 
-def unit_organization_ids() -> Select[uuid.UUID, uuid.UUID]:
-    """A subquery for the access policy: (unit, organisation) of every unit."""
-    return select(CareUnit.id.label("unit_id"), CareUnit.organization_id)
+def care_domain_of(kind: str) -> CareDomain:
+    return CareDomain.SOCIAL if kind in _SOCIAL_KINDS else CareDomain.HEALTH
+
+
+def _in_domain(domain: CareDomain) -> ColumnElement[bool]:
+    social = CareUnit.kind.in_(_SOCIAL_KINDS)
+    return social if domain is CareDomain.SOCIAL else ~social
+
+
+def unit_ids_of(organization_id: uuid.UUID | None, *, domain: CareDomain) -> Select[uuid.UUID]:
+    """A subquery for the access policy: the units of an organisation in one care domain."""
+    return select(CareUnit.id).where(CareUnit.organization_id == organization_id, _in_domain(domain))
+
+
+def unit_organization_ids(*, domain: CareDomain) -> Select[uuid.UUID, uuid.UUID]:
+    """A subquery for the access policy: (unit, organisation) of every unit in one care domain."""
+    return select(CareUnit.id.label("unit_id"), CareUnit.organization_id).where(_in_domain(domain))
+
+
+def professions(session: Session, practitioner_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The profession (a `Profession` value) of each practitioner id that exists."""
+    if not practitioner_ids:
+        return {}
+    rows = session.execute(
+        select(Practitioner.id, Practitioner.profession).where(Practitioner.id.in_(practitioner_ids))
+    )
+    return {pid: profession for pid, profession in rows}
 
 
 def list_organizations(session: Session) -> list[tuple[uuid.UUID, str, str]]:
@@ -137,3 +161,89 @@ def seed_rows(
         rows=practitioner_roles,
         action=OrganizationAction.PRACTITIONER_ROLE_SEED,
     )
+
+
+# --- The log reviewer's unit filter (issue 19) --------------------------------------------------------------
+
+
+def unit_ids_named(session: Session, text: str, *, limit: int = 500) -> list[uuid.UUID]:
+    """The units whose name contains `text` (any case, matched literally): the log reviewer filters the
+    audit trail by a unit's name, not its id."""
+    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    stmt = (
+        select(CareUnit.id)
+        .where(func.lower(CareUnit.name).like(f"%{escaped}%", escape="\\"))
+        .order_by(CareUnit.name)
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))
+
+
+# --- Practitioners at units, for the fixed contacts (issue 14) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class PractitionerView:
+    id: uuid.UUID
+    hsa_id: str
+    name: str
+    profession: str  # a `Profession` value
+    unit_ids: frozenset[uuid.UUID]
+
+
+def practitioners(
+    session: Session, *, ids: set[uuid.UUID] | None = None, unit_ids: set[uuid.UUID] | None = None
+) -> dict[uuid.UUID, PractitionerView]:
+    """Practitioners by id with the units they work at: those named (`ids`) and/or those working at any of
+    `unit_ids`; not patient data, so not audit-logged."""
+    if not ids and not unit_ids:
+        return {}
+    chosen = select(PractitionerRole.practitioner_id)
+    if unit_ids:
+        chosen = chosen.where(PractitionerRole.unit_id.in_(unit_ids))
+    if ids:
+        chosen = (
+            select(Practitioner.id).where(Practitioner.id.in_(ids)).union(chosen)  # type: ignore[assignment]
+            if unit_ids
+            else select(Practitioner.id).where(Practitioner.id.in_(ids))
+        )
+    rows = session.execute(
+        select(
+            Practitioner.id,
+            Practitioner.hsa_id,
+            Practitioner.given_name,
+            Practitioner.family_name,
+            Practitioner.profession,
+            PractitionerRole.unit_id,
+        )
+        .outerjoin(PractitionerRole, PractitionerRole.practitioner_id == Practitioner.id)
+        .where(Practitioner.id.in_(chosen))
+    )
+    found: dict[uuid.UUID, tuple[str, str, str, set[uuid.UUID]]] = {}
+    for pid, hsa, given, family, profession, unit_id in rows:
+        entry = found.setdefault(pid, (hsa, f"{given} {family}", profession, set()))
+        if unit_id is not None:
+            entry[3].add(unit_id)
+    return {
+        pid: PractitionerView(pid, hsa, name, profession, frozenset(units))
+        for pid, (hsa, name, profession, units) in found.items()
+    }
+
+
+def unit_by_hsa_id(session: Session, hsa_id: str) -> UnitView:
+    row = session.execute(
+        select(CareUnit, Organization).join(Organization).where(CareUnit.hsa_id == hsa_id.strip())
+    ).first()
+    if row is None:
+        raise NotFound("no care unit with HSA-id %(hsa)s", params={"hsa": hsa_id})
+    return _view(row[0], row[1])
+
+
+def practitioner_ids_by_hsa(session: Session, hsa_ids: set[str]) -> dict[str, uuid.UUID]:
+    """The practitioner id of each HSA-id that exists (a records system's export names practitioners so)."""
+    if not hsa_ids:
+        return {}
+    rows = session.execute(
+        select(Practitioner.hsa_id, Practitioner.id).where(Practitioner.hsa_id.in_(hsa_ids))
+    )
+    return {hsa: pid for hsa, pid in rows}

@@ -11,5 +11,9 @@ class PatientAction(StrEnum):
     OVERVIEW_READ = "patient:overview:read"
     CONTACT_UPDATE = "patient:contact:update"
     ACCESS_LOG_READ = "patient:access-log:read"
+    # the patient reports a read of their data they question (detail: the row's seq and the note)
+    ACCESS_QUESTION = "patient:access-log:question"
+    # the log reviewer reads the reported reads
+    ACCESS_QUESTION_LIST = "patient:access-log:list-questions"
     POPULATION_EXPORT = "patient:population:export"
     PERSON_SEED = "patients:person:seed"

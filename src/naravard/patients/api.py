@@ -13,6 +13,8 @@ from naravard.errors import Invalid
 from naravard.patients import service
 from naravard.patients.schemas import (
     AccessLogEntry,
+    AccessQuestion,
+    AccessQuestionRequest,
     ContactUpdate,
     EmergencyAccessOut,
     EmergencyAccessRequest,
@@ -40,10 +42,15 @@ def _parse_if_match(value: str | None) -> int | None:
 def search(
     actor: CurrentActor,
     db: DbSession,
+    response: Response,
     q: Annotated[str, Query(min_length=1, max_length=100, description="personnummer or name")],
     limit: Annotated[int, Query(ge=1, le=50)] = 20,
 ) -> list[PatientHit]:
-    return service.search_patients(db, actor=actor, query=q, limit=limit)
+    """At most `limit` hits; `X-Total-Count` says how many the search found in all (a name search finds
+    only patients the caller may open)."""
+    result = service.search_patients(db, actor=actor, query=q, limit=limit)
+    response.headers["X-Total-Count"] = str(result.total)
+    return result.hits
 
 
 @router.get("/{person_id}", response_model=PatientOverview)
@@ -78,5 +85,17 @@ def emergency_access(
 
 @router.get("/{person_id}/access-log", response_model=list[AccessLogEntry])
 def access_log(person_id: uuid.UUID, actor: CurrentActor, db: DbSession) -> list[AccessLogEntry]:
-    """Who has read or changed the patient's data (the patient's own view)."""
+    """Who has read or changed the patient's data (the patient's own view): when, who (name, profession,
+    unit, organisation), what and why (`what`, `why`: English words; emergency access with its reason)."""
     return service.access_log(db, actor=actor, person_id=person_id)
+
+
+@router.post("/{person_id}/access-log/questions", response_model=AccessQuestion, status_code=201)
+def question_access(
+    person_id: uuid.UUID, body: AccessQuestionRequest, actor: CurrentActor, db: DbSession
+) -> AccessQuestion:
+    """The patient reports a row of their access log (its `seq`) that they question; the log reviewer
+    follows it up. Only the patient themself; each row once (409 after)."""
+    return service.question_access(
+        db, actor=actor, person_id=person_id, audit_seq=body.audit_seq, note=body.note
+    )

@@ -95,8 +95,9 @@ def parse_identifier(text: str, *, today: date | None = None) -> PersonalIdentit
         if digits not in (10, 12):
             raise Invalid(
                 "a personal identity number has 10 or 12 digits (YYMMDD-NNNC or YYYYMMDD-NNNC); "
-                f"got {digits}",
+                "got %(digits)s",
                 field=_FIELD,
+                params={"digits": digits},
             )
         raise Invalid(
             "write the number as YYMMDD-NNNC or YYYYMMDD-NNNC (digits, with '-' or '+' before the last four)",
@@ -110,7 +111,11 @@ def parse_identifier(text: str, *, today: date | None = None) -> PersonalIdentit
     if match["century"] is not None:
         year = int(match["century"] + date_part[:2])
         if match["century"] not in ("18", "19", "20"):
-            raise Invalid(f"the century must be 18, 19 or 20, not {match['century']}", field=_FIELD)
+            raise Invalid(
+                "the century must be 18, 19 or 20, not %(century)s",
+                field=_FIELD,
+                params={"century": match["century"]},
+            )
         if sep == "+" and today.year - year < 100:
             raise Invalid("the '+' separator is only used from the year a person turns 100", field=_FIELD)
     else:
@@ -119,28 +124,42 @@ def parse_identifier(text: str, *, today: date | None = None) -> PersonalIdentit
             year -= 100
 
     if not 1 <= month <= 12:
-        raise Invalid(f"invalid date: there is no month {month:02d}", field=_FIELD)
+        raise Invalid("invalid date: there is no month %(month)02d", field=_FIELD, params={"month": month})
     if not (1 <= day <= 31 or 61 <= day <= 91):
         raise Invalid(
-            f"invalid date: day {day} is neither a day (01-31) nor a coordination day (61-91)", field=_FIELD
+            "invalid date: day %(day)02d is neither a day (01-31) nor a coordination day (61-91)",
+            field=_FIELD,
+            params={"day": day},
         )
     try:
         birth_date = date(year, month, birth_day)
     except ValueError:
         shown = f"{day:02d} ({birth_day:02d} + 60)" if kind == "samordningsnummer" else f"{day:02d}"
-        raise Invalid(f"invalid date: {year:04d}-{month:02d} has no day {shown}", field=_FIELD) from None
+        raise Invalid(
+            "invalid date: %(year)04d-%(month)02d has no day %(day)s",
+            field=_FIELD,
+            params={"year": year, "month": month, "day": shown},
+        ) from None
     if serial[:3] == "000":
         raise Invalid("invalid birth number: 000 is never assigned", field=_FIELD)
     expected = luhn_check_digit(date_part + serial[:3])
     if int(serial[3]) != expected:
         raise Invalid(
-            f"wrong check digit: the last digit is {serial[3]} but should be {expected}", field=_FIELD
+            "wrong check digit: the last digit is %(digit)s but should be %(expected)s",
+            field=_FIELD,
+            params={"digit": serial[3], "expected": expected},
         )
     if birth_date > today:
-        hint = ""
         if match["century"] is None and sep != "+":
-            hint = f" (for someone born in {year - 100}, write '+' before the last four digits)"
-        raise Invalid(f"the birth date {birth_date.isoformat()} is in the future{hint}", field=_FIELD)
+            raise Invalid(
+                "the birth date %(date)s is in the future "
+                "(for someone born in %(year)s, write '+' before the last four digits)",
+                field=_FIELD,
+                params={"date": birth_date.isoformat(), "year": year - 100},
+            )
+        raise Invalid(
+            "the birth date %(date)s is in the future", field=_FIELD, params={"date": birth_date.isoformat()}
+        )
 
     canonical = f"{year:04d}{date_part[2:]}{serial}"
     return _confirmed(canonical, kind=kind, birth_date=birth_date)

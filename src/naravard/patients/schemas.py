@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 PHONE_PATTERN = r"^\+?[0-9 ()-]{5,30}$"
 EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]{1,185}\.[A-Za-z]{2,}$"
+NOTE_MAX = 1000  # a patient's note on a read they question
 
 
 class PatientHit(BaseModel):
@@ -21,6 +22,15 @@ class PatientHit(BaseModel):
     blocked: bool = False  # the patient has blocked the searcher's organisation: shown without details
     accessible: bool  # opening the overview will succeed without emergency access
     listed_unit: str | None
+    masked: bool = False  # a protected identity shown without name, birth date, sex or unit
+
+
+class PatientSearch(BaseModel):
+    """A search's hits, and how many there were in all (a name search shows at most `limit`)."""
+
+    hits: list[PatientHit]
+    total: int
+    by_identifier: bool  # an identity lookup by personnummer, not a name search
 
 
 class Listing(BaseModel):
@@ -64,14 +74,45 @@ class ContactUpdate(BaseModel):
 
 
 class AccessLogEntry(BaseModel):
+    """One row of the patient's access log ("who has read my data"). `what`, `why` and `profession` are
+    English words the pages translate; `action`, `purpose` and `outcome` are the audit trail's codes."""
+
+    seq: int  # the audit row (what a question names)
     when: datetime
-    who: str
+    who: str  # the user name
+    name: str | None = None  # the user's display name
+    profession: str | None = None  # e.g. "Doctor", when the user is a practitioner
     role: str
     unit: str | None
     organization: str | None
     action: str
+    what: str
     purpose: str
+    why: str
+    emergency_reason: str | None = None  # the reason stated when the emergency access used was opened
     outcome: str
+    questioned: bool = False  # the patient has reported this row
+
+
+class AccessQuestionRequest(BaseModel):
+    """The patient reports a row of their access log they question."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    audit_seq: int = Field(ge=1)
+    note: str = Field(default="", max_length=NOTE_MAX)
+
+
+class AccessQuestion(BaseModel):
+    """A read the patient questions, for the log reviewer: the report and the row it names."""
+
+    seq: int  # the question's own audit row
+    asked_at: datetime
+    person_id: uuid.UUID
+    patient_name: str | None  # None for a protected identity (the personnummer identifies the person)
+    patient_identifier: str
+    note: str | None
+    questioned: AccessLogEntry | None  # None only if the row named is not a read of this patient
 
 
 class EmergencyAccessRequest(BaseModel):

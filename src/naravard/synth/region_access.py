@@ -106,7 +106,7 @@ def add_access_facts(rows: RegionRows, orgs: Organisations, units: Units, people
         lambda p: units.mobile_teams[_MOBILE_TEAM_FOR[p["municipality_code"]]],
         "Inskriven i mobilt team",
     )
-    # Consent (PDL 6 kap. 3 §): most home-care patients let the municipality and the region see each
+    # Consent (lag (2022:913)): most home-care patients let the municipality and the region see each
     # other's records; some others have consented to the region through 1177. A few are withdrawn.
     consented = pick(home_care, 0.75)
     active: list[Row] = []  # municipality consent given and not withdrawn

@@ -109,3 +109,28 @@ def test_roles_without_care_mission_never_read(role: Role) -> None:
 def test_patient_reads_own_data_only() -> None:
     assert decide(actor(Role.PATIENT, person_id=PERSON), facts(), Access.READ).basis == "self"
     assert not decide(actor(Role.PATIENT, person_id=uuid.uuid4()), facts(), Access.READ).allowed
+
+
+def test_social_services_have_no_emergency_access() -> None:
+    from dataclasses import replace
+
+    from naravard.actor import CareDomain
+
+    social = replace(actor(Role.MUNICIPAL_STAFF), care_domain=CareDomain.SOCIAL)
+    assert may_open_emergency(social, facts()).reason == "emergency_not_in_social_services"
+    assert not decide(social, facts(emergency_active=True), Access.READ).allowed
+    assert may_open_emergency(actor(Role.MUNICIPAL_STAFF), facts()).allowed
+
+
+def test_consent_opens_another_care_domain_of_the_same_organisation() -> None:
+    """The facts name the organisations holding the patient in the actor's own care domain only, so a
+    municipality's consent lets social services read what its home health care holds, not another home
+    health care unit."""
+    f = facts(direct_unit_ids=frozenset({OTHER_UNIT}), consent_organization_ids=frozenset({ORG}))
+    assert decide(actor(), f, Access.READ).basis == "consent"
+    held = facts(
+        direct_unit_ids=frozenset({OTHER_UNIT}),
+        consent_organization_ids=frozenset({ORG}),
+        direct_organization_ids=frozenset({ORG}),
+    )
+    assert decide(actor(), held, Access.READ).reason == "same_organisation_needs_care_relationship"
