@@ -87,4 +87,6 @@ SV: dict[str, str] = {
     "The patient has a protected identity; access needs a care relationship at your unit.": "Patienten har skyddad identitet; åtkomst kräver en vårdrelation på din enhet.",
     "No care relationship at your unit and no consent for your organisation.": "Ingen vårdrelation på din enhet och inget samtycke för din organisation.",
     "Emergency access is for health care; social services read a patient's data with the patient's consent.": "Nödåtkomst är till för hälso- och sjukvården; socialtjänsten läser en patients uppgifter med patientens samtycke.",
+    "no such consent for this patient": "patienten har inget sådant samtycke",
+    "no such active block": "det finns ingen sådan gällande spärr",
 }

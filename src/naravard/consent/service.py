@@ -588,7 +588,7 @@ def withdraw_consent(
         )
     consent = session.get(Consent, consent_id)
     if consent is None or consent.person_id != person_id:
-        raise NotFound(f"no consent {consent_id} for this patient")
+        raise NotFound("no such consent for this patient")
     if consent.withdrawn_at is not None:
         raise Conflict("the consent is already withdrawn")
     consent.withdrawn_at, consent.withdrawn_by = utcnow(), actor.username
@@ -683,7 +683,7 @@ def lift_block(session: Session, *, actor: Actor, block_id: uuid.UUID) -> Block:
     _require_role(session, actor, {Role.ADMINISTRATOR, Role.SYSTEM}, ConsentAction.BLOCK_LIFT)
     block = session.get(Block, block_id)
     if block is None or block.lifted_at is not None:
-        raise NotFound(f"no active block {block_id}")
+        raise NotFound("no such active block")
     block.lifted_at = utcnow()
     audit_service.record(
         session,
