@@ -87,3 +87,45 @@ def test_social_services_have_no_emergency_access(client: TestClient, db: Sessio
     assert page.status_code == 403 and f'action="/patients/{patient.id}/emergency-access"' in page.text
     opened = client.post(f"/api/patients/{patient.id}/emergency-access", json=reason, headers=nurse.headers)
     assert opened.status_code == 201
+
+
+# The authorization matrix extended by emergency access: who may open it, for a patient of another
+# organisation and for one who has blocked the actor's organisation (a block holds even then).
+EMERGENCY_ACTORS = [
+    ("clinician", Role.CLINICIAN, "health_centre", True),
+    ("unit_manager", Role.UNIT_MANAGER, "health_centre", False),
+    ("home_health_care", Role.MUNICIPAL_STAFF, "home_care", True),
+    ("social_services", Role.MUNICIPAL_STAFF, "social", False),
+    ("analyst", Role.ANALYST, "health_centre", False),
+    ("administrator", Role.ADMINISTRATOR, "health_centre", False),
+    ("log_reviewer", Role.LOG_REVIEWER, "health_centre", False),
+]
+
+
+@pytest.mark.parametrize("blocked", [False, True], ids=["unrelated", "blocked"])
+@pytest.mark.parametrize(
+    ("who", "role", "unit", "may_open"), EMERGENCY_ACTORS, ids=[a[0] for a in EMERGENCY_ACTORS]
+)
+def test_emergency_access_matrix(
+    client: TestClient, db: Session, who: str, role: Role, unit: str, may_open: bool, blocked: bool
+) -> None:
+    w = _world(db)
+    private = f.organization(db, name="Privat Vård AB", kind="private_provider")
+    patient = f.person(db, listed_at=f.unit(db, private, name="Privat hälsocentral"))
+    staff = f.user(db, role=role, at=getattr(w, unit))
+    if blocked:
+        f.block(db, patient, db.get(Organization, staff.actor.organization_id))
+    db.commit()
+    before = db.scalar(select(func.count()).select_from(AuditEvent)) or 0
+    response = client.post(
+        f"/api/patients/{patient.id}/emergency-access",
+        json={"reason": "Akut försämring, behöver läkemedelslistan"},
+        headers=staff.headers,
+    )
+    after = db.scalar(select(func.count()).select_from(AuditEvent)) or 0
+    assert after - before == 1, "exactly one audit row per request"
+    if may_open and not blocked:
+        assert response.status_code == 201, response.text
+    else:
+        assert response.status_code == 403, response.text
+        assert db.scalars(select(EmergencyAccess)).all() == []
