@@ -293,19 +293,10 @@ def test_report_compare_says_when_a_miss_is_within_the_margin_of_error(
 
 
 def test_report_figures_stay_on_one_line(
-    results: Path, generated_lake: Path, tmp_path: Path, pdf_html: list[str]
+    results: Path, generated_lake: Path, tmp_path: Path, pdf_html: list[str], shared_chromium: Any
 ) -> None:
     """In the PDF's tables a figure and its unit never break ("55,0" over "%" in a narrow target column, as
     WeasyPrint printed it): the report's HTML laid out by Chromium at the width of an A4 page's text."""
-    import os
-
-    chromium = "/usr/bin/chromium"
-    if not Path(chromium).exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{chromium} is required under CI")
-        pytest.skip(f"{chromium} is not installed")
-    from playwright.sync_api import sync_playwright
-
     write_report(
         results_dir=results,
         indicators=["C_FLK"],
@@ -317,15 +308,10 @@ def test_report_figures_stay_on_one_line(
         compare="unit",
         names=load_names(generated_lake),
     )
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            page = browser.new_page(viewport={"width": 680, "height": 1000})  # 180 mm at 96 dpi
-            page.set_content(pdf_html[0])
-            lines = page.eval_on_selector_all(
-                "td:not(:first-child):not(.words)",
-                LINES_JS,
-            )
-        finally:
-            browser.close()
+    page = shared_chromium.new_page(viewport={"width": 680, "height": 1000})  # 180 mm at 96 dpi
+    try:
+        page.set_content(pdf_html[0])
+        lines = page.eval_on_selector_all("td:not(:first-child):not(.words)", LINES_JS)
+    finally:
+        page.close()
     assert lines and all(n == 1 for _, n in lines), [x for x in lines if x[1] != 1][:5]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html as htmllib
 import io
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -16,7 +17,9 @@ from page_env import Env, doctor_id, flash, open_env
 from naravard.config import Settings
 from naravard.followup import service
 from naravard.followup.formats import fmt_value
+from naravard.followup.headline import headline
 from naravard.followup.indicators import INDICATORS
+from naravard.followup.results import lake_last
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +54,9 @@ def test_dashboard_report_downloads_match_the_dashboard(env: Env) -> None:
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
     disp = pdf.headers["content-disposition"]
+    # in the page's language (issue 19: the file was named in English on Swedish pages)
     assert re.fullmatch(
-        r'attachment; filename="uppfoljning_municipality-2180_quarter_\d{4}-\d\d-\d\d\.pdf"', disp
+        r'attachment; filename="uppfoljning-C_FLK-A3-kommun-gavle-kvartal-\d{4}-\d\d-\d\d\.pdf"', disp
     )
 
     xlsx = env.client.get(links["xlsx"], headers=env.heads["analyst"])
@@ -75,7 +79,10 @@ def test_dashboard_report_downloads_match_the_dashboard(env: Env) -> None:
         shown = {p["period"]: p["value"] for p in series[code] if not p["suppressed"]}
         # Excel keeps 15 significant digits
         assert shown and {k: sheet[k] for k in shown} == pytest.approx(shown, rel=1e-13), code
-    last = next(p for p in reversed(series["C_FLK"]) if p["value"] is not None)
+    # the card's headline is the last complete period (issue 19: not the incomplete last quarter's)
+    meta = json.loads((env.settings.effective_results_dir / "meta.json").read_text(encoding="utf-8"))
+    last = headline(series["C_FLK"], "quarter", lake_last(meta)).point
+    assert last is not None and last is not series["C_FLK"][-1]
     assert _sheet(xlsx.content, "C_FLK")[last["period"]] == pytest.approx(last["value"], rel=1e-13)
     assert fmt_value(last["value"], INDICATORS["C_FLK"], "sv") in page.split('id="card-C_FLK"')[1][:600]
 
@@ -119,7 +126,10 @@ def test_api_report(env: Env) -> None:
     )
     assert r.status_code == 200, r.text
     assert r.headers["content-type"].startswith("application/vnd.openxmlformats")
-    assert 'filename="followup_unit-' in r.headers["content-disposition"]
+    assert re.search(
+        r'filename="followup-C_FLK-C_COC-unit-[a-z0-9-]+-year-\d{4}-\d\d-\d\d\.xlsx"',
+        r.headers["content-disposition"],
+    )
     from openpyxl import load_workbook
 
     ws = load_workbook(io.BytesIO(r.content))["C_COC"]
@@ -205,8 +215,9 @@ def test_page_report_bad_parameters_are_422_in_swedish(
 
 # --- the comparison's stratum --------------------------------------------------------------------------
 
+# a row's scope id is read from its drill link: the page shows names, not internal ids (issue 19)
 ROW = re.compile(
-    r'<a class="fu-drill" href="[^"]*">[^<]*</a> <span class="muted">([^<]+)</span></td>\s*'
+    r'<a class="fu-drill" href="[^"]*?(?:parent|scope)=[a-z]+%3A([^"&]+)[^"]*">[^<]*</a></td>\s*'
     r'<td class="fu-num">([^<]*)</td>\s*<td class="fu-num">([^<]*)</td>\s*<td class="fu-num">([^<]*)</td>'
 )
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -438,7 +437,12 @@ def test_incomplete_periods_are_marked(env: Env) -> None:
     assert '<option value="2025">2025</option>' in html
     assert "(t.o.m. 22 nov 2026)</span>" in html  # the section heading
     html = _en(env, "/followup", {"indicator": "C_FLK"})
-    assert "Latest (2026-11, to 22 Nov 2026)" in html and "Incomplete period: 2026-11 to 22 Nov 2026." in html
+    # the headline is the last complete month; the incomplete one is only shown marked (issue 19: it was
+    # the headline, "Latest (2026-11, to 22 Nov 2026)")
+    assert (
+        "Latest complete period (2026-10):" in html and "Incomplete period: 2026-11 to 22 Nov 2026." in html
+    )
+    assert "Incomplete period 2026-11 (to 22 Nov 2026): " in html and "Latest (2026-11" not in html
     html = env.client.get(
         "/followup/compare",
         headers=env.analyst,
@@ -496,25 +500,14 @@ def live(env: Env) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser_page(env: Env, live: str) -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{CHROMIUM} is required under CI")
-        pytest.skip(f"{CHROMIUM} is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
-        )
-        context = chromium.new_context(base_url=live, viewport={"width": 1400, "height": 900})
-        context.add_cookies(
-            [{"name": "naravard_session", "value": env.tokens["analyst"], "url": live}]  # type: ignore[list-item]
-        )
-        context.set_default_timeout(15_000)
-        yield context.new_page()
-        context.close()
-        chromium.close()
+def browser_page(env: Env, live: str, shared_chromium: Any) -> Iterator[Any]:
+    context = shared_chromium.new_context(base_url=live, viewport={"width": 1400, "height": 900})
+    context.add_cookies(
+        [{"name": "naravard_session", "value": env.tokens["analyst"], "url": live}]  # type: ignore[list-item]
+    )
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
 
 
 LAYOUT_JS = """(id) => {

@@ -66,7 +66,17 @@ def test_the_commands_users_type_are_all_there() -> None:
 
     root = get_command(app)
     assert isinstance(root, typer.core.TyperGroup)
-    assert set(root.commands) == {"serve", "demo", "db", "users", "audit", "followup", "import", "synth", "contacts"}
+    assert set(root.commands) == {
+        "serve",
+        "demo",
+        "db",
+        "users",
+        "audit",
+        "followup",
+        "import",
+        "synth",
+        "contacts",
+    }
     groups = {
         name: set(command.commands)  # type: ignore[attr-defined]
         for name, command in root.commands.items()

@@ -4,7 +4,9 @@ on requests in flight (held until the response starts, released on an error)."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
+from typing import Any
 
 import pytest
 from starlette.types import Message, Receive, Scope, Send
@@ -89,7 +91,7 @@ def test_the_gate_holds_until_the_response_starts_and_is_released_on_an_error() 
         # every slot came back: as many again run at once
         await asyncio.gather(*(one("/ok") for _ in range(2)))
 
-    asyncio.run(main())
+    _run(main())
     assert peak == 2
     assert len(started) == 8 + 2
     headers = dict(started[0]["headers"])
@@ -116,5 +118,12 @@ def test_the_gate_is_free_while_the_body_is_sent() -> None:
         return None
 
     scope = {"type": "http", "path": "/", "query_string": b"", "headers": [], "method": "GET"}
-    asyncio.run(edge(scope, receive, send))
+    _run(edge(scope, receive, send))
     assert seen == [True, False]
+
+
+def _run(coroutine: Any) -> Any:
+    """`asyncio.run` in a thread of its own: a worker that also runs browser tests has Playwright's event
+    loop running in the main thread, where `asyncio.run` refuses to start."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

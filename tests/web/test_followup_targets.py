@@ -1,5 +1,5 @@
 """The targets form in a browser: an analyst adds a target of the region's own, edits it while someone else
-changes it through the API, is told so, and saves again."""
+changes it through the API, is told so, and saves again; deleting one asks first, on the page."""
 
 from __future__ import annotations
 
@@ -83,3 +83,31 @@ def test_add_then_edit_a_target_someone_else_changed(analyst_page: tuple[Page, s
     page.locator("#target-form button[type=submit]").click()  # saved again, knowingly
     expect(page.locator(".flash.info")).to_have_text("Sparat.")
     expect(page.locator("tr.fu-region")).to_contain_text("65,0 %")
+
+
+def test_delete_asks_first_without_a_javascript_dialog(analyst_page: tuple[Page, str, str]) -> None:
+    """The list's "Ta bort" opens a confirmation on the page (no dialog to miss or to click away); "Avbryt"
+    keeps the target, "Ja, ta bort" deletes it."""
+    page, base, token = analyst_page
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    r = httpx.post(
+        f"{base}/api/followup/targets",
+        json={"indicator": "C_FLK", "value": 0.6, "source": "HSN 2026-03-12 § 4"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert r.status_code == 201, r.text
+    page.goto("/followup/targets")
+    page.locator("tr.fu-region").get_by_role("button", name="Ta bort").click()
+    confirm = page.locator("#confirm-delete")
+    expect(confirm).to_contain_text("Ta bort det här målet?")
+    expect(confirm).to_contain_text("Därefter gäller i stället: 55,0 %")
+    expect(page.locator("tr.fu-region")).to_have_count(1)  # asking deleted nothing
+    confirm.get_by_role("link", name="Avbryt").click()
+    expect(page.locator("#confirm-delete")).to_have_count(0)
+    expect(page.locator("tr.fu-region")).to_have_count(1)
+    page.locator("tr.fu-region").get_by_role("button", name="Ta bort").click()
+    page.locator("#confirm-delete").get_by_role("button", name="Ja, ta bort").click()
+    expect(page.locator(".flash.info")).to_have_text("Borttaget.")
+    expect(page.locator("tr.fu-region")).to_have_count(0)
+    assert dialogs == []

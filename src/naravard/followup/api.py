@@ -19,6 +19,7 @@ from naravard.actor import Actor, Role
 from naravard.deps import CurrentActor, DbSession
 from naravard.errors import Forbidden, Invalid
 from naravard.followup import report, service, target_service
+from naravard.followup.report_names import report_filename
 from naravard.followup.schemas import IndicatorOut, ResultRow, SeriesPoint, TargetChange, TargetIn, TargetOut
 from naravard.followup.scopes import Names, load_names
 from naravard.followup.targets import Target
@@ -183,6 +184,7 @@ def report_response(
 ) -> Response:
     """The report as a download, read with the actor's access (shared by the API and the pages), marked
     against ``targets`` (the request's: national, file and the region's own)."""
+    names = _lake_names(request)
     data = report.render_report(
         results_dir=results_dir(request),
         indicators=indicators,
@@ -198,9 +200,11 @@ def report_response(
         lang=lang,
         actor=actor,
         compare=compare,
-        names=_lake_names(request) if compare else None,
+        names=names if compare else None,
     )
-    name = report.report_filename(scope_type, scope_id, period_type, fmt, lang)
+    name = report_filename(
+        scope_type, scope_id, period_type, fmt, lang, indicators=indicators, names=names, compare=compare
+    )
     return Response(
         data,
         media_type=report.FORMATS[fmt],

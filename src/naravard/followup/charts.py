@@ -143,25 +143,44 @@ def stratum_name(stratum: str, t: Any, stratum_type: str = "age_band", lang: str
     return f"{stratum} {t('years')}"
 
 
+def _stratum_of(p: dict[str, Any]) -> str:
+    return str(p.get("stratum", "all"))
+
+
 def trend_chart(
-    code: str, points: list[dict[str, Any]], t: Any, lang: str, stratum_type: str = "age_band"
+    code: str,
+    points: list[dict[str, Any]],
+    t: Any,
+    lang: str,
+    stratum_type: str = "age_band",
+    *,
+    periods: list[str] | None = None,
+    partial: str | None = None,
 ) -> str:
     """One line per stratum ('all' unless the page asks for age bands, sex or a breakdown); each marker is
     coloured by whether that period meets its target, so misses stand out in the chart as well as in the
-    heading, and on a single line a miss within the margin of error is a ring rather than a dot."""
+    heading, and on a single line a miss within the margin of error is a ring rather than a dot.
+
+    ``periods`` is the time axis (``headline.time_axis``): a period without a row keeps its place and the
+    line breaks there rather than joining its neighbours over it. ``partial`` is the incomplete last period:
+    its points are left off the lines and drawn apart, as grey rings named for it, not judged by colour."""
     ind = INDICATORS[code]
-    x = [p["period"] for p in points if p.get("stratum", "all") == "all"] or sorted(
-        {p["period"] for p in points}
+    x = (
+        periods
+        or [p["period"] for p in points if _stratum_of(p) == "all"]
+        or sorted({p["period"] for p in points})
     )
     hover = f"%{{x}}: {_hover_value(ind, lang)}<br>{_hover_counts(ind, t)}<extra>%{{fullData.name}}</extra>"
-    strata = sorted({p.get("stratum", "all") for p in points})
+    strata = sorted({_stratum_of(p) for p in points})
+    single = strata == ["all"]
     fig = go.Figure()
     for i, stratum in enumerate(strata):
-        own = [p for p in points if p.get("stratum", "all") == stratum]
-        single = strata == ["all"]
+        by_period = {p["period"]: p for p in points if _stratum_of(p) == stratum}
+        # the line's points: every period of the axis, none where there is no row or the period is partial
+        own = [by_period[k] if k in by_period and k != partial else _blank(k) for k in x]
         fig.add_trace(
             go.Scatter(
-                x=[p["period"] for p in own],
+                x=x,
                 y=[p["value"] for p in own],
                 mode="lines+markers",
                 name=t("Result") if single else stratum_name(stratum, t, stratum_type, lang),
@@ -184,10 +203,55 @@ def trend_chart(
                 error_y=_error_bars(own) if single else None,
             )
         )
+    _partial_trace(fig, points, partial, strata, ind, t, lang, stratum_type)
     _target_lines(fig, x, points, strata, ind, t, lang, stratum_type)
     fig.update_layout(xaxis={"type": "category", "tickangle": -45, "nticks": 12, "categoryarray": x})
     _axis(fig, ind.unit)
     return _html(fig, f"chart-{code}", lang)
+
+
+def _blank(period: str) -> dict[str, Any]:
+    """A period of the axis without a point on the line: a gap."""
+    return {
+        "period": period,
+        "value": None,
+        "numerator": None,
+        "denominator": None,
+        "suppressed": False,
+        "meets_target": None,
+    }
+
+
+def _partial_trace(
+    fig: go.Figure,
+    points: list[dict[str, Any]],
+    partial: str | None,
+    strata: list[str],
+    ind: Indicator,
+    t: Any,
+    lang: str,
+    stratum_type: str,
+) -> None:
+    """The incomplete period's values, apart from the lines: grey rings, not coloured by the target (a few
+    days' figures are not a period's), named "Ofullständig period" in the legend and the hover."""
+    shown = [p for p in points if p["period"] == partial and p["value"] is not None]
+    if not shown:
+        return
+    single = strata == ["all"]
+    names = [t("Result") if single else stratum_name(_stratum_of(p), t, stratum_type, lang) for p in shown]
+    fig.add_trace(
+        go.Scatter(
+            x=[p["period"] for p in shown],
+            y=[p["value"] for p in shown],
+            mode="markers",
+            name=t("Incomplete period"),
+            marker={"color": NEUTRAL, "symbol": "circle-open", "size": 9, "line": {"width": 2}},
+            customdata=[[*c, n] for c, n in zip(_customdata(shown, ind, lang), names, strict=True)],
+            hovertemplate=f"%{{x}} ({t('Incomplete period').lower()}), %{{customdata[3]}}: "
+            f"{_hover_value(ind, lang)}<br>{_hover_counts(ind, t)}<extra></extra>",
+            error_y=_error_bars(shown) if single else None,
+        )
+    )
 
 
 def _target_lines(
@@ -236,6 +300,8 @@ def _target_lines(
                 mode="lines",
                 name=name,
                 line={"color": colour, "dash": "dash"},
+                # a target is a level, not a measurement: it runs on over a period without data
+                connectgaps=True,
                 hovertemplate=f"%{{x}}: {_hover_value(ind, lang)}<extra>%{{fullData.name}}</extra>",
             )
         )
@@ -284,33 +350,61 @@ def target_words(p: dict[str, Any], t: Any) -> str:
 
 
 def trend_table(
-    code: str, points: list[dict[str, Any]], t: Any, lang: str, stratum_type: str = "age_band"
+    code: str,
+    points: list[dict[str, Any]],
+    t: Any,
+    lang: str,
+    stratum_type: str = "age_band",
+    *,
+    periods: list[str] | None = None,
+    partial: str | None = None,
+    partial_note: str = "",
 ) -> dict[str, Any]:
     """The chart's figures as a table, the text alternative a screen reader or a printout needs (WCAG 2.1
     1.1.1; the Swedish public sector's DOS-lagen requires level AA): one row per period and stratum, its
     95 % interval where the indicator has one, the target and whether it is met in words, not only as a
-    marker's colour (1.4.1)."""
+    marker's colour (1.4.1).
+
+    As on the chart, every period of the axis ``periods`` has its row ("saknas" where there is none), and
+    the incomplete period ``partial`` is not judged: its last cell says it is incomplete (``partial_note``)."""
     ind = INDICATORS[code]
-    split = any(p.get("stratum", "all") != "all" for p in points)
+    split = any(_stratum_of(p) != "all" for p in points)
+    strata = sorted({_stratum_of(p) for p in points})
+    by_key = {(p["period"], _stratum_of(p)): p for p in points}
+    axis = periods or list(dict.fromkeys(p["period"] for p in points))
     rows = []
-    for p in points:
-        if p["suppressed"]:
-            shown = f"{t('suppressed')}"
-            meets = ""
-        else:
-            shown = fmt_value(p["value"], ind, lang)
-            meets = target_words(p, t)
-        rows.append(
-            {
-                "period": p["period"],
-                "stratum": stratum_name(p["stratum"], t, stratum_type, lang) if split else None,
-                "value": shown,
-                "interval": "" if p["suppressed"] else _interval(p, ind, lang),
-                "numerator": "" if p["suppressed"] else fmt_count(p["numerator"], lang),
-                "denominator": "" if p["suppressed"] else fmt_count(p["denominator"], lang),
-                "target": fmt_target(p, ind, t, lang),
-                "meets": meets,
-                "miss": p["meets_target"] is False and not p["suppressed"],
-            }
-        )
+    for period in axis:
+        for stratum in strata:
+            p = by_key.get((period, stratum))
+            name = stratum_name(stratum, t, stratum_type, lang) if split else None
+            if p is None:  # no row at all: no case in the scope, or a family that leaves the period out
+                blank = dict.fromkeys(("interval", "numerator", "denominator", "target", "meets"), "")
+                rows.append(
+                    {
+                        **blank,
+                        "period": period,
+                        "stratum": name,
+                        "value": t("no data"),
+                        "miss": False,
+                        "partial": False,
+                        "missing": True,
+                    }
+                )
+                continue
+            incomplete = period == partial
+            rows.append(
+                {
+                    "period": period,
+                    "stratum": name,
+                    "value": t("suppressed") if p["suppressed"] else fmt_value(p["value"], ind, lang),
+                    "interval": "" if p["suppressed"] else _interval(p, ind, lang),
+                    "numerator": "" if p["suppressed"] else fmt_count(p["numerator"], lang),
+                    "denominator": "" if p["suppressed"] else fmt_count(p["denominator"], lang),
+                    "target": fmt_target(p, ind, t, lang),
+                    "meets": partial_note if incomplete else "" if p["suppressed"] else target_words(p, t),
+                    "miss": p["meets_target"] is False and not p["suppressed"] and not incomplete,
+                    "partial": incomplete,
+                    "missing": False,
+                }
+            )
     return {"split": split, "quantile": ind.quantile is not None, "interval": has_interval(ind), "rows": rows}

@@ -29,6 +29,7 @@ import pyarrow.parquet as pq
 from sqlalchemy.orm import Session
 
 from naravard.actor import Actor
+from naravard.contacts import service as contacts_service
 from naravard.followup import folders
 from naravard.followup.lake import TABLES, arrow_schema, validate_lake
 from naravard.organizations import service as org_service
@@ -69,6 +70,7 @@ class ExtractSummary:
     listings: int
     units: int
     out_dir: Path
+    fixed_contacts: int = 0
 
 
 def lake_listings(listings: list[ListingPeriod], *, today: date) -> list[tuple[uuid.UUID, date, date | None]]:
@@ -159,6 +161,29 @@ def extract(
         },
         schema=arrow_schema("listings"),
     )
+    # The fixed contacts as users assigned them (issue 14), with the day the patient was informed: C_FLK,
+    # C_FLK_INF and C_OWNDR then count what the platform did. A row replaced on its first day (valid_to the day
+    # before valid_from) was never in force and is left out, as are persons not extracted.
+    extracted = {p.person_id for p in population}
+    fixed = [
+        r
+        for r in contacts_service.export_fixed_contacts(session, actor=actor)
+        if r.person_id in extracted
+        and r.valid_from <= today
+        and (r.valid_to is None or r.valid_to >= r.valid_from)
+    ]
+    tables["fixed_contacts"] = pa.table(
+        {
+            "person_id": [pseudonym(key, r.person_id) for r in fixed],
+            "practitioner_id": [pseudonym(key, r.practitioner_id) for r in fixed],
+            "profession": [r.profession for r in fixed],
+            "kind": [r.kind for r in fixed],
+            "valid_from": [r.valid_from for r in fixed],
+            "valid_to": [r.valid_to for r in fixed],
+            "informed_date": [r.informed_date for r in fixed],
+        },
+        schema=arrow_schema("fixed_contacts"),
+    )
     for name in TABLES:
         tables.setdefault(name, arrow_schema(name).empty_table())
 
@@ -177,4 +202,4 @@ def extract(
         shutil.rmtree(old, ignore_errors=True)
     if note is not None:
         note(NO_ENCOUNTERS_NOTE.format(out=out_dir))
-    return ExtractSummary(len(population), len(listings), len(units), out_dir)
+    return ExtractSummary(len(population), len(listings), len(units), out_dir, len(fixed))

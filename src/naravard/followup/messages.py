@@ -42,7 +42,19 @@ SV: dict[str, str] = {
     "Target met?": "Når målet?",
     "95 % CI": "95 % KI",
     "95 % CI: the confidence interval, the range within which the result may vary by chance; the smaller the unit, the wider it is.": "95 % KI: konfidensintervallet, det spann inom vilket utfallet kan variera av en slump; ju mindre enhet, desto bredare.",
-    "latest reported value; later periods not reported": "senaste redovisade värde; senare perioder ej redovisade",
+    # the dashboard's headline: the last complete period; the incomplete one apart; a stale value's age
+    "Latest complete period": "Senaste hela period",
+    "No complete period with a value yet.": "Ingen hel period med ett värde ännu.",
+    "not judged against the target until the period has ended": "bedöms inte mot målet förrän perioden är slut",
+    "latest reported value; later periods not reported: %(age)s older than the latest complete period (%(period)s)": "senaste redovisade värde; senare perioder ej redovisade: %(age)s äldre än den senaste hela perioden (%(period)s)",
+    "1 month": "1 månad",
+    "%(n)s months": "%(n)s månader",
+    "1 quarter": "1 kvartal",
+    "%(n)s quarters": "%(n)s kvartal",
+    "1 year": "1 år",
+    "%(n)s years": "%(n)s år",
+    "no data": "saknas",
+    "no data: no cases in the period, or none counted yet": "saknas: inga fall under perioden, eller inga räknade ännu",
     "No results for %(asked)s; showing the latest period, %(shown)s.": "Inga resultat för %(asked)s; visar den senaste perioden, %(shown)s.",
     "No results for this selection.": "Inga resultat för detta urval.",
     "No results for": "Inga resultat för",
@@ -145,6 +157,12 @@ SV: dict[str, str] = {
     "one.": "Det mest specifika målet gäller för ett resultat: en enskild enhet, kommun eller region, sedan en "
     "hel nivå, sedan alla nivåer. Bland lika specifika mål ersätter regionens eget målfilens, som ersätter det "
     "nationella.",
+    # deleting a target asks first, on a page of its own (no JavaScript dialog)
+    "Delete this target?": "Ta bort det här målet?",
+    "Yes, delete": "Ja, ta bort",
+    "Then this target applies instead: %(value)s (%(origin)s: %(source)s).": "Därefter gäller i stället: %(value)s (%(origin)s: %(source)s).",
+    "Then the indicator has no target.": "Därefter har indikatorn inget mål.",
+    "Then this scope has no target of its own; a target for a wider scope may apply.": "Därefter har nivån inget eget mål; ett mål för en bredare nivå kan gälla.",
     "Someone else changed this target meanwhile: it is now %(value)s (version %(version)s, by %(who)s).": "Någon annan har ändrat målet under tiden: nu %(value)s (version %(version)s, av %(who)s).",
     "Your change was not saved; check the form and save again.": "Din ändring sparades inte; kontrollera formuläret och spara igen.",
     "It was not deleted; check it and delete again if you still want to.": "Det togs inte bort; kontrollera det och ta bort igen om du fortfarande vill.",
@@ -160,6 +178,10 @@ SV: dict[str, str] = {
     "för -20 %%), inte %(value)s",
     "baseline %(value)r is not a period: use YYYY, YYYY-Qn or YYYY-MM, e.g. 2024": "utgångsperioden %(value)r "
     "är ingen period: ange YYYY, YYYY-Qn eller YYYY-MM, t.ex. 2024",
+    "baseline %(value)s is in the future; choose a period that has ended, e.g. %(example)s": "utgångsperioden %(value)s ligger i framtiden; välj en period som är slut, t.ex. %(example)s",
+    "baseline %(value)s has not ended yet (it ends %(end)s); choose a period that has ended, e.g. "
+    "%(example)s": "utgångsperioden %(value)s är inte slut än (den slutar %(end)s); välj en period som är "
+    "slut, t.ex. %(example)s",
     "%(path)s: entry %(n)s is not an object with indicator and value": "%(path)s: post %(n)s saknar indikator och värde",
     "%(path)s: entry %(n)s: %(reason)s": "%(path)s: post %(n)s: %(reason)s",
     "follow-up targets are set by analysts (the steering group's role)": "Uppföljningens mål sätts av analytiker (styrgruppens roll)",

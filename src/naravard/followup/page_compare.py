@@ -120,7 +120,10 @@ def _section(
         "since": next(
             (t("Since %(baseline)s") % {"baseline": r["target_baseline"]} for r in rows if r["change_s"]), ""
         ),
-        "html": bar_chart(rows, ind, f"bars-{scope_type}", t, lang) if rows else "",
+        # no chart of nothing (every cell suppressed, as in a month only days old): the table says why
+        "html": bar_chart(rows, ind, f"bars-{scope_type}", t, lang)
+        if any(r["value"] is not None for r in rows)
+        else "",
     }
 
 

@@ -1,5 +1,6 @@
-"""The dashboard page's content: one trend chart per indicator for one scope, with targets, the latest value,
-incomplete periods, drill-down to the scope's children and up to its parent, and the report downloads."""
+"""The dashboard page's content: one trend chart per indicator for one scope, with targets, the headline of the
+last complete period (an incomplete one apart and marked, a stale one with its age: ``headline``), drill-down
+to the scope's children and up to its parent, and the report downloads."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from naravard.followup import service
 from naravard.followup.api import results_dir
 from naravard.followup.charts import fmt_change, fmt_target, target_words, trend_chart, trend_table
 from naravard.followup.formats import fmt_value
+from naravard.followup.headline import headline, time_axis
 from naravard.followup.indicators import INDICATORS, PERIOD_TYPES
 from naravard.followup.own_scope import TOTAL, OwnScope, own_scope
 from naravard.followup.page_common import (
@@ -31,6 +33,7 @@ from naravard.followup.page_common import (
     threshold,
     url,
 )
+from naravard.followup.periods import is_complete, label_of
 from naravard.followup.results import lake_last
 from naravard.followup.scopes import Names, load_names
 from naravard.followup.strata import STRATUM_TYPES, offers, type_name
@@ -208,6 +211,20 @@ def dashboard_context(
     return 200, ctx
 
 
+# how old a stale headline is, in its period type: singular and plural (Swedish plurals differ)
+AGES = {
+    "month": ("1 month", "%(n)s months"),
+    "quarter": ("1 quarter", "%(n)s quarters"),
+    "year": ("1 year", "%(n)s years"),
+}
+
+
+def age_words(n: int, period_type: str, t: Translate) -> str:
+    """``3 månader``, ``1 kvartal``: how many periods a value is older than the latest complete one."""
+    one, many = AGES[period_type]
+    return t(one) if n == 1 else t(many) % {"n": n}
+
+
 def _card(
     code: str,
     points: list[dict[str, Any]],
@@ -219,22 +236,52 @@ def _card(
     t: Translate,
     stratum_type: str = "all",
 ) -> dict[str, Any]:
-    """One indicator's card: the chart (a line per stratum), the latest reported value and its target."""
+    """One indicator's card: the chart (a line per stratum), the headline and its target.
+
+    The headline is the last complete period with a value (``headline``): the incomplete period is shown
+    apart, marked and not judged against the target; a headline older than the lake's last complete period
+    says by how many periods. On the chart and in the table every period keeps its place on the time axis,
+    the lake's last period included, so a month without data is a gap rather than hidden."""
     ind = INDICATORS[code]
-    last = next((p for p in reversed(points) if p["value"] is not None), None)
+    head = headline(points, period_type, last_day)
+    last = head.point
+    lake_period = label_of(period_type, last_day) if last_day else None
+    running = lake_period if lake_period and not is_complete(lake_period, last_day) else None
+    until = partial(period_type, running, last_day, lang, t) if running else None
+    axis = time_axis([p["period"] for p in strata], period_type, lake_period)
+    drawn = any(p["value"] is not None for p in strata)
     change = fmt_change(last, lang) if last else ""
+    part = head.partial
+    note = f"{t('Incomplete period')} ({until})" if until else ""
+    table = (
+        trend_table(code, strata, t, lang, stratum_type, periods=axis, partial=running, partial_note=note)
+        if drawn
+        else None
+    )
     return {
         "code": code,
         "ind": ind,
-        "html": trend_chart(code, strata, t, lang, stratum_type) if last else "",
-        "table": trend_table(code, strata, t, lang, stratum_type) if last else None,
+        "html": trend_chart(code, strata, t, lang, stratum_type, periods=axis, partial=running)
+        if drawn
+        else "",
+        "table": table,
         "last": last,
-        # the latest value shown is older than the last period: say so
-        "stale": last is not None and last is not points[-1],
-        "last_partial": partial(period_type, last["period"], last_day, lang, t) if last else None,
-        "partial": partial(period_type, points[-1]["period"], last_day, lang, t) if points else None,
-        "last_period": points[-1]["period"] if points else None,
+        "drawn": drawn,
+        "stale": head.stale,
+        "stale_text": (
+            t(
+                "latest reported value; later periods not reported: %(age)s older than the latest complete period (%(period)s)"
+            )
+            % {"age": age_words(head.behind, period_type, t), "period": head.latest}
+            if head.stale
+            else ""
+        ),
+        # the incomplete period: its label, "t.o.m. 3 dec 2026" and, apart from the headline, its value so far
+        "partial": until,
+        "partial_period": running,
+        "partial_value": fmt_value(part["value"], ind, lang) if part and part["value"] is not None else None,
         "gaps": any(p["suppressed"] for p in strata),
+        "missing": table is not None and any(r["missing"] for r in table["rows"]),
         "last_value": fmt_value(last["value"], ind, lang) if last else "–",
         # a relative target with its rule: "0,62 (+20 % mot 2024)"
         "target": (fmt_target(last, ind, t, lang) or None) if last else None,

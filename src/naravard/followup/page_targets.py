@@ -139,6 +139,36 @@ def changed_meanwhile(o: TargetOut | None, lang: str, t: Translate, *, deleting:
     )
 
 
+def delete_confirm(
+    db: Session,
+    actor: Actor,
+    target_id: uuid.UUID,
+    *,
+    targets_file: Path | None,
+    names: Names,
+    lang: str,
+    t: Translate,
+) -> dict[str, Any]:
+    """What the confirmation of a delete shows: the region's target as it is now (its version goes in a
+    hidden field, so someone else's change meanwhile is refused, not deleted unseen) and what applies to the
+    scope once it is gone: the file's or the national target it replaced, or none of the scope's own."""
+    o = target_service.get_target(db, actor=actor, target_id=target_id)
+    rows = target_service.list_targets(db, actor=actor, targets_file=targets_file)
+    key = (o.indicator, o.scope_type, o.scope_id)
+    under = [r for r in rows if r.origin != "region" and (r.indicator, r.scope_type, r.scope_id) == key]
+    if under:
+        after = t("Then this target applies instead: %(value)s (%(origin)s: %(source)s).") % {
+            "value": target_shown(under[-1], lang, t),
+            "origin": t(ORIGIN_LABELS[under[-1].origin]),
+            "source": under[-1].source,
+        }
+    elif o.scope_type is None:  # a target for every scope: nothing wider may apply
+        after = t("Then the indicator has no target.")
+    else:
+        after = t("Then this scope has no target of its own; a target for a wider scope may apply.")
+    return {"row": _row(o, names, lang, t), "after": after}
+
+
 def targets_context(
     db: Session,
     actor: Actor,
@@ -148,8 +178,10 @@ def targets_context(
     lang: str,
     t: Translate,
     form: TargetForm | None = None,
+    confirm: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The context of ``followup/targets.html``: the list, and the form (a new target unless ``form``)."""
+    """The context of ``followup/targets.html``: the list, and the form (a new target unless ``form``); with
+    ``confirm`` (``delete_confirm``), the question whether to delete a target, above the list."""
     rows = target_service.list_targets(db, actor=actor, targets_file=targets_file)
     may_doctor = actor.role in service.DOCTOR_SCOPE_ROLES
     return {
@@ -168,6 +200,7 @@ def targets_context(
                 if st != "doctor" or may_doctor
             ),
         ],
+        "confirm": confirm,
         "message": None,
         "error": None,
     }

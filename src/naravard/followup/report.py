@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import uuid
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,9 @@ from naravard.errors import Invalid
 from naravard.followup.formats import fmt_date, fmt_value
 from naravard.followup.indicators import INDICATORS
 from naravard.followup.indicators.base import BREAKDOWNS
+from naravard.followup.periods import is_complete
 from naravard.followup.report_compare import check_compare, compare_section
+from naravard.followup.report_names import scope_name
 from naravard.followup.report_pdf import pdf_bytes, svg_bars
 from naravard.followup.report_text import LABELS, LANGS, count, fmt_target, rule
 from naravard.followup.report_xlsx import xlsx_bytes
@@ -56,17 +57,6 @@ def _names(meta: dict[str, Any]) -> Names:
     return Names()
 
 
-def _scope_name(names: Names, scope_type: str, scope_id: str | None, lang: str) -> str:
-    """The scope's display name: "name (id)", or the id alone where no name is known."""
-    L = LABELS[lang]
-    name = names.name(scope_type, scope_id, lambda k: L.get(k, k))
-    if scope_type == "total" or scope_id is None:
-        return ""
-    if name in (scope_id, f"{L.get(scope_type.capitalize(), scope_type)} {scope_id}"):
-        return scope_id  # no name known: the id alone, after the scope type
-    return f"{name} ({scope_id})"
-
-
 def _known_ids(
     results_dir: Path, indicators: list[str], period: str, scope_type: str, actor: Actor | None
 ) -> tuple[str, dict[str, object]]:
@@ -97,6 +87,7 @@ def collect(
     actor: Actor | None = None,
     compare: str | None = None,
     names: Names | None = None,
+    last_day: dt.date | None = None,
 ) -> list[dict[str, Any]]:
     """One section per indicator; refuses an empty choice, a scope type without its id, and a choice that
     has no row at all (an unknown id, a period type the results were not computed for). A report is of one
@@ -105,7 +96,8 @@ def collect(
     With ``compare`` (a level below the scope, e.g. ``municipality`` in a region's report) each section also
     holds that level's scopes side by side in the report's last period (``names`` places units in areas).
     ``targets`` are those in effect (national, file and the region's own, ``target_service``); without
-    them, the national ones and ``targets_file``'s."""
+    them, the national ones and ``targets_file``'s. A period ending after ``last_day`` (the lake's last day)
+    is marked ``partial``: its bar is pale and it is not judged against the target."""
     if lang not in LANGS:
         raise Invalid(
             "unknown language %(lang)r; choose %(langs)s", field="lang", params={"lang": lang, "langs": LANGS}
@@ -160,6 +152,7 @@ def collect(
             target = t.value  # every row suppressed: the target is still the scope's own
         rule_text = rule(t.value, t.baseline, L, lang) if t is not None else ""
         for r in rows:
+            r["partial"] = not is_complete(r["period"], last_day)
             r["shown"] = supp if r["suppressed"] else fmt_value(r["value"], ind, lang)
             r["num_shown"] = "" if r["suppressed"] else count(r["numerator"], lang)
             r["den_shown"] = supp if r["suppressed"] else count(r["denominator"], lang)
@@ -178,11 +171,13 @@ def collect(
                     suppressed_mark=supp,
                     target_label=L["target"],
                     target_rule=rule_text,
+                    partial_label=L["partial"],
                 ),
                 "target_shown": fmt_target(target, ind, lang, rule_text),
                 "rule": rule_text,
                 "supp": supp,
                 "target_label": L["target"],
+                "partial_label": L["partial"],
             }
         )
     _fill_periods(sections, period, L["missing"], lang)
@@ -272,6 +267,7 @@ def _fill_periods(sections: list[dict[str, Any]], period: str, missing: str, lan
                 suppressed_mark=s["supp"],
                 target_label=s["target_label"],
                 target_rule=s.get("rule", ""),
+                partial_label=s.get("partial_label", ""),
             )
 
 
@@ -331,12 +327,13 @@ def render_report(
         actor=actor,
         compare=compare,
         names=names,
+        last_day=lake_last(meta),
     )
     L = LABELS[lang]
     supp = f"<{threshold}" if threshold is not None else L["suppressed"].lower()
-    scope_name = _scope_name(names, scope_type, scope_id, lang)
+    named = scope_name(names, scope_type, scope_id, lang)
     span = "".join(f" {L[w]} {v}" for w, v in (("from", period_from), ("to", period_to)) if v is not None)
-    heading = f"{L['scope']}: {L[scope_type]} {scope_name}".rstrip() + f" · {L['periods']}: {L[period]}{span}"
+    heading = f"{L['scope']}: {L[scope_type]} {named}".rstrip() + f" · {L['periods']}: {L[period]}{span}"
     if stratum is not None:
         shown = f"{stratum} {L['years']}" if stratum_type == "age_band" else L.get(stratum, stratum)
         if stratum_type in BREAKDOWNS:  # A3 by profession, mode or ownership: the code in words
@@ -364,14 +361,6 @@ def _incomplete(
     if period_bounds(period, label)[1] <= last_day:
         return ""
     return L["incomplete"].format(period=label, day=fmt_date(last_day, lang))
-
-
-def report_filename(scope_type: str, scope_id: str | None, period: str, fmt: str, lang: str = "sv") -> str:
-    """``uppfoljning_municipality-2180_month_2026-11-23.pdf``: ASCII only, so it needs no encoding in a
-    Content-Disposition header and is safe on any file system."""
-    scope = scope_type + (f"-{re.sub(r'[^A-Za-z0-9-]', '', scope_id)}" if scope_id else "")
-    stem = "uppfoljning" if lang == "sv" else "followup"
-    return f"{stem}_{scope}_{re.sub(r'[^a-z]', '', period)}_{dt.date.today().isoformat()}.{fmt}"
 
 
 def write_report(*, out: Path, fmt: str, **choices: Any) -> Path:

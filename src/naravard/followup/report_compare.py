@@ -13,6 +13,7 @@ from naravard.followup.formats import fmt_interval, fmt_value
 from naravard.followup.indicators import INDICATORS
 from naravard.followup.indicators.base import Indicator
 from naravard.followup.intervals import has_interval
+from naravard.followup.report_pdf import nice_scale, tick_label
 from naravard.followup.report_text import count, esc, fmt_target, meets_words, row_rule
 from naravard.followup.scopes import Names
 from naravard.followup.service import check_scope_access, query_results
@@ -118,19 +119,28 @@ def compare_section(
 
 def svg_hbars(rows: list[dict[str, Any]], *, ind: Indicator, lang: str, suppressed_mark: str) -> str:
     """One horizontal bar per scope, named on the left (names are too long under vertical bars), with its
-    95 % interval as a whisker and its target as a tick on the bar's row: targets may differ per scope."""
+    95 % interval as a whisker and its target as a tick on the bar's row: targets may differ per scope. The
+    scale is round (``nice_scale``), and a bar's value is written after its bar, its whisker and its target's
+    tick, so neither line runs through the figure."""
     vals = [v for r in rows for v in (r["value"], r.get("target"), r.get("ci_high")) if v is not None]
-    top = max([*vals, 1e-9]) * 1.1
+    scale = nice_scale(max([*vals, 0.0]), ind.unit)
+    top = scale[-1]
     height = ROW_H * len(rows) + 16
     width = NAME_W + BARS_W + 50
+    axis = height - 14
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img">',
-        f'<line x1="{NAME_W}" x2="{NAME_W}" y1="0" y2="{height - 14}" stroke="#999"/>',
-        f'<text x="{NAME_W}" y="{height - 3}" font-size="7">0</text>',
-        f'<text x="{NAME_W + BARS_W}" y="{height - 3}" font-size="7" text-anchor="end">'
-        f"{esc(fmt_value(top, ind, lang))}</text>",
+        f'<line x1="{NAME_W}" x2="{NAME_W}" y1="0" y2="{axis}" stroke="#999"/>',
     ]
+    for v in scale:
+        x = NAME_W + BARS_W * v / top
+        anchor = "start" if v == 0 else "end" if v == top else "middle"
+        parts.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{axis}" y2="{axis + 2}" stroke="#999"/>'
+            f'<text x="{x:.1f}" y="{height - 3}" font-size="7" text-anchor="{anchor}">'
+            f"{esc(tick_label(v, scale, ind, lang))}</text>"
+        )
     for i, r in enumerate(rows):
         y = i * ROW_H
         name = r["name"] if len(r["name"]) <= 40 else r["name"][:39] + "…"
@@ -141,17 +151,17 @@ def svg_hbars(rows: list[dict[str, Any]], *, ind: Indicator, lang: str, suppress
             mark = suppressed_mark if r["suppressed"] else "–"
             parts.append(f'<text x="{NAME_W + 3}" y="{y + 10}" font-size="8" fill="#888">{esc(mark)}</text>')
             continue
-        w = BARS_W * r["value"] / top
+        w = BARS_W * min(r["value"], top) / top
         colour = "#b23b3b" if r.get("meets_target") is False else "#2f6f9f"
         whisker, end = _whisker(r, top, y)
+        tick = NAME_W + BARS_W * min(r["target"], top) / top if r.get("target") is not None else 0.0
         parts.append(
             f'<rect x="{NAME_W}" y="{y + 2}" width="{w:.1f}" height="{ROW_H - 4}" fill="{colour}"/>{whisker}'
-            f'<text x="{max(NAME_W + w, end) + 3:.1f}" y="{y + 10}" font-size="7">'
+            f'<text x="{max(NAME_W + w, end, tick) + 3:.1f}" y="{y + 10}" font-size="7">'
             f"{esc(fmt_value(r['value'], ind, lang))}</text>"
         )
         if r.get("target") is not None:
-            x = NAME_W + BARS_W * r["target"] / top
-            parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y}" y2="{y + ROW_H}" stroke="#333"/>')
+            parts.append(f'<line x1="{tick:.1f}" x2="{tick:.1f}" y1="{y}" y2="{y + ROW_H}" stroke="#333"/>')
     parts.append("</svg>")
     return "".join(parts)
 

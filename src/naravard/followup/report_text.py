@@ -70,6 +70,7 @@ LABELS: dict[str, dict[str, str]] = {
         "margin_note": "Inom felmarginalen: intervallet når målet, så skillnaden mot målet kan vara slump",
         "relative": "{change} mot {baseline}",
         "incomplete": "Ofullständig period: {period} t.o.m. {day}",
+        "partial": "ofullständig period",
     },
     "en": {
         "title": "Follow-up of God och nära vård",
@@ -130,6 +131,7 @@ LABELS: dict[str, dict[str, str]] = {
         "it may be chance",
         "relative": "{change} vs {baseline}",
         "incomplete": "Incomplete period: {period} to {day}",
+        "partial": "incomplete period",
     },
 }
 

@@ -35,7 +35,8 @@ def xlsx_bytes(sections: list[dict[str, Any]], *, heading: str, legend: str, L: 
                     r["numerator"],
                     r["shown"] if r["suppressed"] else r["denominator"],
                     L["yes"] if r["suppressed"] else L["no"],
-                    _yes_no(r["meets_target"], L),
+                    # an incomplete period is not judged: a few days' figures are not a period's
+                    L["partial"] if r.get("partial") else _yes_no(r["meets_target"], L),
                 ]
             )
             row = ws.max_row

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +43,38 @@ class Names:
             m = reference.MUNICIPALITY_BY_CODE.get(sid)
             return m.name if m else f"{t('Municipality')} {sid}"
         if scope_type == "unit":
-            return self.units.get(sid, f"{t('Unit')} {sid}")
+            return self.unit_name(sid, t)
         return sid
+
+    def unit_name(self, unit_id: str, t: Any) -> str:
+        """A unit's name as the pages show it: the name alone, never the lake's internal id after it; where two
+        units share a name, the municipality tells them apart, or else the HSA-id (the id Swedish regions
+        use for a unit across systems). Only a unit the lake does not name is shown by its id."""
+        name = self.units.get(unit_id)
+        if name is None:
+            return f"{t('Unit')} {unit_id}"
+        twins = self._by_name.get(name, ())
+        if len(twins) < 2:
+            return name
+        mun = self.unit_municipality.get(unit_id)
+        if mun and sum(self.unit_municipality.get(u) == mun for u in twins) == 1:
+            return f"{name} ({self.name('municipality', mun, t)})"
+        hsa = self._hsa_of.get(unit_id)
+        return f"{name} ({hsa})" if hsa else f"{name} ({t('Unit').lower()} {unit_id})"
+
+    @cached_property
+    def _by_name(self) -> dict[str, tuple[str, ...]]:
+        """The units of each name that more than one unit has (read once: the pages name every unit)."""
+        shared = {n for n, k in Counter(self.units.values()).items() if k > 1}
+        out: dict[str, list[str]] = {}
+        for u, n in self.units.items():
+            if n in shared:
+                out.setdefault(n, []).append(u)
+        return {n: tuple(us) for n, us in out.items()}
+
+    @cached_property
+    def _hsa_of(self) -> dict[str, str]:
+        return {u: h for h, u in self.unit_by_hsa.items()}
 
     def parent(self, scope_type: str, scope_id: str) -> tuple[str, str] | None:
         if scope_type == "region":

@@ -13,10 +13,12 @@ since then is a ``Conflict`` (409), never a silent overwrite.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -34,6 +36,7 @@ from naravard.followup.service import DOCTOR_SCOPE_ROLES, check_scope_access
 from naravard.followup.targets import Target, checked, load_targets_cached, merge_targets, replaced
 
 WRITER_ROLES = frozenset({Role.ANALYST, Role.SYSTEM})
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
 SOURCE_MAX = 300
 
 
@@ -175,9 +178,14 @@ def _flush_versioned(session: Session) -> None:
         raise _stale() from exc
 
 
-def create_target(session: Session, *, actor: Actor, data: TargetIn) -> TargetOut:
+def today() -> dt.date:
+    """The region's date (Europe/Stockholm), against which a baseline must have ended."""
+    return dt.datetime.now(STOCKHOLM).date()
+
+
+def create_target(session: Session, *, actor: Actor, data: TargetIn, on: dt.date | None = None) -> TargetOut:
     """A new target of the region's own; one per indicator and scope (409 when it exists: change that one),
-    absolute or relative to ``data.baseline``."""
+    absolute or relative to ``data.baseline``, a period that has ended by ``on`` (today)."""
     require_writer(session, actor, FollowupAction.TARGET_CREATE)
     t = checked(
         data.indicator,
@@ -186,6 +194,7 @@ def create_target(session: Session, *, actor: Actor, data: TargetIn) -> TargetOu
         data.scope_id,
         source=_source(data.source),
         baseline=data.baseline,
+        today=on or today(),
     )
     row = FollowupTarget(
         indicator=t.indicator,
@@ -216,10 +225,18 @@ def create_target(session: Session, *, actor: Actor, data: TargetIn) -> TargetOu
     return _out(_target(row), True, row)
 
 
-def update_target(session: Session, *, actor: Actor, target_id: uuid.UUID, data: TargetChange) -> TargetOut:
+def update_target(
+    session: Session,
+    *,
+    actor: Actor,
+    target_id: uuid.UUID,
+    data: TargetChange,
+    on: dt.date | None = None,
+) -> TargetOut:
     """A new value, source and baseline, based on ``data.version``; the indicator and scope stay (delete and
     create to move a target). The baseline is part of what the target says (a value of 1.2 means nothing
-    without it), so it may change with the value; left out of ``data``, it stays."""
+    without it), so it may change with the value; left out of ``data``, it stays. It must have ended by
+    ``on`` (today)."""
     require_writer(session, actor, FollowupAction.TARGET_UPDATE)
     row = _get(session, target_id)
     _check_version(row, data.version)
@@ -231,6 +248,7 @@ def update_target(session: Session, *, actor: Actor, target_id: uuid.UUID, data:
         row.scope_id,
         source=_source(data.source),
         baseline=baseline,
+        today=on or today(),
     )
     before = _snapshot(row)
     row.value, row.baseline, row.source = t.value, t.baseline, t.source

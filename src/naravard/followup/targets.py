@@ -15,6 +15,7 @@ unit.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import re
@@ -25,7 +26,7 @@ from typing import Any
 
 from naravard.errors import Invalid
 from naravard.followup.indicators import INDICATORS
-from naravard.followup.periods import parse_label
+from naravard.followup.periods import bounds, last_complete, period_type_of
 from naravard.followup.results import SCOPES
 
 ORIGINS = ("national", "file", "region")  # lowest precedence first
@@ -94,15 +95,39 @@ def check_scope(scope_type: str | None, scope_id: str | None) -> tuple[str | Non
     return st, sid
 
 
-def check_baseline(baseline: str | None) -> str | None:
+def check_baseline(baseline: str | None, today: dt.date | None = None) -> str | None:
     """A relative target's baseline period, blank as None (an absolute target): a label as the results write
-    them, whose form says its period type, so a yearly baseline serves monthly and quarterly rows too."""
+    them, whose form says its period type, so a yearly baseline serves monthly and quarterly rows too.
+
+    With ``today`` (a new or changed target) the period must have ended: a baseline in the future has no
+    result to measure against, and a running one's result still moves, so the target would move with it."""
     label = (baseline or "").strip() or None
-    if label is not None and parse_label(label) is None:
+    if label is None:
+        return None
+    span = bounds(label)
+    if span is None:
         raise Invalid(
             "baseline %(value)r is not a period: use YYYY, YYYY-Qn or YYYY-MM, e.g. 2024",
             field="baseline",
             params={"value": label},
+        )
+    if today is not None and span[1] >= today:
+        params = {
+            "value": label,
+            "end": span[1].isoformat(),
+            "example": last_complete(period_type_of(label) or "year", today - dt.timedelta(days=1)),
+        }
+        if span[0] > today:
+            raise Invalid(
+                "baseline %(value)s is in the future; choose a period that has ended, e.g. %(example)s",
+                field="baseline",
+                params=params,
+            )
+        raise Invalid(
+            "baseline %(value)s has not ended yet (it ends %(end)s); choose a period that has ended, e.g. "
+            "%(example)s",
+            field="baseline",
+            params=params,
         )
     return label
 
@@ -148,13 +173,15 @@ def checked(
     source: str = "",
     origin: str = "national",
     baseline: str | None = None,
+    today: dt.date | None = None,
 ) -> Target:
     """A target after the one set of checks every source passes (the file, the database, the API); with a
-    ``baseline`` period, relative to it."""
+    ``baseline`` period, relative to it. With ``today`` (a target being written: the page and the API) the
+    baseline must have ended by then (``check_baseline``); a file's entries are read as they are."""
     if indicator not in INDICATORS:
         raise Invalid("unknown indicator %(code)r", field="indicator", params={"code": indicator})
     st, sid = check_scope(scope_type, scope_id)
-    label = check_baseline(baseline)
+    label = check_baseline(baseline, today)
     value = check_value(indicator, value, relative=label is not None)
     return Target(indicator, value, st, sid, source, origin, label)
 

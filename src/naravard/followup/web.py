@@ -35,6 +35,7 @@ from naravard.followup.page_dashboard import dashboard_context
 from naravard.followup.page_targets import (
     TargetForm,
     changed_meanwhile,
+    delete_confirm,
     edit_form,
     parse_value,
     targets_context,
@@ -181,11 +182,16 @@ def _targets_page(
     form: TargetForm | None = None,
     message: str | None = None,
     error: str | None = None,
+    delete: uuid.UUID | None = None,
 ) -> HTMLResponse:
     lang, tr = _lang(request)
     names = load_names(request.app.state.settings.effective_lake_dir)
+    file = targets_file(request)
+    confirm = (
+        delete_confirm(db, actor, delete, targets_file=file, names=names, lang=lang, t=tr) if delete else None
+    )
     ctx = targets_context(
-        db, actor, targets_file=targets_file(request), names=names, lang=lang, t=tr, form=form
+        db, actor, targets_file=file, names=names, lang=lang, t=tr, form=form, confirm=confirm
     )
     return render(
         request, "followup/targets.html", status_code=status, **{**ctx, "message": message, "error": error}
@@ -194,12 +200,23 @@ def _targets_page(
 
 @router.get("/followup/targets", response_class=HTMLResponse)
 def targets_page(
-    request: Request, actor: FollowupActor, db: DbSession, edit: uuid.UUID | None = None, done: str = ""
+    request: Request,
+    actor: FollowupActor,
+    db: DbSession,
+    edit: uuid.UUID | None = None,
+    done: str = "",
+    delete: uuid.UUID | None = None,
 ) -> HTMLResponse:
     """Every target and where it comes from; for analysts also the form for the region's own (``edit``: a
-    target of the region's to change)."""
+    target of the region's to change; ``delete``: one to delete, asked first: the list's delete button leads
+    here, and only the confirmation's button posts the delete)."""
     lang, tr = _lang(request)
     message = tr(DONE[done]) if done in DONE else None
+    if delete is not None and target_service.may_write(actor):
+        try:
+            return _targets_page(request, db, actor, delete=delete)
+        except NotFound as exc:
+            return _targets_page(request, db, actor, status=404, error=exc.text(tr))
     if edit is None or not target_service.may_write(actor):
         return _targets_page(request, db, actor, message=message)
     try:
@@ -293,8 +310,9 @@ def delete_target(
     db: DbSession,
     version: Annotated[int, Form()],
 ) -> Response:
-    """Delete based on the row's hidden ``version``; someone else's change meanwhile: 409 and the target as it
-    is now in the form, not deleted."""
+    """Delete based on the hidden ``version`` of the confirmation (``targets_page`` with ``delete``: the list's
+    button only asks); someone else's change meanwhile: 409 and the target as it is now in the form, not
+    deleted."""
     lang, tr = _lang(request)
     try:
         target_service.delete_target(db, actor=actor, target_id=target_id, version=version)
