@@ -357,19 +357,45 @@ def list_emergency_accesses(
 ) -> list[EmergencyAccess]:
     """Emergency accesses for the log reviewer, newest first: those to review (`unreviewed_only`), those
     reviewed, with who, when and the note (`reviewed_only`, latest review first), or all."""
-    _require_role(session, actor, {Role.LOG_REVIEWER}, ConsentAction.EMERGENCY_LIST)
-    stmt = select(EmergencyAccess)
-    order: UnaryExpression[Any] = EmergencyAccess.created_at.desc()
+    return _review_queue(
+        session,
+        actor=actor,
+        action=ConsentAction.EMERGENCY_LIST,
+        stmt=select(EmergencyAccess),
+        newest=EmergencyAccess.created_at,
+        reviewed_at=EmergencyAccess.reviewed_at,
+        unreviewed_only=unreviewed_only,
+        reviewed_only=reviewed_only,
+        limit=limit,
+    )
+
+
+def _review_queue(
+    session: Session,
+    *,
+    actor: Actor,
+    action: StrEnum,
+    stmt: Select[Any],
+    newest: InstrumentedAttribute[datetime],
+    reviewed_at: InstrumentedAttribute[datetime | None],
+    unreviewed_only: bool,
+    reviewed_only: bool,
+    limit: int,
+) -> list[Any]:
+    """A log reviewer's list (emergency accesses, staff-recorded consents): to review, newest first; or
+    reviewed, latest review first; or all. Refused for other roles; the read is logged."""
+    _require_role(session, actor, {Role.LOG_REVIEWER}, action)
+    order: UnaryExpression[Any] = newest.desc()
     if unreviewed_only:
-        stmt = stmt.where(EmergencyAccess.reviewed_at.is_(None))
+        stmt = stmt.where(reviewed_at.is_(None))
     elif reviewed_only:
-        stmt = stmt.where(EmergencyAccess.reviewed_at.is_not(None))
-        order = EmergencyAccess.reviewed_at.desc()
+        stmt = stmt.where(reviewed_at.is_not(None))
+        order = reviewed_at.desc()
     rows = list(session.scalars(stmt.order_by(order).limit(limit)))
     audit_service.record(
         session,
         actor=actor,
-        action=ConsentAction.EMERGENCY_LIST,
+        action=action,
         detail={"returned": len(rows), "unreviewed_only": unreviewed_only, "reviewed_only": reviewed_only},
     )
     return rows
@@ -613,24 +639,19 @@ def list_flagged_consents(
 ) -> list[Consent]:
     """Consents recorded by staff, for the log reviewer (as emergency accesses are): those to review, those
     reviewed (`reviewed_only`, latest review first), or all."""
-    _require_role(session, actor, {Role.LOG_REVIEWER}, ConsentAction.CONSENT_LIST_FLAGGED)
-    stmt = select(Consent).where(
-        Consent.method.in_([ConsentMethod.VERBAL.value, ConsentMethod.WRITTEN.value])
-    )
-    order: UnaryExpression[Any] = Consent.given_at.desc()
-    if unreviewed_only:
-        stmt = stmt.where(Consent.reviewed_at.is_(None))
-    elif reviewed_only:
-        stmt = stmt.where(Consent.reviewed_at.is_not(None))
-        order = Consent.reviewed_at.desc()
-    rows = list(session.scalars(stmt.order_by(order).limit(limit)))
-    audit_service.record(
+    return _review_queue(
         session,
         actor=actor,
         action=ConsentAction.CONSENT_LIST_FLAGGED,
-        detail={"returned": len(rows), "unreviewed_only": unreviewed_only, "reviewed_only": reviewed_only},
+        stmt=select(Consent).where(
+            Consent.method.in_([ConsentMethod.VERBAL.value, ConsentMethod.WRITTEN.value])
+        ),
+        newest=Consent.given_at,
+        reviewed_at=Consent.reviewed_at,
+        unreviewed_only=unreviewed_only,
+        reviewed_only=reviewed_only,
+        limit=limit,
     )
-    return rows
 
 
 def review_consent(session: Session, *, actor: Actor, consent_id: uuid.UUID, note: str) -> Consent:
