@@ -12,7 +12,8 @@ not reshuffle the others. Nothing here is real: identity numbers come from the t
 This module is the entry point and the order of the parts; each part is its own module:
 region_orgs (organisations and units), region_staff (practitioners), region_population (people,
 personnummer and listings), region_access (care relationships, consents, blocks), region_users (demo
-accounts), all adding rows to one region_rows.RegionRows, whose single id stream makes the order matter.
+accounts), region_contacts (fixed contacts and their notices), all adding rows to one
+region_rows.RegionRows, whose single id stream makes the order matter.
 
 The rows reach the database through one documented seeding interface (`naravard.seeding`): each context's
 service ends with ``seed_rows(session, *, actor, <table>=rows, ...)``, which bulk-inserts its own tables as
@@ -38,6 +39,7 @@ from naravard.organizations import service as org_service
 from naravard.patients import service as patients_service
 from naravard.reference import REGION_HSA, REGION_ORG_NUMBER
 from naravard.synth.region_access import RECORDED_BY, add_access_facts
+from naravard.synth.region_contacts import add_fixed_contacts
 from naravard.synth.region_orgs import ADMIN_UNIT_NAME, add_organizations, add_units
 from naravard.synth.region_population import add_population
 from naravard.synth.region_rows import RegionRows
@@ -63,6 +65,8 @@ class DemoSummary:
     practitioners: int
     persons: int
     listings: int
+    fixed_contacts: int
+    notices: int
     care_relationships: int
     consents: int
     blocks: int
@@ -101,6 +105,8 @@ def create_demo_region(
         practitioners=rows.count("practitioners"),
         persons=rows.count("persons"),
         listings=rows.count("listings"),
+        fixed_contacts=rows.count("fixed_contacts"),
+        notices=rows.count("notices"),
         care_relationships=rows.count("care_relationships"),
         consents=rows.count("consents"),
         blocks=rows.count("blocks"),
@@ -116,7 +122,9 @@ def _build(rows: RegionRows, *, persons: int, password_hash: str) -> list[DemoUs
     staff_by_unit = add_staff(rows, units)
     population = add_population(rows, units, persons)
     add_access_facts(rows, orgs, units, population.people)
-    return add_demo_users(rows, units, staff_by_unit, population, password_hash)
+    users = add_demo_users(rows, units, staff_by_unit, population, password_hash)
+    add_fixed_contacts(rows, population, staff_by_unit)  # last: the ids of the other parts do not move
+    return users
 
 
 def _seed(session: Session, rows: RegionRows, actor: Actor) -> None:
@@ -131,7 +139,13 @@ def _seed(session: Session, rows: RegionRows, actor: Actor) -> None:
         practitioner_roles=r["practitioner_roles"],
     )
     patients_service.seed_rows(session, actor=actor, persons=r["persons"])
-    contacts_service.seed_rows(session, actor=actor, listings=r["listings"])
+    contacts_service.seed_rows(
+        session,
+        actor=actor,
+        listings=r["listings"],
+        fixed_contacts=r["fixed_contacts"],
+        notices=r["notices"],
+    )
     consent_service.seed_rows(
         session,
         actor=actor,

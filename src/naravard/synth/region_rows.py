@@ -22,6 +22,8 @@ Table = Literal[
     "practitioner_roles",
     "persons",
     "listings",
+    "fixed_contacts",
+    "notices",
     "care_relationships",
     "consents",
     "blocks",

@@ -20,7 +20,7 @@ from naravard.actor import DEFAULT_PURPOSE, Actor, CareDomain, Role
 from naravard.consent import service as consent_service
 from naravard.consent.models import Block, CareRelationship, Consent
 from naravard.consent.policy import Access, AccessFacts, decide
-from naravard.contacts.models import Listing
+from naravard.contacts.models import FixedContact, Listing, Notice
 from naravard.db import Base, make_engine, make_session_factory
 from naravard.errors import Conflict
 from naravard.organizations.models import CareUnit, Organization, Practitioner, PractitionerRole
@@ -237,6 +237,54 @@ def test_access_facts_exist(demo: tuple[Session, DemoSummary]) -> None:
     assert summary.blocks == len(blocks)
 
 
+def test_most_listed_residents_have_a_fixed_doctor_of_their_listing_unit(
+    demo: tuple[Session, DemoSummary],
+) -> None:
+    session, summary = demo
+    contacts = list(session.scalars(select(FixedContact)))
+    assert summary.fixed_contacts == len(contacts)
+    assert summary.notices == _count(session, Notice) == len(contacts)
+    listed = {
+        person: (unit, listing)
+        for person, unit, listing in session.execute(
+            select(Listing.person_id, Listing.unit_id, Listing.id).where(Listing.end_date.is_(None))
+        )
+    }
+    roles = {
+        (p, u) for p, u in session.execute(select(PractitionerRole.practitioner_id, PractitionerRole.unit_id))
+    }
+    profession = {p: kind for p, kind in session.execute(select(Practitioner.id, Practitioner.profession))}
+    doctors = [c for c in contacts if c.kind == "doctor"]
+    for c in doctors:
+        assert (c.unit_id, c.listing_id) == listed[c.person_id]
+        assert (c.practitioner_id, c.unit_id) in roles and profession[c.practitioner_id] == "doctor"
+        assert c.valid_to is None
+    assert len({c.person_id for c in doctors}) == len(doctors)
+    # most, not all: the unit's proposal has candidates; most informed, some not yet
+    assert 0.7 < len(doctors) / len(listed) < 0.95
+    informed = sum(c.informed_at is not None for c in doctors)
+    assert 0.75 * len(doctors) < informed < len(doctors)
+    care = [c for c in contacts if c.kind == "care_contact"]
+    home_care = {
+        (r.person_id, r.unit_id)
+        for r in session.scalars(
+            select(CareRelationship).where(
+                CareRelationship.ended_at.is_(None), CareRelationship.reason.like("%hemsjukvård%")
+            )
+        )
+    }
+    assert care
+    for c in care:
+        assert (c.person_id, c.unit_id) in home_care and profession[c.practitioner_id] == "nurse"
+        assert c.listing_id is None
+    statuses = Counter(session.scalars(select(Notice.status)))
+    assert statuses["delivered"] == informed + sum(c.informed_at is not None for c in care)
+    assert statuses["failed"] + statuses["pending"] == len(contacts) - statuses["delivered"]
+    # the patient accounts always have an informed fast läkarkontakt
+    portal = set(session.scalars(select(User.person_id).where(User.person_id.is_not(None))))
+    assert portal and portal <= {c.person_id for c in doctors if c.informed_at is not None}
+
+
 def test_demo_users_cover_every_role(demo: tuple[Session, DemoSummary]) -> None:
     session, summary = demo
     rows = session.execute(
@@ -277,6 +325,13 @@ def test_same_seed_same_data_other_seed_other_data(demo: tuple[Session, DemoSumm
 
         assert snapshot(first) == snapshot(second)
         assert sorted(first.scalars(select(User.id))) == sorted(second.scalars(select(User.id)))
+
+        def contacts(session: Session) -> list[tuple[object, ...]]:
+            columns = (FixedContact.id, FixedContact.practitioner_id, FixedContact.informed_at)
+            return [tuple(r) for r in session.execute(select(*columns).order_by(FixedContact.id))]
+
+        assert contacts(first) == contacts(second)
+        assert contacts(first) != contacts(third)
         assert snapshot(first) != snapshot(third)
     finally:
         second.close()

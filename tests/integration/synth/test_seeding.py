@@ -43,6 +43,8 @@ def test_the_demo_region_is_seeded_table_by_table_with_one_audit_row_each(db: Se
         "organizations:practitioner_role:seed",
         "patients:person:seed",
         "contacts:listing:seed",
+        "contacts:fixed_contact:seed",
+        "contacts:notice:seed",
         "consent:care_relationship:seed",
         "consent:consent:seed",
         "consent:access_block:seed",
@@ -56,6 +58,8 @@ def test_the_demo_region_is_seeded_table_by_table_with_one_audit_row_each(db: Se
     assert rows["organizations:practitioner:seed"] == summary.practitioners
     assert rows["patients:person:seed"] == summary.persons == 60
     assert rows["contacts:listing:seed"] == summary.listings
+    assert rows["contacts:fixed_contact:seed"] == summary.fixed_contacts > 0
+    assert rows["contacts:notice:seed"] == summary.notices == summary.fixed_contacts
     assert rows["consent:care_relationship:seed"] == summary.care_relationships
     assert rows["consent:consent:seed"] == summary.consents
     assert rows["consent:access_block:seed"] == summary.blocks
