@@ -101,4 +101,48 @@ SV: dict[str, str] = {
         "patienten har redan fast läkarkontakt (någon annan tilldelade just nu); ladda om och försök igen"
     ),
     "the proposal has no rows to confirm": "förslaget har inga rader att bekräfta",
+    "Assign": "Tilldela",
+    "End": "Avsluta",
+    "Unit settings": "Enhetens inställningar",
+    "Needs a fast vårdkontakt from age": "Behöver fast vårdkontakt från ålder",
+    "Needs a fast vårdkontakt from this many contacts in 12 months": (
+        "Behöver fast vårdkontakt från så många kontakter på 12 månader"
+    ),
+    "An empty threshold turns that part of the rule off.": "En tom gräns stänger av den delen av regeln.",
+    "The form has values that cannot be saved; check them and try again.": (
+        "Formuläret har värden som inte kan sparas; kontrollera dem och försök igen."
+    ),
+    "need": "behov",
+    "patient_request": "patientens önskemål",
+    "discharge": "utskrivning",
+    "life_threatening": "livshotande tillstånd",
+    "change": "byte",
+    "practitioner_left": "vårdpersonalen har slutat",
+    "no_longer_needed": "behövs inte längre",
+    "other": "annat",
+    "the fixed contact was changed by someone else (version %(current)s, you edited %(edited)s)": (
+        "den fasta kontakten har ändrats av någon annan (version %(current)s, du ändrade %(edited)s); ladda om sidan"
+    ),
+    "the fixed contact has already ended": "den fasta kontakten har redan avslutats",
+    "the unit's settings were changed by someone else (version %(current)s, you edited %(edited)s)": (
+        "enhetens inställningar har ändrats av någon annan (version %(current)s, du ändrade %(edited)s); "
+        "ladda om sidan"
+    ),
+    "the unit's settings were changed by someone else; reload and try again": (
+        "enhetens inställningar har ändrats av någon annan; ladda om och försök igen"
+    ),
+    "care_contact_licensed: a fast vårdkontakt must have a licensed profession": (
+        "legitimerad fast vårdkontakt: en fast vårdkontakt ska ha ett legitimationsyrke"
+    ),
+    "life_threatening_needs_doctor: for a life-threatening condition the fast vårdkontakt is a doctor": (
+        "livshotande tillstånd kräver läkare: vid ett livshotande tillstånd ska den fasta vårdkontakten vara läkare"
+    ),
+    "care_contact_at_unit: the practitioner does not work at that unit": (
+        "fast vårdkontakt vid enheten: vårdpersonalen arbetar inte vid den enheten"
+    ),
+    "the practitioner is already the patient's fast vårdkontakt": (
+        "vårdpersonalen är redan patientens fasta vårdkontakt"
+    ),
+    "name the unit the practitioner acts for": "ange enheten som vårdpersonalen arbetar för",
+    "unknown reason %(reason)r (one of %(allowed)s)": "okänt skäl %(reason)r (ett av %(allowed)s)",
 }

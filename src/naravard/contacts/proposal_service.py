@@ -30,8 +30,10 @@ from naravard.contacts.proposal import Candidate, propose
 from naravard.contacts.schemas import (
     ConfirmResult,
     ConfirmRow,
+    ContactRef,
     DoctorList,
     PopulationRow,
+    PractitionerChoice,
     Proposal,
     ProposalEffect,
     ProposalRow,
@@ -117,10 +119,36 @@ def _population(
                 ],
                 needs=need_reasons(settings, facts, today=today),
                 informed=all(c.informed_at is not None for c in mine),
+                doctor_contact=_ref(d, people) if d else None,
+                care_contacts=[_ref(c, people) for c in care.get(pid, [])],
             )
         )
     rows.sort(key=lambda r: (r.name, str(r.person_id)))
     return rows, briefs, active, since
+
+
+def _ref(contact: FixedContact, people: dict[uuid.UUID, org_service.PractitionerView]) -> ContactRef:
+    person = people.get(contact.practitioner_id)
+    return ContactRef(
+        id=contact.id,
+        version=contact.version,
+        practitioner_id=contact.practitioner_id,
+        name=person.name if person else "",
+    )
+
+
+def _care_contact_choices(session: Session, unit_id: uuid.UUID) -> list[PractitionerChoice]:
+    """Licensed practitioners at the unit or at any home health care unit (the municipality's too)."""
+    units = {unit_id} | {u.id for u in org_service.list_units(session) if u.kind == "home_health_care"}
+    people = org_service.practitioners(session, unit_ids=units)
+    return sorted(
+        (
+            PractitionerChoice(practitioner_id=p.id, name=p.name, profession=p.profession)
+            for p in people.values()
+            if p.profession in rules.LICENSED
+        ),
+        key=lambda c: (c.name, str(c.practitioner_id)),
+    )
 
 
 def _figures(
@@ -215,6 +243,7 @@ def unit_overview(
         population=rows[:SHOWN],
         figures=figures,
         continuity_source=continuity.name,
+        care_contact_choices=_care_contact_choices(session, unit_id),
     )
 
 

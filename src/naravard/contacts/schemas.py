@@ -97,6 +97,23 @@ class NeedReason(BaseModel):
     threshold: int | None = None
 
 
+class ContactRef(BaseModel):
+    """A fixed contact in force as the manager's page writes to it: its id and version (for change and end)."""
+
+    id: uuid.UUID
+    version: int
+    practitioner_id: uuid.UUID
+    name: str
+
+
+class PractitionerChoice(BaseModel):
+    """A practitioner the manager may appoint as fast vårdkontakt (licensed, at the unit or in home health care)."""
+
+    practitioner_id: uuid.UUID
+    name: str
+    profession: str
+
+
 class PopulationRow(BaseModel):
     person_id: uuid.UUID
     name: str
@@ -107,6 +124,8 @@ class PopulationRow(BaseModel):
     care_contact_names: list[str]
     needs: list[NeedReason]
     informed: bool  # every fixed contact in force has been told to the patient
+    doctor_contact: ContactRef | None = None
+    care_contacts: list[ContactRef] = []
 
 
 class DoctorList(BaseModel):
@@ -157,6 +176,7 @@ class UnitOverview(BaseModel):
     population: list[PopulationRow]  # the first `shown` of the listed population, by name
     figures: UnitFigures
     continuity_source: str
+    care_contact_choices: list[PractitionerChoice] = []
 
 
 class ProposalRow(BaseModel):
