@@ -451,6 +451,24 @@ class ConsentGiver(StrEnum):
     REPRESENTATIVE = "representative"  # legal representative (ställföreträdare)
 
 
+def _may_write_consent(
+    session: Session, *, actor: Actor, person_id: uuid.UUID, protected_identity: bool, action: StrEnum
+) -> Decision:
+    """The gate of recording and withdrawing a consent (`policy.may_record_consent`); refused and logged."""
+    facts = gather_facts(session, actor=actor, person_id=person_id, protected_identity=protected_identity)
+    decision = may_record_consent(actor, facts)
+    if not decision.allowed:
+        audit_service.refuse(
+            session,
+            actor=actor,
+            action=action,
+            reason=decision.reason,
+            message=REASON_TEXT.get(decision.reason, decision.reason),
+            patient_id=person_id,
+        )
+    return decision
+
+
 def record_consent(
     session: Session,
     *,
@@ -470,17 +488,9 @@ def record_consent(
     patient, for their own organisation, stating how it was given and by whom. A consent recorded by
     staff is flagged for the log reviewer; the patient sees and may withdraw every consent."""
     action = ConsentAction.CONSENT_RECORD
-    facts = gather_facts(session, actor=actor, person_id=person_id, protected_identity=protected_identity)
-    decision = may_record_consent(actor, facts)
-    if not decision.allowed:
-        audit_service.refuse(
-            session,
-            actor=actor,
-            action=action,
-            reason=decision.reason,
-            message=REASON_TEXT.get(decision.reason, decision.reason),
-            patient_id=person_id,
-        )
+    decision = _may_write_consent(
+        session, actor=actor, person_id=person_id, protected_identity=protected_identity, action=action
+    )
     if actor.role is Role.PATIENT:
         if organization_id is None:
             raise Invalid("choose the organisation the consent is for", field="organization_id")
@@ -601,17 +611,9 @@ def withdraw_consent(
 ) -> Consent:
     """The patient withdraws a consent (or staff of a unit with a care relationship record that they did)."""
     action = ConsentAction.CONSENT_WITHDRAW
-    facts = gather_facts(session, actor=actor, person_id=person_id, protected_identity=protected_identity)
-    decision = may_record_consent(actor, facts)
-    if not decision.allowed:
-        audit_service.refuse(
-            session,
-            actor=actor,
-            action=action,
-            reason=decision.reason,
-            message=REASON_TEXT.get(decision.reason, decision.reason),
-            patient_id=person_id,
-        )
+    decision = _may_write_consent(
+        session, actor=actor, person_id=person_id, protected_identity=protected_identity, action=action
+    )
     consent = session.get(Consent, consent_id)
     if consent is None or consent.person_id != person_id:
         raise NotFound("no such consent for this patient")
