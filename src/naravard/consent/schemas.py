@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -76,3 +77,17 @@ class BlockOut(BaseModel):
     person_id: uuid.UUID
     blocked_organization_id: uuid.UUID | None
     lifted_at: datetime | None
+
+
+class ConsentMethod(StrEnum):
+    """How the patient gave the consent (lag (2022:913) om sammanhållen vård- och omsorgsdokumentation: the patient's own consent)."""
+
+    SELF_SERVICE = "self_service"  # the patient's own login (e-tjänst)
+    VERBAL = "verbal"
+    WRITTEN = "written"
+
+
+class ConsentGiver(StrEnum):
+    PATIENT = "patient"
+    GUARDIAN = "guardian"  # vårdnadshavare, for a child
+    REPRESENTATIVE = "representative"  # legal representative (ställföreträdare)

@@ -39,7 +39,11 @@ from naravard.consent.policy import (  # Access is part of this service's interf
     may_use_emergency_access,
 )
 from naravard.consent.reasons import clean_reason
-from naravard.consent.schemas import ConsentOut
+from naravard.consent.schemas import (  # the enums are this service's too
+    ConsentGiver,
+    ConsentMethod,
+    ConsentOut,
+)
 from naravard.contacts import service as contacts_service
 from naravard.db import utcnow
 from naravard.errors import Conflict, Forbidden, Invalid, NotFound
@@ -425,30 +429,23 @@ def review_emergency_access(
         raise NotFound("no such emergency access")
     if grant.reviewed_at is not None:
         raise Conflict("this emergency access has already been reviewed")
-    note = clean_review_note(note)
-    grant.reviewed_at, grant.reviewed_by, grant.review_note = utcnow(), actor.username, note
-    audit_service.record(
-        session,
-        actor=actor,
-        action=ConsentAction.EMERGENCY_REVIEW,
-        patient_id=grant.person_id,
-        detail={"emergency_access_id": str(grant.id), "note": note},
-    )
+    _mark_reviewed(session, actor, grant, ConsentAction.EMERGENCY_REVIEW, "emergency_access_id", note)
     return grant
 
 
-class ConsentMethod(StrEnum):
-    """How the patient gave the consent (lag (2022:913) om sammanhållen vård- och omsorgsdokumentation: the patient's own consent)."""
-
-    SELF_SERVICE = "self_service"  # the patient's own login (e-tjänst)
-    VERBAL = "verbal"
-    WRITTEN = "written"
-
-
-class ConsentGiver(StrEnum):
-    PATIENT = "patient"
-    GUARDIAN = "guardian"  # vårdnadshavare, for a child
-    REPRESENTATIVE = "representative"  # legal representative (ställföreträdare)
+def _mark_reviewed(
+    session: Session, actor: Actor, row: EmergencyAccess | Consent, action: StrEnum, id_key: str, note: str
+) -> None:
+    """The reviewer's mark and note on an emergency access or a staff-recorded consent, and its audit row."""
+    cleaned = clean_review_note(note)
+    row.reviewed_at, row.reviewed_by, row.review_note = utcnow(), actor.username, cleaned
+    audit_service.record(
+        session,
+        actor=actor,
+        action=action,
+        patient_id=row.person_id,
+        detail={id_key: str(row.id), "note": cleaned},
+    )
 
 
 def _may_write_consent(
@@ -664,15 +661,7 @@ def review_consent(session: Session, *, actor: Actor, consent_id: uuid.UUID, not
         raise NotFound("no such consent recorded by staff")
     if consent.reviewed_at is not None:
         raise Conflict("this consent has already been reviewed")
-    note = clean_review_note(note)
-    consent.reviewed_at, consent.reviewed_by, consent.review_note = utcnow(), actor.username, note
-    audit_service.record(
-        session,
-        actor=actor,
-        action=ConsentAction.CONSENT_REVIEW,
-        patient_id=consent.person_id,
-        detail={"consent_id": str(consent.id), "note": note},
-    )
+    _mark_reviewed(session, actor, consent, ConsentAction.CONSENT_REVIEW, "consent_id", note)
     return consent
 
 
