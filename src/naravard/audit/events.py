@@ -57,6 +57,10 @@ ACTION_TEXT: dict[str, str] = {
     "contacts:notice:list": "Listed notices to patients",
     "contacts:notice:resend": "Sent a notice again",
     "contacts:mine:read": "The patient read their fixed contacts",
+    # careplans
+    # coordination
+    # governance
+    # notifications
     # follow-up
     "followup:target:create": "Set a follow-up target",
     "followup:target:update": "Changed a follow-up target",

@@ -1,0 +1,7 @@
+"""The careplans context's JSON API."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

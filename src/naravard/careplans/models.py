@@ -1,0 +1,3 @@
+"""The careplans context's tables."""
+
+from __future__ import annotations

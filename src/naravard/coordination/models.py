@@ -1,0 +1,3 @@
+"""The coordination context's tables."""
+
+from __future__ import annotations

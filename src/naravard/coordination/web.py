@@ -1,0 +1,7 @@
+"""The coordination context's pages."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,3 @@
+"""The governance context's tables."""
+
+from __future__ import annotations

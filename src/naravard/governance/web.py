@@ -1,0 +1,7 @@
+"""The governance context's pages."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

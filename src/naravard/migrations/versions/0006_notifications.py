@@ -1,0 +1,28 @@
+"""the notifications outbox shared by the contexts (issues 16, 17)
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-12-04 19:20:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
+
+import naravard.db  # noqa: F401
+
+revision: str = '0006'
+down_revision: str | None = '0005'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

@@ -1,0 +1,9 @@
+"""The notifications context's audit actions (`audit_event.action`)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class NotificationAction(StrEnum):
+    pass

@@ -1,0 +1,5 @@
+"""Swedish texts of the notifications context's pages and errors, keyed by the English text."""
+
+from __future__ import annotations
+
+SV: dict[str, str] = {"Notifications": "Aviseringar"}
