@@ -13,4 +13,13 @@ class AccountAction(StrEnum):
     LOCKED = "accounts:user:locked"
     UNLOCK = "accounts:user:unlock"
     USER_SEED = "accounts:user_account:seed"
+    # The administrator's pages (issue 20): users and their assignments (medarbetaruppdrag)
+    USER_LIST = "accounts:user:list"
+    USER_READ = "accounts:user:read"
+    USER_CREATE = "accounts:user:create"
+    MEMBERSHIP_ADD = "accounts:membership:add"
+    MEMBERSHIP_END = "accounts:membership:end"
     MEMBERSHIP_SEED = "accounts:membership:seed"
+    # OpenID Connect logins (accounts/oidc*.py): an identity linked at its first login, and a refused one
+    OIDC_LINK = "accounts:oidc_identity:link"
+    OIDC_REFUSED = "accounts:session:oidc-refused"  # denied: issuer, subject and why; never a token

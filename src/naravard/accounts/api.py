@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 
 from naravard.accounts import service
 from naravard.accounts.schemas import (
+    AdminUserOut,
+    AssignmentRequest,
     DemoUserOut,
     LoginRequest,
     LoginResponse,
     Me,
+    NewUserRequest,
     SwitchRequest,
     UnlockOut,
 )
@@ -73,3 +79,45 @@ def demo_users(request: Request, db: DbSession) -> list[DemoUserOut]:
 def unlock(username: str, actor: CurrentActor, db: DbSession) -> UnlockOut:
     """Lift the lock after wrong passwords and reset their count (administrators only; 403 otherwise)."""
     return service.unlock_user(db, actor=actor, username=username)
+
+
+# --- The administrator's users and assignments (issue 20; the pages at /admin/anvandare call the same) -------
+
+
+@router.get("/users", response_model=list[AdminUserOut])
+def users(
+    actor: CurrentActor,
+    db: DbSession,
+    q: Annotated[str, Query(max_length=100)] = "",
+    locked: bool = False,
+) -> list[AdminUserOut]:
+    """Staff accounts (username or name containing `q`; `locked`: only those locked now), with their
+    assignments, purpose of use and lock state. Administrators only; 403 otherwise."""
+    return service.admin_users(db, actor=actor, query=q, locked_only=locked)
+
+
+@router.post("/users", response_model=AdminUserOut, status_code=201)
+def create_user(body: NewUserRequest, actor: CurrentActor, db: DbSession) -> AdminUserOut:
+    """A staff account with its first assignment (role at the unit named by its HSA-id)."""
+    return service.admin_create_user(db, actor=actor, request=body)
+
+
+@router.get("/users/{username}", response_model=AdminUserOut)
+def user(username: str, actor: CurrentActor, db: DbSession) -> AdminUserOut:
+    return service.admin_user(db, actor=actor, username=username)
+
+
+@router.post("/users/{username}/assignments", response_model=AdminUserOut, status_code=201)
+def add_assignment(
+    username: str, body: AssignmentRequest, actor: CurrentActor, db: DbSession
+) -> AdminUserOut:
+    """Give the user a role at a unit (medarbetaruppdrag); 409 when they already have it."""
+    return service.add_assignment(db, actor=actor, username=username, request=body)
+
+
+@router.post("/users/{username}/assignments/{membership_id}/end", response_model=AdminUserOut)
+def end_assignment(
+    username: str, membership_id: uuid.UUID, actor: CurrentActor, db: DbSession
+) -> AdminUserOut:
+    """End an assignment; the sessions acting for it end too."""
+    return service.end_assignment(db, actor=actor, username=username, membership_id=membership_id)

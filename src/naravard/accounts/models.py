@@ -50,3 +50,34 @@ class LoginSession(IdMixin, TimestampMixin, Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+
+
+class OidcIdentity(IdMixin, TimestampMixin, Base):
+    """An account's identity at an OpenID Connect provider (docs/adr/0005-oidc-logins.md): the provider's
+    subject, linked at the first login through the mapped claim (HSA-id for staff, personnummer for
+    patients). A subject stays with its account: a later login whose claim maps elsewhere is refused."""
+
+    __tablename__ = "oidc_identity"
+    __table_args__ = (UniqueConstraint("issuer", "subject"),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)
+    audience: Mapped[str] = mapped_column(String(16))  # staff | patient
+    issuer: Mapped[str] = mapped_column(String(500))
+    subject: Mapped[str] = mapped_column(String(255))
+    last_login_at: Mapped[datetime]
+
+
+class OidcLoginFlow(IdMixin, TimestampMixin, Base):
+    """A login under way at a provider: the browser holds a random token in a cookie, the database its
+    SHA-256 with the flow's state, nonce and PKCE verifier. Used once (deleted at the callback), and
+    only within `expires_at`."""
+
+    __tablename__ = "oidc_login_flow"
+
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    audience: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(64))
+    nonce: Mapped[str] = mapped_column(String(64))
+    code_verifier: Mapped[str] = mapped_column(String(128))
+    next_path: Mapped[str] = mapped_column(String(500))
+    expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -75,3 +75,48 @@ class UserName(BaseModel):
     username: str
     display_name: str
     practitioner_id: uuid.UUID | None
+
+
+# --- The administrator's pages (issue 20) -------------------------------------------------------------------
+
+
+class AssignmentOut(BaseModel):
+    """A medarbetaruppdrag: the role at a unit, with the purpose of use it acts for."""
+
+    id: uuid.UUID
+    role: str
+    purpose: str
+    unit_hsa_id: str | None
+    unit_name: str | None
+    organization_name: str | None
+    is_active: bool
+    created_at: datetime
+
+
+class AdminUserOut(BaseModel):
+    username: str
+    display_name: str
+    is_active: bool
+    locked: bool
+    locked_until: datetime | None
+    failed_logins: int
+    assignments: list[AssignmentOut]
+
+
+class NewUserRequest(BaseModel):
+    """A staff account with its first assignment; the unit by its HSA-id."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(min_length=1, max_length=64)
+    display_name: str = Field(min_length=1, max_length=200)
+    password: str = Field(min_length=8, max_length=200)
+    role: str = Field(min_length=1, max_length=32)
+    unit_hsa_id: str = Field(min_length=1, max_length=31)
+
+
+class AssignmentRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: str = Field(min_length=1, max_length=32)
+    unit_hsa_id: str = Field(min_length=1, max_length=31)

@@ -18,6 +18,10 @@ class ConsentAction(StrEnum):
     CONSENT_REVIEW = "consent:consent:review"
     BLOCK_ADD = "consent:block:add"
     BLOCK_LIFT = "consent:block:lift"
+    # An administrator records the patient's written request (issue 20; ADR 0003's addendum)
+    CONSENT_RECORD_ON_REQUEST = "consent:consent:record-on-request"
+    BLOCK_ADD_ON_REQUEST = "consent:block:add-on-request"
+    ON_REQUEST_LIST = "consent:on-request:list"
     CARE_RELATIONSHIP_RECORD = "consent:care-relationship:record"
     CARE_RELATIONSHIP_SEED = "consent:care_relationship:seed"
     CONSENT_SEED = "consent:consent:seed"

@@ -5,17 +5,23 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter
+from sqlalchemy.orm import Session
 
 from naravard.consent import service
+from naravard.consent.actions import ConsentAction
 from naravard.consent.schemas import (
     BlockOut,
     BlockRequest,
     ConsentOut,
     ConsentRequest,
     EmergencyAccessView,
+    OnRequestBlock,
+    OnRequestConsent,
+    OnRequestOut,
     ReviewRequest,
 )
 from naravard.deps import CurrentActor, DbSession
+from naravard.errors import NotFound
 from naravard.patients import service as patients_service
 
 router = APIRouter(tags=["consent"])
@@ -91,3 +97,58 @@ def lift_block(block_id: uuid.UUID, actor: CurrentActor, db: DbSession) -> Block
     return BlockOut.model_validate(
         service.lift_block(db, actor=actor, block_id=block_id), from_attributes=True
     )
+
+
+# --- An administrator records the patient's written request (issue 20; ADR 0003, addendum) ------------------
+
+
+def person_on_request(db: Session, identifier: str) -> tuple[uuid.UUID, bool]:
+    """(person id, protected identity) of the personnummer or samordningsnummer on a written request."""
+    found = patients_service.person_ids_by_identifier(db, {identifier.strip()})
+    if identifier.strip() not in found:
+        raise NotFound("no patient with this personnummer or samordningsnummer")
+    brief = patients_service.brief_for_grant(db, found[identifier.strip()])
+    return brief.id, brief.protected_identity
+
+
+@router.post("/admin/consents", response_model=ConsentOut, status_code=201)
+def consent_on_request(body: OnRequestConsent, actor: CurrentActor, db: DbSession) -> ConsentOut:
+    """An administrator records the consent a written request gives (administrators only; 403 otherwise):
+    recorded as written, flagged for the log reviewer, seen and withdrawn by the patient."""
+    service.require_administrator(db, actor=actor, action=ConsentAction.CONSENT_RECORD_ON_REQUEST)
+    person_id, protected = person_on_request(db, body.identifier)
+    row = service.record_consent_on_request(
+        db,
+        actor=actor,
+        person_id=person_id,
+        protected_identity=protected,
+        organization_id=body.organization_id,
+        given_by=service.ConsentGiver(body.given_by),
+        request_reference=body.request_reference,
+        reason=body.reason,
+        valid_until=body.valid_until,
+    )
+    return service.consent_views(db, [row])[0]
+
+
+@router.post("/admin/blocks", response_model=BlockOut, status_code=201)
+def block_on_request(body: OnRequestBlock, actor: CurrentActor, db: DbSession) -> BlockOut:
+    """An administrator records the block a written request asks for (administrators only)."""
+    service.require_administrator(db, actor=actor, action=ConsentAction.BLOCK_ADD_ON_REQUEST)
+    person_id, _ = person_on_request(db, body.identifier)
+    row = service.add_block_on_request(
+        db,
+        actor=actor,
+        person_id=person_id,
+        blocked_organization_id=body.blocked_organization_id,
+        given_by=service.ConsentGiver(body.given_by),
+        request_reference=body.request_reference,
+        reason=body.reason,
+    )
+    return BlockOut.model_validate(row, from_attributes=True)
+
+
+@router.get("/admin/on-request", response_model=list[OnRequestOut])
+def on_request(actor: CurrentActor, db: DbSession) -> list[OnRequestOut]:
+    """The consents and blocks recorded on written requests, newest first (no patient data)."""
+    return service.list_on_request(db, actor=actor)

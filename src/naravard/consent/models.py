@@ -35,6 +35,8 @@ class Consent(IdMixin, TimestampMixin, Base):
     reviewed_at: Mapped[datetime | None]
     reviewed_by: Mapped[str | None] = mapped_column(String(64))
     review_note: Mapped[str | None] = mapped_column(String(1000))
+    # Recorded by an administrator on the patient's written request: the request's reference (issue 20)
+    request_reference: Mapped[str | None] = mapped_column(String(64))
 
 
 class Block(IdMixin, TimestampMixin, Base):
@@ -48,6 +50,9 @@ class Block(IdMixin, TimestampMixin, Base):
     reason: Mapped[str | None] = mapped_column(String(500))
     recorded_by: Mapped[str] = mapped_column(String(64))
     lifted_at: Mapped[datetime | None]
+    # Recorded by an administrator on a written request: its reference and who made it (a ConsentGiver)
+    request_reference: Mapped[str | None] = mapped_column(String(64))
+    given_by: Mapped[str | None] = mapped_column(String(16))
 
 
 class CareRelationship(IdMixin, TimestampMixin, Base):

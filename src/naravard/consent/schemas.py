@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from naravard.bounds import UtcDatetime
+
 
 class EmergencyAccessView(BaseModel):
     id: uuid.UUID
@@ -40,7 +42,7 @@ class ConsentRequest(BaseModel):
     organization_id: uuid.UUID | None = None
     method: ConsentMethodName | None = None
     given_by: ConsentGiverName | None = None
-    valid_until: datetime | None = None
+    valid_until: UtcDatetime | None = None
     note: str | None = Field(default=None, max_length=500)
 
 
@@ -63,6 +65,7 @@ class ConsentOut(BaseModel):
     reviewed_at: datetime | None
     reviewed_by: str | None
     review_note: str | None
+    request_reference: str | None = None  # recorded by an administrator on this written request
 
 
 class BlockRequest(BaseModel):
@@ -91,3 +94,46 @@ class ConsentGiver(StrEnum):
     PATIENT = "patient"
     GUARDIAN = "guardian"  # vårdnadshavare, for a child
     REPRESENTATIVE = "representative"  # legal representative (ställföreträdare)
+
+
+class OnRequestConsent(BaseModel):
+    """A consent an administrator records on the patient's written request (the patient named by
+    personnummer or samordningsnummer): for which organisation, who asked, the request's reference and what
+    it says."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    identifier: str = Field(min_length=10, max_length=20)
+    organization_id: uuid.UUID
+    given_by: ConsentGiverName
+    request_reference: str = Field(min_length=1, max_length=64)
+    reason: str = Field(min_length=1, max_length=500)
+    valid_until: UtcDatetime | None = None
+
+
+class OnRequestBlock(BaseModel):
+    """A block (spärr) an administrator records on the patient's written request; no organisation blocks
+    every organisation but the one the patient is listed with."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    identifier: str = Field(min_length=10, max_length=20)
+    blocked_organization_id: uuid.UUID | None = None
+    given_by: ConsentGiverName
+    request_reference: str = Field(min_length=1, max_length=64)
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class OnRequestOut(BaseModel):
+    """A consent or block recorded on request, as the administrator's list shows it: no patient data."""
+
+    kind: Literal["consent", "block"]
+    id: uuid.UUID
+    organization_name: str | None  # None: every organisation (a block)
+    given_by: str | None
+    request_reference: str
+    reason: str | None
+    recorded_by: str
+    recorded_at: datetime
+    active: bool
+    flagged: bool

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -15,6 +15,7 @@ from sqlalchemy import (
     Select,
     UnaryExpression,
     and_,
+    bindparam,
     literal,
     or_,
     select,
@@ -43,6 +44,7 @@ from naravard.consent.schemas import (  # the enums are this service's too
     ConsentGiver,
     ConsentMethod,
     ConsentOut,
+    OnRequestOut,
 )
 from naravard.contacts import service as contacts_service
 from naravard.db import utcnow
@@ -119,22 +121,20 @@ def gather_facts(
     return gather_facts_many(session, actor=actor, persons={person_id: protected_identity})[person_id]
 
 
-def gather_facts_many(
-    session: Session, *, actor: Actor, persons: dict[uuid.UUID, bool]
-) -> dict[uuid.UUID, AccessFacts]:
-    """The facts for several persons (person id -> protected identity) in one round trip, so a list of
-    search hits costs one query, not one per hit."""
-    if not persons:
-        return {}
-    now = utcnow()
-    ids = list(persons)
+def _facts_statement(domain: CareDomain, with_emergency: bool) -> CompoundSelect[Any]:
+    """The facts query for persons `:ids` (expanding), at `:now`; with the actor's open emergency accesses
+    (`:user_id`, `:unit_id`) when `with_emergency`. Built once per shape and kept (`_FACTS_STATEMENTS`):
+    building the expression and its cache key cost more CPU than running the query on every patient read.
+    Everything actor-specific is a bound parameter, so one statement serves every actor of the domain."""
+    ids: Any = bindparam("ids", expanding=True)  # `in_` takes an expanding parameter in place of a list
+    now: Any = bindparam("now")
     held = union_all(
         contacts_service.listed_unit_ids(ids),
         select(CareRelationship.person_id, CareRelationship.unit_id).where(
             CareRelationship.person_id.in_(ids), CareRelationship.ended_at.is_(None)
         ),
     ).subquery()
-    unit_orgs = org_service.unit_organization_ids(domain=actor.care_domain).subquery()
+    unit_orgs = org_service.unit_organization_ids(domain=domain).subquery()
     parts = [
         select(held.c.person_id, held.c.unit_id, literal("direct")),
         select(held.c.person_id, unit_orgs.c.organization_id, literal("direct_org")).join(
@@ -149,16 +149,37 @@ def gather_facts_many(
             Block.person_id.in_(ids), Block.lifted_at.is_(None)
         ),
     ]
-    if actor.user_id is not None and actor.unit_id is not None:
+    if with_emergency:
         parts.append(
             select(EmergencyAccess.person_id, EmergencyAccess.unit_id, literal("emergency")).where(
                 EmergencyAccess.person_id.in_(ids),
-                EmergencyAccess.user_id == actor.user_id,
-                EmergencyAccess.unit_id == actor.unit_id,
+                EmergencyAccess.user_id == bindparam("user_id"),
+                EmergencyAccess.unit_id == bindparam("unit_id"),
                 EmergencyAccess.expires_at > now,
             )
         )
-    rows = session.execute(union_all(*parts)).all()
+    return union_all(*parts)
+
+
+_FACTS_STATEMENTS: dict[tuple[CareDomain, bool], CompoundSelect[Any]] = {}
+
+
+def gather_facts_many(
+    session: Session, *, actor: Actor, persons: dict[uuid.UUID, bool]
+) -> dict[uuid.UUID, AccessFacts]:
+    """The facts for several persons (person id -> protected identity) in one round trip, so a list of
+    search hits costs one query, not one per hit."""
+    if not persons:
+        return {}
+    with_emergency = actor.user_id is not None and actor.unit_id is not None
+    key = (actor.care_domain, with_emergency)
+    stmt = _FACTS_STATEMENTS.get(key)
+    if stmt is None:
+        stmt = _FACTS_STATEMENTS[key] = _facts_statement(*key)
+    params: dict[str, Any] = {"ids": list(persons), "now": utcnow()}
+    if with_emergency:
+        params.update(user_id=actor.user_id, unit_id=actor.unit_id)
+    rows = session.execute(stmt, params).all()
     facts = {}
     for pid, protected in persons.items():
         mine = [(ref, kind) for p, ref, kind in rows if p == pid]
@@ -570,6 +591,7 @@ def consent_views(session: Session, rows: list[Consent]) -> list[ConsentOut]:
             reviewed_at=r.reviewed_at,
             reviewed_by=r.reviewed_by,
             review_note=r.review_note,
+            request_reference=r.request_reference,
         )
         for r in rows
     ]
@@ -790,3 +812,187 @@ def care_relationship_units(
     for pid, unit_id in rows:
         found.setdefault(pid, set()).add(unit_id)
     return found
+
+
+# --- Consent and blocks on the patient's written request, recorded by an administrator (issue 20) -----------
+#
+# ADR 0003 keeps consent the patient's act. A region's administration also receives the patient's acts on
+# paper: a signed form asking for a block (spärr, PDL 4 kap. 4 §) or giving a consent, from the patient, a
+# guardian or a representative, registered with a reference (diarienummer). The administrator records that
+# request as it was made, never their own will: the request's reference, who made it and what it says are
+# required, the consent is recorded as `written` (so flagged for the log reviewer like every consent staff
+# record) for the organisation the request names, and the patient sees it among their consents with its
+# reference and withdraws it as any other. The administrator reads no patient data: the patient is named by
+# the number on the request, and what the pages show afterwards is the request, not the patient.
+
+ON_REQUEST_ROLES = {Role.ADMINISTRATOR}
+REQUEST_REFERENCE_MAX = 64
+
+
+def require_administrator(session: Session, *, actor: Actor, action: ConsentAction) -> None:
+    """The gate of the on-request pages and endpoints, before the patient is looked up: refused and logged."""
+    _require_role(session, actor, ON_REQUEST_ROLES, action)
+
+
+def _clean_request(request_reference: str, reason: str) -> tuple[str, str]:
+    reference = " ".join((request_reference or "").split())
+    if not reference or len(reference) > REQUEST_REFERENCE_MAX or not reference.isprintable():
+        raise Invalid(
+            "state the written request's reference (diarienummer), at most 64 characters",
+            field="request_reference",
+        )
+    try:
+        cleaned = clean_reason(reason)
+    except Invalid as exc:
+        raise Invalid(
+            "state what the request asks in words (at least 10 characters and two words)", field="reason"
+        ) from exc
+    if len(cleaned) > 500:
+        raise Invalid("the reason may be at most 500 characters", field="reason")
+    return reference, cleaned
+
+
+def record_consent_on_request(
+    session: Session,
+    *,
+    actor: Actor,
+    person_id: uuid.UUID,
+    protected_identity: bool,
+    organization_id: uuid.UUID,
+    given_by: ConsentGiver,
+    request_reference: str,
+    reason: str,
+    valid_until: datetime | None = None,
+) -> Consent:
+    """An administrator records the consent a written request from the patient (or guardian, representative)
+    gives, for the organisation it names; flagged for the log reviewer, seen and withdrawn by the patient."""
+    action = ConsentAction.CONSENT_RECORD_ON_REQUEST
+    _require_role(session, actor, ON_REQUEST_ROLES, action, person_id)
+    reference, why = _clean_request(request_reference, reason)
+    if valid_until is not None and valid_until.tzinfo is None:
+        valid_until = valid_until.replace(tzinfo=UTC)  # a time without a zone is read as UTC
+    if valid_until is not None and valid_until <= utcnow():
+        raise Invalid("a consent cannot end before it is given", field="valid_until")
+    consent = Consent(
+        person_id=person_id,
+        organization_id=organization_id,
+        given_at=utcnow(),
+        valid_until=valid_until,
+        recorded_by=actor.username,
+        recorded_by_unit_id=actor.unit_id,
+        method=ConsentMethod.WRITTEN.value,
+        given_by=ConsentGiver(given_by).value,
+        note=why,
+        request_reference=reference,
+    )
+    _add_or_not_found(session, consent, "patient or organisation")
+    audit_service.record(
+        session,
+        actor=actor,
+        action=action,
+        patient_id=person_id,
+        reason="written_request",
+        detail={
+            "consent_id": str(consent.id),
+            "organization_id": str(organization_id),
+            "given_by": consent.given_by,
+            "request_reference": reference,
+            "reason": why,
+            "protected_identity": protected_identity,
+            "flagged": True,
+        },
+    )
+    return consent
+
+
+def add_block_on_request(
+    session: Session,
+    *,
+    actor: Actor,
+    person_id: uuid.UUID,
+    blocked_organization_id: uuid.UUID | None,
+    given_by: ConsentGiver,
+    request_reference: str,
+    reason: str,
+) -> Block:
+    """An administrator records the block a written request asks for (one organisation, or every one but
+    the patient's listing's when none is named), with the request's reference, who asked and why."""
+    action = ConsentAction.BLOCK_ADD_ON_REQUEST
+    _require_role(session, actor, ON_REQUEST_ROLES, action, person_id)
+    reference, why = _clean_request(request_reference, reason)
+    block = Block(
+        person_id=person_id,
+        blocked_organization_id=blocked_organization_id,
+        reason=why,
+        recorded_by=actor.username,
+        request_reference=reference,
+        given_by=ConsentGiver(given_by).value,
+    )
+    _add_or_not_found(session, block, "patient or organisation")
+    audit_service.record(
+        session,
+        actor=actor,
+        action=action,
+        patient_id=person_id,
+        reason="written_request",
+        detail={
+            "block_id": str(block.id),
+            "blocked_organization_id": str(blocked_organization_id) if blocked_organization_id else None,
+            "given_by": block.given_by,
+            "request_reference": reference,
+            "reason": why,
+        },
+    )
+    return block
+
+
+def list_on_request(session: Session, *, actor: Actor, limit: int = 100) -> list[OnRequestOut]:
+    """The consents and blocks recorded on written requests, newest first: the request, never the patient."""
+    action = ConsentAction.ON_REQUEST_LIST
+    _require_role(session, actor, ON_REQUEST_ROLES, action)
+    orgs = {org_id: name for org_id, name, _ in org_service.list_organizations(session)}
+    now = utcnow()
+    consents = session.scalars(
+        select(Consent)
+        .where(Consent.request_reference.is_not(None))
+        .order_by(Consent.created_at.desc())
+        .limit(limit)
+    )
+    blocks = session.scalars(
+        select(Block)
+        .where(Block.request_reference.is_not(None))
+        .order_by(Block.created_at.desc())
+        .limit(limit)
+    )
+    out = [
+        OnRequestOut(
+            kind="consent",
+            id=c.id,
+            organization_name=orgs.get(c.organization_id),
+            given_by=c.given_by,
+            request_reference=c.request_reference or "",
+            reason=c.note,
+            recorded_by=c.recorded_by,
+            recorded_at=c.created_at,
+            active=c.withdrawn_at is None and (c.valid_until is None or c.valid_until > now),
+            flagged=c.reviewed_at is None,
+        )
+        for c in consents
+    ] + [
+        OnRequestOut(
+            kind="block",
+            id=b.id,
+            organization_name=orgs.get(b.blocked_organization_id) if b.blocked_organization_id else None,
+            given_by=b.given_by,
+            request_reference=b.request_reference or "",
+            reason=b.reason,
+            recorded_by=b.recorded_by,
+            recorded_at=b.created_at,
+            active=b.lifted_at is None,
+            flagged=False,
+        )
+        for b in blocks
+    ]
+    out.sort(key=lambda r: r.recorded_at, reverse=True)
+    audit_service.record(session, actor=actor, action=action, detail={"returned": len(out[:limit])})
+    return out[:limit]

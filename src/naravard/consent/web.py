@@ -4,17 +4,22 @@ confirmation) and reviewed (the history); and the patient's own consents (/min/s
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import ValidationError
 
 from naravard.actor import Role
 from naravard.consent import review, service
-from naravard.consent.schemas import ConsentRequest
+from naravard.consent.actions import ConsentAction
+from naravard.consent.api import person_on_request
+from naravard.consent.schemas import ConsentRequest, OnRequestBlock, OnRequestConsent
 from naravard.deps import CurrentActor, DbSession
 from naravard.errors import Forbidden, NaravardError
 from naravard.patients import service as patients_service
+from naravard.web.errors import validation_messages
 from naravard.web.i18n import translate
 from naravard.web.templating import language_of, render
 
@@ -202,3 +207,166 @@ def give_consent(
 def withdraw_consent(consent_id: uuid.UUID, actor: CurrentActor, db: DbSession) -> RedirectResponse:
     patients_service.withdraw_consent(db, actor=actor, person_id=_own_person(actor), consent_id=consent_id)
     return RedirectResponse("/min/samtycken", status_code=303)
+
+
+# --- An administrator records the patient's written request (issue 20; ADR 0003, addendum) ------------------
+
+ON_REQUEST_GIVERS = [g.value for g in service.ConsentGiver]
+
+
+def _on_request_page(
+    request: Request,
+    actor: CurrentActor,
+    db: DbSession,
+    *,
+    form: str = "",
+    typed: dict[str, str] | None = None,
+    error: str | None = None,
+    done: str = "",
+    status: int = 200,
+) -> HTMLResponse:
+    return render(
+        request,
+        "consent/on_request.html",
+        status_code=status,
+        rows=service.list_on_request(db, actor=actor),
+        organizations=service.organizations(db),
+        givers=ON_REQUEST_GIVERS,
+        form=form,
+        typed=typed or {},
+        error=error,
+        done=done,
+    )
+
+
+@router.get("/admin/samtycken", response_class=HTMLResponse)
+def on_request_page(request: Request, actor: CurrentActor, db: DbSession, sparat: str = "") -> HTMLResponse:
+    return _on_request_page(request, actor, db, done=sparat[:20])
+
+
+def _on_request_write(
+    request: Request,
+    actor: CurrentActor,
+    db: DbSession,
+    *,
+    form: str,
+    typed: dict[str, str],
+    write: Callable[[], object],
+) -> HTMLResponse | RedirectResponse:
+    lang = language_of(request)
+    try:
+        write()
+    except ValidationError as exc:
+        db.rollback()
+        error = " ".join(validation_messages(exc.errors(), lang))
+        return _on_request_page(request, actor, db, form=form, typed=typed, error=error, status=422)
+    except ValueError:  # an organisation that is no id, a date that is no date
+        db.rollback()
+        error = translate("The form has values that cannot be saved; check them and try again.", lang)
+        return _on_request_page(request, actor, db, form=form, typed=typed, error=error, status=422)
+    except NaravardError as exc:
+        if isinstance(exc, Forbidden):
+            raise
+        db.rollback()
+        return _on_request_page(
+            request,
+            actor,
+            db,
+            form=form,
+            typed=typed,
+            error=_error_text(request, exc),
+            status=exc.status_code,
+        )
+    return RedirectResponse(f"/admin/samtycken?sparat={form}", status_code=303)
+
+
+@router.post("/admin/samtycken/samtycke", response_model=None)
+def consent_on_request(
+    request: Request,
+    actor: CurrentActor,
+    db: DbSession,
+    identifier: Annotated[str, Form(max_length=40)] = "",
+    organization_id: Annotated[str, Form(max_length=64)] = "",
+    given_by: Annotated[str, Form(max_length=32)] = "",
+    request_reference: Annotated[str, Form(max_length=200)] = "",
+    reason: Annotated[str, Form(max_length=NOTE_FIELD_MAX)] = "",
+) -> HTMLResponse | RedirectResponse:
+    """Record a consent on a written request (`POST /api/admin/consents` does the same)."""
+    typed = {
+        "identifier": identifier,
+        "organization_id": organization_id,
+        "given_by": given_by,
+        "request_reference": request_reference,
+        "reason": reason,
+    }
+
+    def write() -> None:
+        service.require_administrator(db, actor=actor, action=ConsentAction.CONSENT_RECORD_ON_REQUEST)
+        body = OnRequestConsent.model_validate(typed)
+        person_id, protected = person_on_request(db, body.identifier)
+        service.record_consent_on_request(
+            db,
+            actor=actor,
+            person_id=person_id,
+            protected_identity=protected,
+            organization_id=body.organization_id,
+            given_by=service.ConsentGiver(body.given_by),
+            request_reference=body.request_reference,
+            reason=body.reason,
+        )
+
+    return _on_request_write(request, actor, db, form="consent", typed=typed, write=write)
+
+
+@router.post("/admin/samtycken/sparr", response_model=None)
+def block_on_request(
+    request: Request,
+    actor: CurrentActor,
+    db: DbSession,
+    identifier: Annotated[str, Form(max_length=40)] = "",
+    blocked_organization_id: Annotated[str, Form(max_length=64)] = "",
+    given_by: Annotated[str, Form(max_length=32)] = "",
+    request_reference: Annotated[str, Form(max_length=200)] = "",
+    reason: Annotated[str, Form(max_length=NOTE_FIELD_MAX)] = "",
+) -> HTMLResponse | RedirectResponse:
+    """Record a block on a written request (`POST /api/admin/blocks` does the same)."""
+    typed = {
+        "identifier": identifier,
+        "blocked_organization_id": blocked_organization_id,
+        "given_by": given_by,
+        "request_reference": request_reference,
+        "reason": reason,
+    }
+
+    def write() -> None:
+        service.require_administrator(db, actor=actor, action=ConsentAction.BLOCK_ADD_ON_REQUEST)
+        body = OnRequestBlock.model_validate(
+            {**typed, "blocked_organization_id": blocked_organization_id or None}
+        )
+        person_id, _ = person_on_request(db, body.identifier)
+        service.add_block_on_request(
+            db,
+            actor=actor,
+            person_id=person_id,
+            blocked_organization_id=body.blocked_organization_id,
+            given_by=service.ConsentGiver(body.given_by),
+            request_reference=body.request_reference,
+            reason=body.reason,
+        )
+
+    return _on_request_write(request, actor, db, form="block", typed=typed, write=write)
+
+
+@router.post("/admin/samtycken/sparr/{block_id}/hav", response_model=None)
+def lift_on_request(
+    request: Request, block_id: uuid.UUID, actor: CurrentActor, db: DbSession
+) -> HTMLResponse | RedirectResponse:
+    """Lift a block recorded on request (the patient's new written request; `POST /api/blocks/{id}/lift`)."""
+    return _on_request_write(
+        request,
+        actor,
+        db,
+        form="lifted",
+        typed={},
+        write=lambda: service.lift_block(db, actor=actor, block_id=block_id),
+    )

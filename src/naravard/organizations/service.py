@@ -1,23 +1,35 @@
-"""Read access to the organisation register (not patient data, so not audit-logged)."""
+"""The organisation register: reads for the other contexts (not patient data, so not audit-logged), and the
+administrator's register (organisations, care units, the import of the region's unit catalogue), each
+write and each of its reads audit-logged, a refusal too."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from naravard import seeding
-from naravard.actor import Actor, CareDomain
-from naravard.errors import NotFound
+from naravard.actor import Actor, CareDomain, Role
+from naravard.audit import service as audit_service
+from naravard.errors import Conflict, Invalid, NotFound
 from naravard.organizations.actions import OrganizationAction
+from naravard.organizations.catalogue import parse_catalogue
 from naravard.organizations.models import CareUnit, Organization, Practitioner, PractitionerRole
 
 # The kinds and professions are part of this service's interface (the seeding rows take their values).
 from naravard.organizations.models import OrganizationKind as OrganizationKind
 from naravard.organizations.models import Profession as Profession
 from naravard.organizations.models import UnitKind as UnitKind
+from naravard.organizations.rules import check_hsa_id, check_municipality, check_org_number
+from naravard.organizations.schemas import (
+    CareUnitIn,
+    CareUnitOut,
+    CatalogueReport,
+    OrganizationIn,
+    OrganizationOut,
+)
 
 
 @dataclass(frozen=True)
@@ -247,3 +259,346 @@ def practitioner_ids_by_hsa(session: Session, hsa_ids: set[str]) -> dict[str, uu
         select(Practitioner.hsa_id, Practitioner.id).where(Practitioner.hsa_id.in_(hsa_ids))
     )
     return {hsa: pid for hsa, pid in rows}
+
+
+# --- The administrator's register (issue 20) ---------------------------------------------------------------
+
+ADMIN_ROLES = frozenset({Role.ADMINISTRATOR, Role.SYSTEM})
+
+
+def require_administrator(session: Session, *, actor: Actor, action: OrganizationAction) -> None:
+    """Only an administrator (or the system, for the CLI) keeps the register; refused and logged else."""
+    if actor.role not in ADMIN_ROLES:
+        audit_service.refuse(
+            session,
+            actor=actor,
+            action=action,
+            reason="role_not_permitted",
+            message="only an administrator keeps the organisation register",
+        )
+
+
+def _org_out(org: Organization, units: int = 0) -> OrganizationOut:
+    return OrganizationOut(
+        id=org.id,
+        name=org.name,
+        kind=org.kind,
+        org_number=org.org_number,
+        hsa_id=org.hsa_id,
+        municipality_code=org.municipality_code,
+        units=units,
+    )
+
+
+def _unit_out(unit: CareUnit, org: Organization) -> CareUnitOut:
+    return CareUnitOut(
+        id=unit.id,
+        name=unit.name,
+        kind=unit.kind,
+        hsa_id=unit.hsa_id,
+        municipality_code=unit.municipality_code,
+        organization_id=org.id,
+        organization_name=org.name,
+        organization_hsa_id=org.hsa_id,
+        accepts_listing=unit.accepts_listing,
+    )
+
+
+def admin_organizations(session: Session, *, actor: Actor) -> list[OrganizationOut]:
+    """Every organisation with its number of units, by name."""
+    action = OrganizationAction.ORGANIZATION_LIST
+    require_administrator(session, actor=actor, action=action)
+    counts = dict(
+        session.execute(
+            select(CareUnit.organization_id, func.count()).group_by(CareUnit.organization_id)
+        ).all()
+    )
+    orgs = list(session.scalars(select(Organization).order_by(Organization.name)))
+    audit_service.record(session, actor=actor, action=action, detail={"returned": len(orgs)})
+    return [_org_out(o, counts.get(o.id, 0)) for o in orgs]
+
+
+def _clean_org(data: OrganizationIn) -> OrganizationIn:
+    kinds = [k.value for k in OrganizationKind]
+    if data.kind not in kinds:
+        raise Invalid("kind must be one of %(kinds)s", field="kind", params={"kinds": kinds})
+    name = data.name.strip()
+    if not name:
+        raise Invalid("a name is required", field="name")
+    for field, problem in (
+        ("org_number", check_org_number(data.org_number.strip())),
+        ("hsa_id", check_hsa_id(data.hsa_id.strip())),
+        (
+            "municipality_code",
+            check_municipality(data.municipality_code.strip()) if data.municipality_code else None,
+        ),
+    ):
+        if problem:
+            raise Invalid(problem, field=field)
+    return data.model_copy(
+        update={
+            "name": name,
+            "org_number": data.org_number.strip(),
+            "hsa_id": data.hsa_id.strip(),
+            "municipality_code": (data.municipality_code or "").strip() or None,
+        }
+    )
+
+
+def _org_taken(session: Session, data: OrganizationIn, own: uuid.UUID | None) -> None:
+    stmt = select(Organization.id).where(
+        or_(Organization.hsa_id == data.hsa_id, Organization.org_number == data.org_number)
+    )
+    if own is not None:
+        stmt = stmt.where(Organization.id != own)
+    if session.scalar(stmt.limit(1)) is not None:
+        raise Conflict("another organisation has this HSA-id or organisationsnummer")
+
+
+def create_organization(session: Session, *, actor: Actor, data: OrganizationIn) -> OrganizationOut:
+    action = OrganizationAction.ORGANIZATION_CREATE
+    require_administrator(session, actor=actor, action=action)
+    data = _clean_org(data)
+    _org_taken(session, data, None)
+    org = Organization(**data.model_dump())
+    session.add(org)
+    session.flush()
+    audit_service.record(
+        session, actor=actor, action=action, detail={"organization_id": str(org.id), **data.model_dump()}
+    )
+    return _org_out(org)
+
+
+def _org_by_hsa(session: Session, hsa_id: str) -> Organization:
+    org = session.scalar(select(Organization).where(Organization.hsa_id == hsa_id.strip()))
+    if org is None:
+        raise NotFound("no organisation with HSA-id %(hsa)s", params={"hsa": hsa_id})
+    return org
+
+
+def get_organization(session: Session, *, actor: Actor, hsa_id: str) -> OrganizationOut:
+    action = OrganizationAction.ORGANIZATION_LIST
+    require_administrator(session, actor=actor, action=action)
+    org = _org_by_hsa(session, hsa_id)
+    units = session.scalar(
+        select(func.count()).select_from(CareUnit).where(CareUnit.organization_id == org.id)
+    )
+    audit_service.record(session, actor=actor, action=action, detail={"organization_id": str(org.id)})
+    return _org_out(org, units or 0)
+
+
+def update_organization(
+    session: Session, *, actor: Actor, hsa_id: str, data: OrganizationIn
+) -> OrganizationOut:
+    """Change an organisation's name, kind, numbers or municipality; the audit row holds before and after."""
+    action = OrganizationAction.ORGANIZATION_UPDATE
+    require_administrator(session, actor=actor, action=action)
+    org = _org_by_hsa(session, hsa_id)
+    data = _clean_org(data)
+    _org_taken(session, data, org.id)
+    before = _org_out(org).model_dump(mode="json", exclude={"units", "id"})
+    for key, value in data.model_dump().items():
+        setattr(org, key, value)
+    session.flush()
+    audit_service.record(
+        session,
+        actor=actor,
+        action=action,
+        detail={"organization_id": str(org.id), "before": before, "after": data.model_dump()},
+    )
+    return _org_out(org)
+
+
+def admin_units(session: Session, *, actor: Actor, query: str = "", limit: int = 500) -> list[CareUnitOut]:
+    """Care units, by name; `query` matches the name or HSA-id (any case, literally)."""
+    action = OrganizationAction.CARE_UNIT_LIST
+    require_administrator(session, actor=actor, action=action)
+    stmt = select(CareUnit, Organization).join(Organization).order_by(CareUnit.name).limit(limit)
+    text = query.strip().lower()
+    if text:
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(CareUnit.name).like(pattern, escape="\\"),
+                func.lower(CareUnit.hsa_id).like(pattern, escape="\\"),
+            )
+        )
+    rows = session.execute(stmt).all()
+    audit_service.record(
+        session, actor=actor, action=action, detail={"query": text[:100], "returned": len(rows)}
+    )
+    return [_unit_out(u, o) for u, o in rows]
+
+
+def _organization_for(session: Session, ref: str) -> Organization | None:
+    """An organisation named by its HSA-id or organisationsnummer."""
+    ref = ref.strip()
+    return session.scalar(
+        select(Organization).where(or_(Organization.hsa_id == ref, Organization.org_number == ref))
+    )
+
+
+def _clean_unit(session: Session, data: CareUnitIn) -> tuple[dict[str, object], Organization]:
+    kinds = [k.value for k in UnitKind]
+    if data.kind not in kinds:
+        raise Invalid("kind must be one of %(kinds)s", field="kind", params={"kinds": kinds})
+    name = data.name.strip()
+    if not name:
+        raise Invalid("a name is required", field="name")
+    for field, problem in (
+        ("hsa_id", check_hsa_id(data.hsa_id.strip())),
+        ("municipality_code", check_municipality(data.municipality_code.strip())),
+    ):
+        if problem:
+            raise Invalid(problem, field=field)
+    org = _organization_for(session, data.organization)
+    if org is None:
+        raise Invalid("no organisation with this HSA-id or organisationsnummer", field="organization")
+    values: dict[str, object] = {
+        "name": name,
+        "kind": data.kind,
+        "hsa_id": data.hsa_id.strip(),
+        "municipality_code": data.municipality_code.strip(),
+        "organization_id": org.id,
+        "accepts_listing": data.accepts_listing,
+    }
+    return values, org
+
+
+def _unit_by_hsa(session: Session, hsa_id: str) -> CareUnit:
+    unit = session.scalar(select(CareUnit).where(CareUnit.hsa_id == hsa_id.strip()))
+    if unit is None:
+        raise NotFound("no care unit with HSA-id %(hsa)s", params={"hsa": hsa_id})
+    return unit
+
+
+def get_admin_unit(session: Session, *, actor: Actor, hsa_id: str) -> CareUnitOut:
+    require_administrator(session, actor=actor, action=OrganizationAction.CARE_UNIT_LIST)
+    unit = _unit_by_hsa(session, hsa_id)
+    org = session.get(Organization, unit.organization_id)
+    assert org is not None
+    audit_service.record(
+        session, actor=actor, action=OrganizationAction.CARE_UNIT_LIST, detail={"unit_id": str(unit.id)}
+    )
+    return _unit_out(unit, org)
+
+
+def create_unit(session: Session, *, actor: Actor, data: CareUnitIn) -> CareUnitOut:
+    action = OrganizationAction.CARE_UNIT_CREATE
+    require_administrator(session, actor=actor, action=action)
+    values, org = _clean_unit(session, data)
+    if session.scalar(select(CareUnit.id).where(CareUnit.hsa_id == values["hsa_id"])) is not None:
+        raise Conflict("a care unit with this HSA-id exists")
+    unit = CareUnit(**values, private_ownership=org.kind == OrganizationKind.PRIVATE_PROVIDER.value)
+    session.add(unit)
+    session.flush()
+    audit_service.record(
+        session, actor=actor, action=action, detail={"unit_id": str(unit.id), **_jsonable(values)}
+    )
+    return _unit_out(unit, org)
+
+
+def update_unit(session: Session, *, actor: Actor, hsa_id: str, data: CareUnitIn) -> CareUnitOut:
+    """Change a unit's name, kind, HSA-id, organisation, municipality or listing; audit row before and after."""
+    action = OrganizationAction.CARE_UNIT_UPDATE
+    require_administrator(session, actor=actor, action=action)
+    unit = _unit_by_hsa(session, hsa_id)
+    values, org = _clean_unit(session, data)
+    clash = session.scalar(
+        select(CareUnit.id).where(CareUnit.hsa_id == values["hsa_id"], CareUnit.id != unit.id)
+    )
+    if clash is not None:
+        raise Conflict("a care unit with this HSA-id exists")
+    before = {key: getattr(unit, key) for key in values}
+    for key, value in values.items():
+        setattr(unit, key, value)
+    unit.private_ownership = org.kind == OrganizationKind.PRIVATE_PROVIDER.value
+    session.flush()
+    audit_service.record(
+        session,
+        actor=actor,
+        action=action,
+        detail={"unit_id": str(unit.id), "before": _jsonable(before), "after": _jsonable(values)},
+    )
+    return _unit_out(unit, org)
+
+
+def _jsonable(values: dict[str, object]) -> dict[str, object]:
+    return {k: str(v) if isinstance(v, uuid.UUID) else v for k, v in values.items()}
+
+
+def import_catalogue(
+    session: Session, *, actor: Actor, content: bytes, import_valid_rows: bool = False
+) -> CatalogueReport:
+    """Check the region's unit catalogue (CSV: id, name, kind, organisation, municipality) as a whole and
+    import it, idempotent by HSA-id: a new id makes a unit, a known one is updated (reported). A file with
+    any bad row imports nothing unless `import_valid_rows` asks for the good rows (the bad ones listed as
+    skipped). One audit row, whatever happens: what was checked, created, updated and skipped."""
+    action = OrganizationAction.CATALOGUE_IMPORT
+    require_administrator(session, actor=actor, action=action)
+    orgs: dict[str, Organization] = {}
+    for org in session.scalars(select(Organization)):
+        orgs[org.hsa_id] = org
+        orgs[org.org_number] = org
+    parsed = parse_catalogue(content, known_organizations=set(orgs), unit_kinds={k.value for k in UnitKind})
+    bad_rows = sorted({p.row for p in parsed.problems})
+    report = CatalogueReport(
+        rows=len(parsed.rows) + len([r for r in bad_rows if r > 1]),
+        valid_rows=len(parsed.rows),
+        problems=parsed.problems,
+        imported=False,
+    )
+    file_level = any(p.row <= 1 for p in parsed.problems)
+    if (parsed.problems and not import_valid_rows) or file_level or not parsed.rows:
+        audit_service.record(
+            session,
+            actor=actor,
+            action=action,
+            reason="not_imported",
+            detail={"rows": report.rows, "problems": len(parsed.problems), "imported": False},
+        )
+        return report
+    existing = {
+        u.hsa_id: u
+        for u in session.scalars(select(CareUnit).where(CareUnit.hsa_id.in_([r.hsa_id for r in parsed.rows])))
+    }
+    for row in parsed.rows:
+        org = orgs[row.organization]
+        values = {
+            "name": row.name,
+            "kind": row.kind,
+            "municipality_code": row.municipality_code,
+            "organization_id": org.id,
+            "private_ownership": org.kind == OrganizationKind.PRIVATE_PROVIDER.value,
+        }
+        unit = existing.get(row.hsa_id)
+        if unit is None:
+            accepts = row.kind == UnitKind.HEALTH_CENTRE.value
+            session.add(CareUnit(hsa_id=row.hsa_id, accepts_listing=accepts, **values))
+            report.created.append(row.hsa_id)
+        elif any(getattr(unit, k) != v for k, v in values.items()):
+            for key, value in values.items():
+                setattr(unit, key, value)
+            report.updated.append(row.hsa_id)
+        else:
+            report.unchanged.append(row.hsa_id)
+    session.flush()
+    report.imported = True
+    report.skipped_rows = bad_rows
+    audit_service.record(
+        session,
+        actor=actor,
+        action=action,
+        reason="partial_import" if bad_rows else None,
+        detail={
+            "rows": report.rows,
+            "problems": len(parsed.problems),
+            "imported": True,
+            "created": report.created[:200],
+            "updated": report.updated[:200],
+            "unchanged": len(report.unchanged),
+            "skipped_rows": bad_rows[:200],
+        },
+    )
+    return report

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 import naravard.db  # noqa: F401
 
@@ -21,8 +21,14 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    # A consent or block an administrator records on the patient's written request names the request
+    # (its reference, diarienummer); a block also who asked (patient, guardian, representative).
+    op.add_column('consent', sa.Column('request_reference', sa.String(length=64), nullable=True))
+    op.add_column('access_block', sa.Column('request_reference', sa.String(length=64), nullable=True))
+    op.add_column('access_block', sa.Column('given_by', sa.String(length=16), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    op.drop_column('access_block', 'given_by')
+    op.drop_column('access_block', 'request_reference')
+    op.drop_column('consent', 'request_reference')
