@@ -87,6 +87,9 @@ def prepare_demo(
             console.print(
                 f"Created the demo region: {summary.persons} persons, {len(summary.users)} demo users"
             )
+    from naravard.audit.sealing import seal_all
+
+    seal_all(factory)  # the demo's audit rows chained now, not at the server's first sealing pass
     engine.dispose()
     if followup:
         from naravard.synth.demo import ensure_demo_results

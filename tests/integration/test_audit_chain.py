@@ -8,6 +8,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from naravard.actor import system_actor
+from naravard.audit import sealing
 from naravard.audit import service as audit_service
 from tests import factories as f
 
@@ -15,6 +16,8 @@ from tests import factories as f
 def _write(db: Session, n: int) -> None:
     for i in range(n):
         audit_service.record(db, actor=system_actor("t"), action=f.TestAction.ROW_WRITE, detail={"i": i})
+    db.commit()
+    sealing.seal(db)  # rows are chained by the sealer (docs/adr/0006-audit-sealing.md)
     db.commit()
 
 
@@ -35,8 +38,8 @@ def test_chain_verifies(db: Session) -> None:
 def test_update_and_delete_are_refused_by_the_database(db: Session) -> None:
     _write(db, 2)
     for statement in (
-        "UPDATE audit_event SET action = 'x' WHERE seq = 1",
-        "DELETE FROM audit_event WHERE seq = 1",
+        "UPDATE audit_event SET action = 'x' WHERE sealed_seq = 1",
+        "DELETE FROM audit_event WHERE sealed_seq = 1",
     ):
         with pytest.raises(DBAPIError, match="append-only"), db.begin_nested():
             db.execute(text(statement))
@@ -45,16 +48,17 @@ def test_update_and_delete_are_refused_by_the_database(db: Session) -> None:
 def test_changed_row_is_named(db: Session) -> None:
     _write(db, 4)
     _drop_triggers(db)
-    db.execute(text("UPDATE audit_event SET reason = 'edited' WHERE seq = 3"))
+    third = db.scalar(text("SELECT seq FROM audit_event WHERE sealed_seq = 3"))
+    db.execute(text("UPDATE audit_event SET reason = 'edited' WHERE sealed_seq = 3"))
     db.expire_all()
     result = audit_service.verify(db)
-    assert not result.ok and result.first_broken_seq == 3 and "changed" in (result.problem or "")
+    assert not result.ok and result.first_broken_seq == third and "changed" in (result.problem or "")
 
 
 def test_deleted_row_is_named(db: Session) -> None:
     _write(db, 4)
     _drop_triggers(db)
-    db.execute(text("DELETE FROM audit_event WHERE seq = 2"))
+    db.execute(text("DELETE FROM audit_event WHERE sealed_seq = 2"))
     db.expire_all()
     result = audit_service.verify(db)
     assert not result.ok and result.first_broken_seq == 2 and "missing" in (result.problem or "")
@@ -67,7 +71,8 @@ def test_rehashed_row_without_the_key_is_detected(db: Session) -> None:
     _write(db, 3)
     _drop_triggers(db)
     forged = hashlib.sha256(b"forged").hexdigest()
-    db.execute(text("UPDATE audit_event SET reason = 'x', hash = :h WHERE seq = 2"), {"h": forged})
+    second = db.scalar(text("SELECT seq FROM audit_event WHERE sealed_seq = 2"))
+    db.execute(text("UPDATE audit_event SET reason = 'x', hash = :h WHERE sealed_seq = 2"), {"h": forged})
     db.expire_all()
     result = audit_service.verify(db)
-    assert not result.ok and result.first_broken_seq == 2
+    assert not result.ok and result.first_broken_seq == second

@@ -10,6 +10,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from naravard.actor import system_actor
+from naravard.audit import sealing
 from naravard.audit import service as audit_service
 from naravard.audit.chain import row_hash
 from naravard.audit.models import AuditEvent
@@ -26,6 +27,8 @@ def _drop_triggers(db: Session) -> None:
 
 
 def _rows(db: Session) -> list[AuditEvent]:
+    sealing.seal(db)  # rows are chained by the sealer (docs/adr/0006-audit-sealing.md)
+    db.commit()
     db.expire_all()
     return list(db.scalars(select(AuditEvent).order_by(AuditEvent.seq)))
 
@@ -67,9 +70,9 @@ def test_record_bounds_the_client_request_id(db: Session, sent: str, stored: str
 @pytest.mark.parametrize(
     "statement",
     [
-        "UPDATE audit_event SET client_request_id = 'forged' WHERE seq = 1",  # added to a row without one
-        "UPDATE audit_event SET client_request_id = NULL WHERE seq = 2",  # removed
-        "UPDATE audit_event SET client_request_id = 'other' WHERE seq = 2",  # changed
+        "UPDATE audit_event SET client_request_id = 'forged' WHERE seq = {first}",  # added to a row without one
+        "UPDATE audit_event SET client_request_id = NULL WHERE seq = {second}",  # removed
+        "UPDATE audit_event SET client_request_id = 'other' WHERE seq = {second}",  # changed
     ],
     ids=["added", "removed", "changed"],
 )
@@ -79,8 +82,10 @@ def test_changing_the_client_request_id_breaks_the_chain(db: Session, statement:
         db, actor=replace(system_actor("t"), client_request_id="trace-2"), action=f.TestAction.ROW_WRITE
     )
     db.commit()
+    first, second = _rows(db)
     assert audit_service.verify(db).ok
     _drop_triggers(db)
+    statement = statement.format(first=first.seq, second=second.seq)
     db.execute(text(statement))
     db.expire_all()
     result = audit_service.verify(db)

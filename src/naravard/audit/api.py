@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from naravard.audit import service
 from naravard.audit.schemas import AuditEventOut, AuditPage
+from naravard.bounds import MAX_INT, BoundedDatetime
 from naravard.deps import CurrentActor, DbSession
 
 router = APIRouter(prefix="/audit", tags=["audit"])
@@ -22,11 +22,11 @@ def events(
     patient_id: uuid.UUID | None = None,
     username: Annotated[str | None, Query(max_length=64)] = None,
     unit_id: uuid.UUID | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: BoundedDatetime | None = None,
+    until: BoundedDatetime | None = None,
     outcome: Annotated[str | None, Query(pattern="^(allowed|denied|emergency)$")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
 ) -> AuditPage:
     flt = service.AuditFilter(
         patient_id=patient_id,

@@ -1,4 +1,7 @@
-"""The audit trail: append-only, each row chained to the previous by an HMAC (see audit.chain)."""
+"""The audit trail: append-only, each row chained to the previous by an HMAC (see audit.chain).
+
+A row is inserted unsealed (`sealed_seq` NULL, `prev_hash` and `hash` empty) and sealed later, once, by
+`audit.sealing` (docs/adr/0006-audit-sealing.md); the database refuses every other update and all deletes."""
 
 from __future__ import annotations
 
@@ -33,5 +36,8 @@ class AuditEvent(Base):
     outcome: Mapped[str] = mapped_column(String(16))  # allowed | denied | emergency
     reason: Mapped[str | None] = mapped_column(String(1000))
     detail: Mapped[str | None] = mapped_column(Text)  # canonical JSON (before/after, counts)
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64))
+    # Set once by the sealer: the row's place in the chain (1, 2, ... without gaps), the previous row's hash
+    # and HMAC(key, prev_hash | row). Empty ('') and NULL until then.
+    sealed_seq: Mapped[int | None] = mapped_column(BigInteger, unique=True, index=True)
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    hash: Mapped[str] = mapped_column(String(64), default="")

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class AuditEventOut(BaseModel):
@@ -21,7 +21,10 @@ class AuditEventOut(BaseModel):
     outcome: str
     reason: str | None
     detail: str | None
-    hash: str
+    hash: str = Field(description="HMAC of the row in the audit chain; empty until the row is sealed.")
+    sealed_seq: int | None = Field(
+        default=None, description="The row's place in the audit chain; null until the sealer has chained it."
+    )
 
 
 class AuditPage(BaseModel):

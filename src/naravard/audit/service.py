@@ -1,6 +1,7 @@
 """Writing, reading and verifying the audit trail (PDL 4 kap. 3 §: access to patient data is logged
 and followed up). Every write runs in the caller's transaction, so the row exists exactly when the work
-it records does."""
+it records does. Rows are inserted without taking any chain lock and chained later by `audit.sealing`
+(docs/adr/0006-audit-sealing.md)."""
 
 from __future__ import annotations
 
@@ -11,56 +12,30 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from functools import partial
+from pathlib import Path
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, text
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from naravard.actor import Actor, Role
 from naravard.audit.actions import AuditAction, Outcome
 from naravard.audit.chain import GENESIS, row_hash
 from naravard.audit.models import AuditEvent
+from naravard.audit.sealing import (
+    HASHED_FIELDS,
+    OPTIONAL_HASHED_FIELDS,
+    audit_key,
+    fields,
+    read_checkpoints,
+    unsealed,
+)
 from naravard.db import keep_after_rollback, utcnow
 from naravard.errors import Forbidden, Invalid
 
-# Any constant: the PostgreSQL advisory lock that serialises appends to the chain.
-_CHAIN_LOCK = 7_355_608
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-HASHED_FIELDS = (
-    "seq",
-    "occurred_at",
-    "request_id",
-    "user_id",
-    "username",
-    "role",
-    "unit_id",
-    "organization_id",
-    "purpose",
-    "patient_id",
-    "action",
-    "outcome",
-    "reason",
-    "detail",
-)
-# Hashed only when set, so that rows written before the field existed still verify (and a value added to
-# or removed from such a row later breaks its hash).
-OPTIONAL_HASHED_FIELDS = ("client_request_id",)
-
-
-def _key(session: Session) -> bytes:
-    key = session.info.get("audit_key")
-    if not key:
-        raise RuntimeError("session has no audit_key; build sessions with naravard.app's factory")
-    return key if isinstance(key, bytes) else str(key).encode()
-
-
-def _fields(event: AuditEvent) -> dict[str, Any]:
-    fields = {name: getattr(event, name) for name in HASHED_FIELDS}
-    for name in OPTIONAL_HASHED_FIELDS:
-        if getattr(event, name) is not None:
-            fields[name] = getattr(event, name)
-    return fields
+__all__ = ["HASHED_FIELDS", "OPTIONAL_HASHED_FIELDS"]
 
 
 def _bounded(client_request_id: str | None) -> str | None:
@@ -81,16 +56,9 @@ def record(
     reason: str | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one row to the chain in the caller's transaction."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CHAIN_LOCK})
-    # On SQLite every transaction began with BEGIN IMMEDIATE, so we already hold the write lock.
-    head = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
-    seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
+    """Insert one row in the caller's transaction, unsealed: no lock, no read of the chain. The sealer
+    chains it once it is committed (`audit.sealing.seal`)."""
     event = AuditEvent(
-        seq=seq,
         occurred_at=utcnow(),
         request_id=actor.request_id,
         client_request_id=_bounded(actor.client_request_id),
@@ -105,10 +73,10 @@ def record(
         outcome=outcome.value,
         reason=reason[:1000] if reason else None,
         detail=json.dumps(detail, sort_keys=True, default=str, ensure_ascii=False) if detail else None,
-        prev_hash=prev,
+        sealed_seq=None,
+        prev_hash="",
         hash="",
     )
-    event.hash = row_hash(_key(session), prev, _fields(event))
     session.add(event)
     session.flush()
     return event
@@ -136,32 +104,80 @@ def refuse(
 
 @dataclass(frozen=True)
 class VerifyResult:
+    """`ok` when the sealed chain is intact and agrees with every checkpoint. `checked` sealed rows;
+    `unsealed` rows not chained yet (not a failure: the sealer is behind), the oldest `unsealed_age`
+    seconds old; `checkpoints` checked."""
+
     ok: bool
     checked: int
     first_broken_seq: int | None = None
     problem: str | None = None
+    unsealed: int = 0
+    unsealed_age: float | None = None
+    checkpoints: int = 0
 
 
-def verify(session: Session, *, batch: int = 5000) -> VerifyResult:
-    """Recompute the chain from the first row; report the first row that was changed or follows a gap."""
-    key = _key(session)
-    expected_prev, expected_seq, checked = GENESIS, 1, 0
-    stmt = select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch)
+def verify(session: Session, *, checkpoint_dir: Path | None = None, batch: int = 5000) -> VerifyResult:
+    """Recompute the sealed chain from its first place; report the first row that was changed, is missing or
+    is out of place, then check the chain against the checkpoints in `checkpoint_dir` (a checkpoint beyond
+    the chain's head means its newest rows were deleted), and count the rows not sealed yet.
+    `first_broken_seq` names the row's `seq` (for a missing place: the place)."""
+    key = audit_key(session)
+    pending = unsealed(session)
+
+    def result(ok: bool, first: int | None = None, problem: str | None = None) -> VerifyResult:
+        return VerifyResult(
+            ok, checked, first, problem, pending.count, pending.age_seconds(), len(checkpoints)
+        )
+
+    expected_prev, expected_place, checked = GENESIS, 1, 0
+    checkpoints, bad_files = read_checkpoints(checkpoint_dir, key) if checkpoint_dir else ([], [])
+    hashes: dict[int, str] = {}
+    stmt = (
+        select(AuditEvent)
+        .where(AuditEvent.sealed_seq.is_not(None))
+        .order_by(AuditEvent.sealed_seq)
+        .execution_options(yield_per=batch)
+    )
+    wanted = {c.sealed_seq for c in checkpoints}
     for event in session.scalars(stmt):
-        if event.seq != expected_seq:
-            return VerifyResult(
-                False, checked, expected_seq, f"row {expected_seq} is missing (next is {event.seq})"
+        place = int(event.sealed_seq or 0)
+        if place != expected_place:
+            return result(
+                False,
+                expected_place,
+                f"sealed row {expected_place} is missing (next is {place}, row {event.seq})",
             )
         if event.prev_hash != expected_prev:
-            return VerifyResult(
-                False, checked, event.seq, f"row {event.seq} does not follow row {event.seq - 1}"
+            return result(
+                False,
+                event.seq,
+                f"row {event.seq} (sealed {place}) does not follow sealed row {place - 1}: "
+                "a row before it was removed or the rows were reordered",
             )
-        if row_hash(key, event.prev_hash, _fields(event)) != event.hash:
-            return VerifyResult(
-                False, checked, event.seq, f"row {event.seq} was changed after it was written"
+        if row_hash(key, event.prev_hash, fields(event)) != event.hash:
+            return result(False, event.seq, f"row {event.seq} was changed after it was written")
+        if place in wanted:
+            hashes[place] = event.hash
+        expected_prev, expected_place, checked = event.hash, place + 1, checked + 1
+    if bad_files:
+        return result(False, None, bad_files[0])
+    for checkpoint in sorted(checkpoints, key=lambda c: c.sealed_seq):
+        name = checkpoint.path.name if checkpoint.path else "checkpoint"
+        if checkpoint.sealed_seq > checked:
+            return result(
+                False,
+                checked + 1,
+                f"the chain ends at sealed row {checked} but {name} (written {checkpoint.written_at}) "
+                f"recorded {checkpoint.sealed_seq}: the newest rows were deleted",
             )
-        expected_prev, expected_seq, checked = event.hash, event.seq + 1, checked + 1
-    return VerifyResult(True, checked)
+        if hashes.get(checkpoint.sealed_seq) != checkpoint.head_hash:
+            return result(
+                False,
+                checkpoint.sealed_seq,
+                f"sealed row {checkpoint.sealed_seq} is not the one {name} recorded: the chain was rebuilt",
+            )
+    return result(True)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from naravard.audit import review
+from naravard.bounds import MAX_INT, check_day
 from naravard.deps import CurrentActor, DbSession
 from naravard.errors import Invalid
 from naravard.patients import service as patients_service
@@ -28,9 +29,10 @@ def _day_start(value: str, field: str, message: str) -> datetime | None:
     if not value.strip():
         return None
     try:
-        return datetime.combine(date.fromisoformat(value.strip()), time(), tzinfo=STOCKHOLM)
+        day = date.fromisoformat(value.strip())
     except ValueError as exc:
         raise Invalid(message, field=field) from exc
+    return datetime.combine(check_day(day, field), time(), tzinfo=STOCKHOLM)
 
 
 def _patient_id(value: str) -> uuid.UUID | None:
@@ -66,7 +68,7 @@ def log_page(
         "until": until.strip(),
         "outcome": outcome if outcome in OUTCOMES else "",
     }
-    offset = max(offset, 0)
+    offset = min(max(offset, 0), MAX_INT)
     error: str | None = None
     page = review.LogPage(rows=[], total=0, patient=None)
     try:
