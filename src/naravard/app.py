@@ -11,24 +11,27 @@ import json
 import re
 import uuid
 import weakref
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from importlib import resources
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from naravard import __version__
+from naravard import __version__, deps
 from naravard.config import Settings
 from naravard.contexts import CONTEXTS, load
 from naravard.db import make_engine, make_session_factory
-from naravard.errors import Invalid
+from naravard.errors import Invalid, NaravardError
 from naravard.web import errors as web_errors
 from naravard.web.templating import build_environment
 
@@ -41,26 +44,42 @@ as `Authorization: Bearer <token>`. Errors are problem JSON (RFC 9457) with a `d
 # gate, 40 requests waiting for that lock can occupy every thread, so the holder never gets one: a stall
 # until busy_timeout (30 s) fails them all. Below 40 the holder always finds a thread.
 # SQLite has one writer at a time and every request holds it from its first query: a small gate keeps the
-# queue in order (p99) without costing throughput; PostgreSQL takes its lock only at the audit append.
+# queue in order (p99) without costing throughput; PostgreSQL takes no lock for audit rows (docs/adr/0006).
 MAX_REQUESTS_IN_FLIGHT = {"sqlite": 4, "postgresql": 32}
 
+# On every response (pages, API, errors, static files). No inline script: every page's JavaScript is a file
+# under /static/ (charts carry their figure in data attributes, see static/charts.js). Inline style stays
+# allowed (Plotly and htmx set styles). Referrer-Policy same-origin: no URL (a search holds a personnummer)
+# leaves the site, while forms still send their Origin (no-referrer would make it "null").
 SECURITY_HEADERS = (
     ("X-Content-Type-Options", "nosniff"),
     ("X-Frame-Options", "DENY"),
     ("Referrer-Policy", "same-origin"),
     (
         "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-        "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
     ),
+    (
+        "Permissions-Policy",
+        "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), "
+        "microphone=(), midi=(), payment=(), usb=()",
+    ),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Cross-Origin-Resource-Policy", "same-origin"),
 )
+# Over TLS only (a browser ignores it over http, and it must not pin a plain-http demo). The scheme is the
+# request's own, or, behind a proxy uvicorn trusts (`naravard serve` runs with proxy_headers; the proxy's
+# address in FORWARDED_ALLOW_IPS), the proxy's X-Forwarded-Proto.
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 # The API's documentation page: Swagger UI from the ``fastapi-offline`` wheel (the machines are offline, and
 # the CSP above refuses a CDN anyway), under the shell's /static/ but mounted before it.
 API_DOCS_URL = "/api/docs"
 API_DOCS_ASSETS = "/static/api-docs"
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
-# Pages with patient data: the patient's own pages (/min/) too.
-NO_STORE_PREFIXES = ("/api/", "/patients", "/audit", "/min/")
+# Every response but static files is `Cache-Control: no-store` unless the route set its own (a versioned
+# asset, the favicon): pages and API answers carry patient data or depend on who is logged in.
+CACHEABLE_PREFIXES = ("/static/",)
 CLIENT_REQUEST_ID_MAX = 64  # the column audit_event.client_request_id
 _PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]+")
 # Bodies the edge reads before a route does (FastAPI parses JSON also without a content type).
@@ -142,16 +161,47 @@ def _inspects_body(content_type: str) -> bool:
     return main in ("", "application/json") or main.endswith("+json") or main.startswith(_FORM_TYPES)
 
 
-async def _read_body(receive: Receive) -> bytes | None:
-    """The whole body, or None when the client went away while sending it."""
+class BodyTimeout(NaravardError):
+    """The client did not send its request's body within `Settings.request_body_seconds`."""
+
+    status_code = 408
+    code = "request-timeout"
+
+
+class BodyTooLarge(NaravardError):
+    """The request's body is larger than `Settings.request_body_max_bytes`."""
+
+    status_code = 413
+    code = "payload-too-large"
+
+
+def _declared_length(headers: Headers) -> int | None:
+    try:
+        return int(headers.get("content-length", ""))
+    except ValueError:
+        return None
+
+
+async def _read_body(receive: Receive, *, max_bytes: int, seconds: float) -> bytes | None:
+    """The whole body, or None when the client went away while sending it. Raises `BodyTimeout` when it
+    has not all arrived after ``seconds`` (a slow or stalled client), `BodyTooLarge` past ``max_bytes``."""
     chunks: list[bytes] = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            return None
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            return b"".join(chunks)
+    size = 0
+    try:
+        async with asyncio.timeout(seconds):
+            while True:
+                message = await receive()
+                if message["type"] != "http.request":
+                    return None
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                if size > max_bytes:
+                    raise BodyTooLarge("the request body is too large")
+                chunks.append(chunk)
+                if not message.get("more_body", False):
+                    return b"".join(chunks)
+    except TimeoutError:
+        raise BodyTimeout("the request body did not arrive in time") from None
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:
@@ -175,14 +225,22 @@ class _Edge:
     - gives the request its id, always made here (uuid4 hex; ``request.state.request_id``, the response's
       ``X-Request-Id``, every audit row's ``request_id``), and keeps a client's ``X-Request-Id`` apart,
       bounded (``request.state.client_request_id``, see `client_request_id`);
+    - reads the whole body before anything else, within `body_seconds` (else 408) and `max_body` bytes (else
+      413), so a client that stalls its body holds no request slot (issue 20: four stalled logins held all
+      four of a SQLite worker's); the connection of a refused body is closed;
     - refuses a NUL character in the path, the query or a JSON or form body with 422 before any route runs
       (PostgreSQL cannot store one in text, and no name, search or reason needs one);
-    - caps the requests in flight per event loop (`MAX_REQUESTS_IN_FLIGHT`) until the response starts;
-    - adds the security headers to the response."""
+    - caps the requests in flight per event loop (`MAX_REQUESTS_IN_FLIGHT`), from when the body is in until
+      the response starts;
+    - adds the security headers to the response (`SECURITY_HEADERS`, HSTS over TLS, no-store)."""
 
-    def __init__(self, app: ASGIApp, *, in_flight: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, in_flight: int, body_seconds: float = 15.0, max_body: int = 16 * 1024 * 1024
+    ) -> None:
         self.app = app
         self.in_flight = in_flight
+        self.body_seconds = body_seconds
+        self.max_body = max_body
         # One gate per event loop (an app may be served by several loops in tests).
         self.gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
             weakref.WeakKeyDictionary()
@@ -197,7 +255,8 @@ class _Edge:
         state = scope.setdefault("state", {})
         state["request_id"] = request_id
         state["client_request_id"] = client_request_id(headers.get("x-request-id"))
-        no_store = scope["path"].startswith(NO_STORE_PREFIXES)
+        no_store = not scope["path"].startswith(CACHEABLE_PREFIXES)
+        tls = scope.get("scheme") in ("https", "wss")
         gate: asyncio.Semaphore | None = None
 
         def release() -> None:
@@ -213,18 +272,26 @@ class _Edge:
                 out["X-Request-Id"] = request_id
                 for name, value in SECURITY_HEADERS:
                     out.setdefault(name, value)
+                if tls:
+                    out.setdefault(*HSTS)
                 if no_store:
                     out.setdefault("Cache-Control", "no-store")
             await send(message)
 
         content_type = headers.get("content-type", "")
-        body = b""
-        if _inspects_body(content_type):
-            read = await _read_body(receive)
-            if read is None:
-                return  # the client is gone
-            body, receive = read, _replay(read, receive)
-        field = _nul_field(scope, content_type.lower(), body)
+        try:
+            if (_declared_length(headers) or 0) > self.max_body:
+                raise BodyTooLarge("the request body is too large")
+            read = await _read_body(receive, max_bytes=self.max_body, seconds=self.body_seconds)
+        except (BodyTimeout, BodyTooLarge) as refused:
+            response = web_errors.error_response(Request(scope), refused)
+            response.headers["Connection"] = "close"  # the rest of the body is never read
+            await response(scope, receive, send_with_headers)
+            return
+        if read is None:
+            return  # the client is gone
+        body, receive = read, _replay(read, receive)
+        field = _nul_field(scope, content_type.lower(), body if _inspects_body(content_type) else b"")
         if field is not None:
             response = web_errors.error_response(Request(scope, receive), Invalid(NUL_MESSAGE, field=field))
             await response(scope, receive, send_with_headers)
@@ -244,9 +311,16 @@ class NaravardApp(FastAPI):
     """FastAPI with `_Edge` around its whole middleware stack (Starlette's error middleware included)."""
 
     edge_in_flight = 32
+    edge_body_seconds = 15.0
+    edge_max_body = 16 * 1024 * 1024
 
     def build_middleware_stack(self) -> ASGIApp:
-        return _Edge(super().build_middleware_stack(), in_flight=self.edge_in_flight)
+        return _Edge(
+            super().build_middleware_stack(),
+            in_flight=self.edge_in_flight,
+            body_seconds=self.edge_body_seconds,
+            max_body=self.edge_max_body,
+        )
 
 
 def create_app(
@@ -262,6 +336,7 @@ def create_app(
         raise ValueError("audit_hmac_key is empty; `naravard demo` and `naravard serve` set one")
 
     app = NaravardApp(
+        lifespan=_audit_sealer(settings, session_factory),
         title="naravard",
         version=__version__,
         description=API_DESCRIPTION,
@@ -275,6 +350,8 @@ def create_app(
 
     # The edge (request id, NUL check, in-flight gate, security headers) wraps the whole stack, see _Edge.
     app.edge_in_flight = MAX_REQUESTS_IN_FLIGHT.get(_dialect(session_factory), 32)
+    app.edge_body_seconds = settings.request_body_seconds
+    app.edge_max_body = settings.request_body_max_bytes
 
     # compress responses over 1 KB (plotly.min.js: 4.8 MB uncompressed, about 1.4 MB gzipped)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
@@ -285,13 +362,147 @@ def create_app(
 
     # Every context's JSON routes under /api, then its pages, in CONTEXTS order (which decides which
     # route wins a path two of them match).
+    api_routers: list[APIRouter] = []
     for context in CONTEXTS:
         if context.api:
-            app.include_router(load(context.api), prefix="/api")
+            api_routers.append(load(context.api))
+            app.include_router(api_routers[-1], prefix="/api")
     for context in CONTEXTS:
         if context.web:
             app.include_router(load(context.web))
+    document_errors(app, api_routers)
     return app
+
+
+# -- the errors in the OpenAPI document ---------------------------------------------------------------------
+
+PROBLEM = "application/problem+json"
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "description": "An error (RFC 9457). `detail` says what went wrong in English; `field` names the input "
+    "at fault, `reason` a refusal's reason code, `errors` each fault of a request that did not validate.",
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer", "minimum": 400, "maximum": 599},
+        "detail": {"type": "string"},
+        "request_id": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+        "field": {"type": "string"},
+        "reason": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["loc", "msg", "type"],
+                "properties": {
+                    "loc": {"type": "array", "items": {"type": "string"}},
+                    "msg": {"type": "string"},
+                    "type": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+ERROR_TEXT = {
+    400: "The request could not be read (a malformed body).",
+    401: "Not logged in: no token, or an expired or revoked one.",
+    403: "Refused: the role, the relation to the patient, a block or the CSRF token does not allow it.",
+    404: "No such resource, or one named in the request does not exist.",
+    408: "The request's body did not arrive within the time allowed.",
+    409: "In conflict with the current state (a duplicate, a state that does not allow it).",
+    412: "The version the change was based on is outdated (If-Match / version).",
+    413: "The request's body is too large.",
+    422: "The input is not valid: the field and the rule are named.",
+    429: "Too many attempts; try again later (Retry-After).",
+    503: "The service this needs (documents, results) is not available here.",
+}
+WRITES = ("post", "put", "patch", "delete")
+# What some operations answer besides: the login's wrong password (401) and the rate limits (429).
+EXTRA_CODES = {("post", "/api/auth/login"): {401, 429}, ("get", "/api/patients"): {429}}
+
+
+def _api_routes(routers: list[APIRouter], prefix: str = "/api") -> dict[tuple[str, str], APIRoute]:
+    """(method, path) -> route of the API routers, a router included in one too."""
+    found: dict[tuple[str, str], APIRoute] = {}
+    stack: list[tuple[str, Any]] = [(prefix, r) for router in routers for r in router.routes]
+    while stack:
+        at, route = stack.pop()
+        if isinstance(route, APIRoute):
+            for method in route.methods or ():
+                found.setdefault((method.lower(), at + route.path), route)
+        elif hasattr(route, "original_router"):  # FastAPI's record of a router included in a router
+            inner = at + getattr(getattr(route, "include_context", None), "prefix", "")
+            stack += [(inner, r) for r in route.original_router.routes]
+    return found
+
+
+def _needs_login(route: APIRoute | None) -> bool:
+    """Whether the route depends (at any depth) on the logged-in actor."""
+    stack = list(route.dependant.dependencies) if route is not None else []
+    while stack:
+        dependency = stack.pop()
+        if dependency.call is deps.current_actor:
+            return True
+        stack.extend(dependency.dependencies)
+    return False
+
+
+def error_codes(method: str, path: str, operation: dict[str, Any], route: APIRoute | None) -> set[int]:
+    """The error statuses an operation can answer with, from what it is: every operation validates (422,
+    also a NUL at the edge); one behind the login gives 401 and 403 and names resources (404); a write reads
+    a body (400, 408, 413) and meets state and versions (409, 412); documents need their renderer (503)."""
+    codes = {422}
+    if method in WRITES:
+        codes |= {400, 408, 413}
+    if _needs_login(route):
+        codes |= {401, 403, 404}
+        if method in WRITES:
+            codes |= {409, 412}
+    elif "{" in path or method == "get":
+        codes.add(404)
+    codes |= EXTRA_CODES.get((method, path), set())
+    produced = {c for r in operation.get("responses", {}).values() for c in r.get("content", {})}
+    if produced - {"application/json"}:
+        codes.add(503)
+    return codes
+
+
+def document_errors(app: FastAPI, routers: list[APIRouter]) -> None:
+    """Declare the problem JSON answers of every API operation in `/api/openapi.json` (issue 20: a fuzz run
+    found ~21,000 undocumented status codes and ~2,100 undocumented content types), in one place: the
+    statuses `error_codes` gives, each ``application/problem+json`` with the `Problem` schema (FastAPI's own
+    422 body, which the app never sends, is replaced), and the bearer token as the security scheme."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = build()
+        routes = _api_routes(routers)
+        components = schema.setdefault("components", {})
+        components.setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        components["schemas"].pop("HTTPValidationError", None)
+        components["schemas"].pop("ValidationError", None)
+        components.setdefault("securitySchemes", {})["bearer"] = {"type": "http", "scheme": "bearer"}
+        problem = {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        for path, operations in schema.get("paths", {}).items():
+            for method, operation in operations.items():
+                route = routes.get((method, path))
+                responses = operation.setdefault("responses", {})
+                own = {str(code) for code in (route.responses if route is not None else {})}
+                for code in sorted(error_codes(method, path, operation, route)):
+                    if str(code) in own:  # the route's own answer (a report) stays, problem JSON besides
+                        responses[str(code)].setdefault("content", {}).update(problem)
+                    else:
+                        responses[str(code)] = {"description": ERROR_TEXT[code], "content": problem}
+                if _needs_login(route):
+                    operation["security"] = [{"bearer": []}]
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def docs_csp(html: bytes) -> str:
@@ -326,6 +537,31 @@ def add_api_docs(app: FastAPI) -> None:
         )
         page.headers["Content-Security-Policy"] = docs_csp(bytes(page.body))
         return page
+
+
+def _audit_sealer(
+    settings: Settings, factory: sessionmaker[Session]
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The app's lifespan: a background thread seals the audit rows requests write (and checkpoints the
+    chain's head) every `audit_seal_seconds`, and seals what is left at shutdown (docs/adr/0006). Not for a
+    factory bound to one connection (tests): a second thread must not share it."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        from naravard.audit import sealing
+
+        if settings.audit_seal_seconds <= 0 or not sealing.can_run_in_background(factory):
+            yield
+            return
+        sealer = sealing.Sealer(
+            factory, interval=settings.audit_seal_seconds, checkpoint_dir=settings.audit_checkpoint_dir
+        ).start()
+        try:
+            yield
+        finally:
+            await asyncio.to_thread(sealer.stop)
+
+    return lifespan
 
 
 def _dialect(factory: sessionmaker[Session]) -> str:

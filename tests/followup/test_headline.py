@@ -5,13 +5,13 @@ and a period without data keeps its place on the chart's time axis and in its ta
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from typing import Any
 
 import pytest
 
 from naravard.followup import charts
+from naravard.followup.charts import figure_of
 from naravard.followup.headline import headline, time_axis
 from naravard.followup.page_dashboard import age_words
 from naravard.followup.periods import axis, is_complete, label_of, last_complete, steps
@@ -121,10 +121,7 @@ def test_no_complete_period_with_a_value() -> None:
 
 
 def _traces(html: str) -> list[dict[str, Any]]:
-    at = html.index('"chart-C_FLK",', html.index("Plotly.newPlot"))
-    traces: list[dict[str, Any]] = json.JSONDecoder().raw_decode(
-        html[at + len("chart-C_FLK") + 3 :].lstrip()
-    )[0]
+    traces: list[dict[str, Any]] = figure_of(html, "chart-C_FLK")["data"]
     return traces
 
 

@@ -23,6 +23,7 @@ from page_env import KEY, Env, open_env
 
 from naravard.app import create_app
 from naravard.config import Settings
+from naravard.followup.charts import figure_of
 from naravard.followup.results import META_FILE, RESULT_COLUMNS, RESULTS_FILE
 from tests.live import serve
 
@@ -98,8 +99,7 @@ def _head(page: str, code: str) -> str:
 
 
 def _plot(page: str, code: str) -> list[dict[str, Any]]:
-    at = page.index(f'"chart-{code}",', page.index("Plotly.newPlot"))
-    traces: list[dict[str, Any]] = json.JSONDecoder().raw_decode(page[at + len(code) + 9 :].lstrip())[0]
+    traces: list[dict[str, Any]] = figure_of(page, f"chart-{code}")["data"]
     return traces
 
 

@@ -14,6 +14,7 @@ import pytest
 from page_env import Env, open_env
 
 from naravard.config import Settings
+from naravard.followup.charts import figure_of
 from naravard.followup.formats import fmt_interval
 from naravard.followup.indicators import INDICATORS
 from naravard.followup.periods import is_complete, label_of
@@ -44,9 +45,7 @@ def _rows(page: str, level: str) -> dict[str, tuple[str, str, str]]:
 
 def _plot(page: str, div_id: str) -> list[dict[str, Any]]:
     """The traces Plotly is given for the chart ``div_id``."""
-    at = page.index(f'"{div_id}",', page.index("Plotly.newPlot"))
-    text = page[at + len(div_id) + 3 :].lstrip()
-    traces: list[dict[str, Any]] = json.JSONDecoder().raw_decode(text)[0]
+    traces: list[dict[str, Any]] = figure_of(page, div_id)["data"]
     return traces
 
 

@@ -23,6 +23,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from naravard.actor import Role
 from naravard.config import Settings
+from tests.headers_check import header_offences
 from tests.web.conftest import DemoPatients
 from tests.web.page_checks import PAGE_FACTS, UUID, WINDOW_WIDTH, PageFacts, offences
 from tests.web.test_flows import log_in
@@ -97,6 +98,11 @@ class Walker:
         self.per_pattern: Counter[str] = Counter()
         self.found: list[str] = []
         self.visited = 0
+        # what the Content-Security-Policy blocked (an inline script or handler left in a template)
+        self.page.on(
+            "console",
+            lambda msg: "Content Security Policy" in msg.text and self.offence(self.page.url, msg.text[:200]),
+        )
 
     def offence(self, url: str, what: str) -> None:
         self.found.append(f"{self.role.value} ({self.username}) {url}: {what}")
@@ -144,6 +150,8 @@ class Walker:
         status = response.status if response is not None else 0
         if status >= 500 or status == 404:  # a server error, or a link to a page that does not exist
             self.offence(link.url, f"answered {status}")
+        for what in header_offences(response.all_headers(), tls=False) if response is not None else []:
+            self.offence(link.url, what)  # the security headers of issue 20, on every page
         content_type = response.headers.get("content-type", "") if response is not None else ""
         if not content_type.startswith("text/html"):
             return

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from naravard.actor import Actor, Role
+from naravard.bounds import MAX_INT
 from naravard.deps import CurrentActor, DbSession
 from naravard.errors import Forbidden, Invalid
 from naravard.followup import report, service, target_service
@@ -293,7 +294,9 @@ def delete_target(
     target_id: uuid.UUID,
     actor: CurrentActor,
     db: DbSession,
-    version: Annotated[int, Query(description="The version read; 409 when someone changed it since")],
+    version: Annotated[
+        int, Query(ge=0, le=MAX_INT, description="The version read; 409 when someone changed it since")
+    ],
 ) -> Response:
     """Remove a target of the region's own; the file's or the national one applies again."""
     target_service.delete_target(db, actor=actor, target_id=target_id, version=version)

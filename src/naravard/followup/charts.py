@@ -3,6 +3,8 @@ are written by ``formats``, shared with the reports), kept apart from the reques
 
 from __future__ import annotations
 
+import json
+from html import escape, unescape
 from typing import Any
 
 import plotly.graph_objects as go
@@ -112,16 +114,20 @@ def _html(fig: go.Figure, div_id: str, lang: str) -> str:
         separators=", " if lang == "sv" else ".,",
     )
     fig.update_xaxes(automargin=True)
-    # width 100 %: the card decides; a fixed width would overflow the dashboard grid
-    html: str = fig.to_html(
-        full_html=False,
-        include_plotlyjs=False,
-        div_id=div_id,
-        default_width="100%",
-        default_height="320px",
-        config={"displaylogo": False, "responsive": True},
+    # width 100 %: the card decides; a fixed width would overflow the dashboard grid. No inline script (the
+    # Content-Security-Policy refuses it): the figure travels in data attributes, /static/charts.js draws it.
+    config = json.dumps({"displaylogo": False, "responsive": True})
+    return (
+        f'<div id="{escape(div_id)}" class="plotly-graph-div js-plotly-chart" style="height:320px; width:100%;"'
+        f' data-figure="{escape(fig.to_json())}" data-config="{escape(config)}"></div>'
     )
-    return html
+
+
+def figure_of(html: str, div_id: str) -> dict[str, Any]:
+    """The figure (``data``, ``layout``) a chart of `_html` carries, for tests and tools that read a page."""
+    tag = html[html.index(f'id="{div_id}"') :].split(">", 1)[0]
+    figure: dict[str, Any] = json.loads(unescape(tag.split('data-figure="', 1)[1].split('"', 1)[0]))
+    return figure
 
 
 def _marker_colors(points: list[dict[str, Any]]) -> list[str]:

@@ -8,9 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-_YEAR = re.compile(r"^(\d{4})$")
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# years 1900-2999 only (naravard.bounds): year 0000 is no date, and 9999 leaves no room for a period's end
+_Y = r"(19\d\d|2\d\d\d)"
+_YEAR = re.compile(rf"^{_Y}$")
+_QUARTER = re.compile(rf"^{_Y}-Q([1-4])$")
+_MONTH = re.compile(rf"^{_Y}-(0[1-9]|1[0-2])$")
 # a label's form, the period type it is a label of, and how many months it spans
 PERIOD_TYPE = {"YYYY": "year", "YYYY-Qn": "quarter", "YYYY-MM": "month"}
 MONTHS = {"YYYY": 12, "YYYY-Qn": 3, "YYYY-MM": 1}

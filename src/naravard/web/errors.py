@@ -15,9 +15,10 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from naravard.errors import NaravardError, Unauthenticated
+from naravard.errors import Invalid, NaravardError, Unauthenticated
 from naravard.web.i18n import catalogue, translate
 from naravard.web.templating import language_of, render
 
@@ -200,6 +201,9 @@ def validation_messages(errors: Sequence[Mapping[str, Any]], lang: str) -> list[
     return messages
 
 
+OUT_OF_RANGE = "a number or date in the request is out of range"
+
+
 def error_response(request: Request, exc: NaravardError) -> Response:
     """The answer to an error of the tree: problem JSON under /api/, else the error page (or, when not logged
     in, the redirect to /login). Also used by the app's edge for what it refuses before any route runs."""
@@ -258,6 +262,16 @@ def install(app: FastAPI) -> None:
         page = _page(request, exc.status_code, _http_detail(exc, language_of(request)))
         page.headers.update(exc.headers or {})  # a 405's Allow, a 401's WWW-Authenticate
         return page
+
+    # A number or date past what the database or date arithmetic can hold (2**63 as an offset, a version
+    # past PostgreSQL's integer, year 0 moved a zone) is the client's input, not our fault: 422, after the
+    # unit of work has rolled back (get_db sees the error first). The bounds in naravard.bounds refuse
+    # such input at the edge with the field named; this is the net under what they do not cover.
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def _out_of_range(request: Request, exc: Exception) -> Response:
+        log.warning("input out of range in request %s: %s", getattr(request.state, "request_id", "?"), exc)
+        return error_response(request, Invalid(OUT_OF_RANGE))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

@@ -103,6 +103,7 @@ SV: dict[str, str] = {
     "analyst": "Analytiker",
     "administrator": "Administratör",
     "log_reviewer": "Logggranskare",
+    "governance_officer": "Styrningshandläggare",
     "patient": "Patient",
     # words the pages of more than one context use
     "Role": "Roll",
@@ -123,4 +124,14 @@ SV: dict[str, str] = {
     "When": "Tidpunkt",
     "Reason": "Skäl",
     "rows": "rader",
+    # naravard.bounds
+    "the date must be between 1900-01-01 and 2999-12-31": "datumet måste ligga mellan 1900-01-01 och 2999-12-31",
+    "the number must be between 0 and 2147483647": "talet måste ligga mellan 0 och 2147483647",
+    "Value error, the date must be between 1900-01-01 and 2999-12-31": (
+        "datumet måste ligga mellan 1900-01-01 och 2999-12-31"
+    ),
+    # the edge (naravard.app)
+    "a number or date in the request is out of range": "ett tal eller datum i förfrågan ligger utanför det tillåtna",
+    "the request body did not arrive in time": "förfrågans innehåll kom inte fram i tid",
+    "the request body is too large": "förfrågans innehåll är för stort",
 }
