@@ -124,11 +124,13 @@ def test_dates_before_the_birth_date_are_refused(tmp_path: Path) -> None:
     lake = write_lake(tmp_path / "lake", persons=[person(7, born=D(1990, 5, 1))])
     rep = _imp(_write(tmp_path / "e.csv", [ENC, _enc(1, start="1990-04-30T23:00:00"), _enc(2)]), lake)
     assert [(b.line, b.column, b.reason) for b in rep.bad] == [
-        (2, "start", "is before the person's birth_date")
-    ]
+        (2, "start", "is before the person's birth_date (start 1990-04-30 23:00:00, birth_date 1990-05-01)")
+    ]  # both values named (issue 21)
     head = "person_id,sex,birth_date,region_code,municipality_code,in_date,out_date"
     rep = _imp(_write(tmp_path / "p.csv", [head, "8,F,2000-01-01,21,2180,1999-12-31,"]), lake, "persons")
-    assert [(b.column, b.reason) for b in rep.bad] == [("in_date", "is before the person's birth_date")]
+    assert [(b.column, b.reason) for b in rep.bad] == [
+        ("in_date", "is before the person's birth_date (in_date 1999-12-31, birth_date 2000-01-01)")
+    ]
 
 
 def test_export_quirks_bom_quotes_extra_columns_and_time_zones(tmp_path: Path) -> None:

@@ -83,6 +83,16 @@ def _problem(column: str, why: str) -> str:
     return f"{{'col': {sql_str(column)}, 'why': {why}}}"
 
 
+BIRTH_TEXT = '"t_birth_date"'  # the persons row's birth date as the file gives it
+
+
+def _both(column: str, value: str, birth: str) -> str:
+    """SQL naming both values of a birth-rule breach: ``start 1990-04-30 23:00:00, birth_date 1990-05-01``."""
+    return (
+        f"{sql_str(column + ' ')} || CAST({value} AS VARCHAR) || ', birth_date ' || CAST({birth} AS VARCHAR)"
+    )
+
+
 def _shown(t: str) -> str:
     return f"'''' || left({t}, 40) || ''''"
 
@@ -124,9 +134,9 @@ def _column_checks(table: str, today: dt.date) -> list[tuple[str, str]]:
     if table == "persons":  # the other tables' birth rules need the lake's persons: see ``set_checks``
         for t_, c_ in BIRTH_RULES:
             if t_ == table:
-                checks.append(
-                    (f'CAST("p_{c_}" AS DATE) < "p_birth_date"', _problem(c_, sql_str(birth_reason())))
-                )
+                text = f'"t_{c_}"'
+                why = f"{sql_str(birth_reason() + ' (')} || {_both(c_, text, BIRTH_TEXT)} || ')'"
+                checks.append((f'CAST("p_{c_}" AS DATE) < "p_birth_date"', _problem(c_, why)))
     return checks
 
 
@@ -168,11 +178,15 @@ def set_checks(con: duckdb.DuckDBPyConnection, table: str, lake_dir: Path) -> No
                 f"SELECT person_id, min(birth_date) AS birth_date FROM read_parquet({parquet_list(persons)}) "
                 "GROUP BY person_id"
             )
+            value = f's."{c_}"'
+            why = f"{sql_str(birth_reason() + ' (')} || {_both(c_, value, 'b.birth_date')} || ')'"
             con.execute(
-                f"INSERT INTO set_bad SELECT s.ord, {sql_str(c_)}, {sql_str(birth_reason())}, NULL "
+                f"INSERT INTO set_bad SELECT s.ord, {sql_str(c_)}, {why}, NULL "
                 f"FROM stage s JOIN ({births}) b USING (person_id) "
                 f'WHERE s.bad_col IS NULL AND CAST(s."{c_}" AS DATE) < b.birth_date'
             )
+    if table == "persons":
+        _births_against_lake(con, ok, lake_dir)
     files = table_files(lake_dir, table)
     key = KEYS.get(table)
     if key:
@@ -197,6 +211,29 @@ def set_checks(con: duckdb.DuckDBPyConnection, table: str, lake_dir: Path) -> No
             _repeated_values(con, ok, files, table, column)
     if table in PERIOD_TABLES:
         _overlaps(con, ok, files, PERIOD_TABLES[table])
+
+
+def _births_against_lake(con: duckdb.DuckDBPyConnection, ok: str, lake_dir: Path) -> None:
+    """Whichever table comes first: a person whose birth date falls after a row of theirs already in the lake
+    (an encounter, a listing, a residence or a fixed doctor imported before the persons) is refused, naming
+    the earliest such row's table, column and value and the birth date."""
+    for t_, c_ in BIRTH_RULES:
+        files = table_files(lake_dir, t_) if t_ != "persons" else []
+        if not files:
+            continue
+        early = (
+            f'SELECT person_id, min(CAST("{c_}" AS DATE)) AS first FROM read_parquet({parquet_list(files)}) '
+            "WHERE person_id IN (SELECT person_id FROM stage) GROUP BY person_id"
+        )
+        why = (
+            f"{sql_str(f'is after a date of the person in the lake ({t_}.')} || "
+            f"{_both(c_, 'e.first', 's.birth_date')} || ')'"
+        )
+        con.execute(
+            f"INSERT INTO set_bad SELECT s.ord, 'birth_date', {why}, NULL "
+            f"FROM {ok} s JOIN ({early}) e USING (person_id) "
+            "WHERE e.first < CAST(s.birth_date AS DATE)"
+        )
 
 
 def _repeated_values(

@@ -296,3 +296,49 @@ def _refuse_repeated(con: duckdb.DuckDBPyConnection, src: str, key: str, reason:
         f"{file}: column {key!r} {reason or key_reason()} in rows {nums} (the first: {ff} row {fr})",
         field=key,
     )
+
+
+# ``naravard lake init`` names the empty files it writes so: a later import adds its own file beside it
+EMPTY_FILE = "empty.parquet"
+IMPORT_GLOB = "import-*.parquet"  # the files ``naravard import`` writes (``importer._write``)
+
+
+def init_lake(lake_dir: Path) -> list[str]:
+    """Make ``lake_dir`` a lake: every table that has no Parquet file yet gets one empty file with the table's
+    schema (a region without, say, residences then has them empty, and ``followup run`` accepts the lake).
+    Tables that hold files are left as they are. Returns the tables written."""
+    lake_dir = Path(lake_dir)
+    lake_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for table in TABLES:
+        if table_files(lake_dir, table):
+            continue
+        (lake_dir / table).mkdir(exist_ok=True)
+        tmp = lake_dir / table / f".{EMPTY_FILE}.tmp"
+        pq.write_table(arrow_schema(table).empty_table(), tmp)
+        tmp.rename(lake_dir / table / EMPTY_FILE)
+        written.append(table)
+    return written
+
+
+def revert_import(lake_dir: Path, table: str, name: str | None = None) -> Path:
+    """Remove one import of ``table`` from the lake: the file ``name`` (an ``import-...parquet`` file that
+    ``naravard import`` wrote), by default the latest. Files the import did not write (an extract's, the
+    generator's) are never removed. A table left without files gets its empty file back. Returns the file
+    removed."""
+    if table not in TABLES:
+        raise Invalid(f"unknown lake table {table!r}; one of {', '.join(TABLES)}", field="table")
+    folder = Path(lake_dir) / table
+    imports = sorted(folder.glob(IMPORT_GLOB), key=lambda f: (f.stat().st_mtime_ns, f.name))
+    if name is not None:
+        imports = [f for f in imports if f.name == name]
+    if not imports:
+        which = f"no import {name!r}" if name else "no imports"
+        raise Invalid(
+            f"{folder}: {which} to revert (only files named {IMPORT_GLOB} are imports)", field="file"
+        )
+    gone = imports[-1]
+    gone.unlink()
+    if not table_files(Path(lake_dir), table):
+        init_lake(Path(lake_dir))
+    return gone

@@ -258,7 +258,7 @@ def compare_context(
     if ptype == "region":
         crumbs.append(("region", pid))
     elif ptype == "municipality":
-        crumbs += [("region", pid[:2]), ("municipality", pid)]
+        crumbs += [("region", names.region_of(pid)), ("municipality", pid)]
     ctx["crumbs"] = [
         {
             "name": names.name(ct, ci, t),

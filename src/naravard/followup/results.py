@@ -11,6 +11,7 @@ import uuid
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from naravard.followup.indicators import FAMILIES
@@ -180,19 +181,10 @@ def rollup(con: duckdb.DuckDBPyConnection, threshold: int) -> str:
     )
     con.execute(f"""
       CREATE OR REPLACE TEMP TABLE res AS
-      SELECT {K7}, num, den, value, den < {threshold} AS sup FROM (SELECT {K7}, num, den, value FROM ratio{qsel})""")
-    con.execute(f"INSERT INTO res SELECT {K7}, num, den, value, den < {threshold} FROM ({breakdowns})")
-    for where, keys in _sibling_groups():
-        # only groups with exactly one suppressed member are looked at (a group-by over the suppressed
-        # rows), and their smallest published member is suppressed by row id: no sort of every row
-        g = ", ".join(f"{k} AS g{i}" for i, k in enumerate(keys))
-        gs = ", ".join(f"g{i}" for i in range(len(keys)))
-        con.execute(f"""
-          UPDATE res SET sup = true WHERE rowid IN (
-            WITH p AS (SELECT rowid AS rid, sup, den, scope_id, stratum, period_start, {g} FROM res WHERE {where}),
-            single AS (SELECT {gs} FROM p WHERE sup GROUP BY ALL HAVING count(*) = 1)
-            SELECT arg_min(rid, (den, scope_id, stratum, period_start)) FROM p JOIN single USING ({gs})
-            WHERE NOT sup GROUP BY {gs})""")
+      SELECT row_number() OVER () AS rid, * FROM (
+        SELECT {K7}, num, den, value, den < {threshold} AS sup FROM (SELECT {K7}, num, den, value FROM ratio{qsel})
+        UNION ALL SELECT {K7}, num, den, value, den < {threshold} FROM ({breakdowns}))""")
+    complementary(con)
     return f"""
     SELECT indicator, period_type, {_label("period_start")} AS period, period_start, scope_type, scope_id,
       stratum_type, stratum,
@@ -205,23 +197,163 @@ def rollup(con: duckdb.DuckDBPyConnection, threshold: int) -> str:
     """
 
 
-def _sibling_groups() -> list[tuple[str, list[str]]]:
-    """Complementary suppression: groups of published siblings whose published parent would give away a
-    single suppressed member by subtraction, as (rows, grouping keys). In each group with exactly one
-    suppressed member the smallest other member is suppressed too: the strata of one type of a cell (parent:
-    the cell's 'all'; also a breakdown such as A3's professions, whose sum falls short of 'all' by the waits
-    without a recorded profession, as these may be none), the municipalities of a county and the regions
-    (parent: the county, the total): the comparisons a page shows side by side. One pass each, in that
-    order. Units and doctors have no published parent that is their sum (unlisted persons, persons without
-    a fixed doctor). Periods are not grouped: the running month is nearly always small, and the months of
-    its quarter would be hidden with it, the last complete month first of all (docs/indicators.md)."""
-    cell = ["indicator", "period_type", "period_start"]
-    strat = ["stratum_type", "stratum"]
-    return [
-        ("stratum_type <> 'all'", [*cell, "scope_type", "scope_id", "stratum_type"]),
-        ("scope_type = 'municipality'", [*cell, *strat, "left(scope_id, 2)"]),
-        ("scope_type = 'region'", [*cell, *strat]),
+def _grains() -> dict[str, str]:
+    """Indicator code -> its family's grain (a quantile indicator's waits add up as its share's do)."""
+    return {i.code: f.grain for f in FAMILIES for i in f.indicators}
+
+
+def _key(*cols: str) -> str:
+    """An equation's key: the columns as one typed row value (grouped as they are, not turned into text)."""
+    return "row(" + ", ".join(cols) + ")"
+
+
+def relations() -> list[tuple[str, str]]:
+    """Every exact relation between published cells, as (tag, SQL giving ``k``, ``rid``): the rows sharing a
+    ``k`` are the terms of one equation (a parent and the children that add up to it, or two cells that are
+    equal). Complementary suppression makes sure that no equation has exactly one suppressed term, which
+    subtraction would give away. Relations that hold only as an inequality (strata beside a null stratum, a
+    region beside residents of unknown municipality, units beside unlisted persons) are taken as equations
+    too: that can only suppress more.
+
+    - ``s``: a cell's 'all' and its strata of one type (age bands, sexes, each breakdown);
+    - ``t``: the total and the regions (and the municipalities rolled up under no region);
+    - ``r``: a region and the municipalities rolled up under it (``munreg``, read from the cells, so any
+      codes work, and a municipality found under two regions is a term of both);
+    - ``u``, ``d``: the total and the units, the total and the doctors;
+    - ``q``, ``y``: event families: a quarter and its months, a year and its quarters;
+    - ``Q``, ``Y``: snapshot families: a quarter (a year) equals the last month it holds;
+    - ``h``: a wait quantile's count of waits and its share's denominator (the same number), one equation
+      per quantile.
+    Person families (distinct persons per period) have no exact relation between periods."""
+    grains = _grains()
+    event = ", ".join(f"'{c}'" for c, g in grains.items() if g == "event") or "''"
+    snap = ", ".join(f"'{c}'" for c, g in grains.items() if g == "snapshot") or "''"
+    types = ", ".join(f"('{t}')" for t in STRATA if t != "all")
+    # (share, quantile): one identity per quantile (a share with two quantiles is two equations, not a sum)
+    pairs = ", ".join(f"('{base}', '{code}')" for base, code, _ in _quantiles()) or "('', '')"
+    cell = ("indicator", "period_type", "period_start")
+    strat = ("stratum_type", "stratum")
+    place = ("scope_type", "scope_id")
+    out = [
+        (
+            "s",
+            f"SELECT {_key(*cell, *place, 'stratum_type')} AS k, rid, false AS pa FROM res WHERE stratum_type <> 'all' "
+            f"UNION ALL SELECT {_key(*cell, *place, 't')}, rid, true FROM res, (VALUES {types}) v(t) "
+            "WHERE stratum_type = 'all'",
+        ),
+        (
+            "r",
+            f"SELECT {_key(*cell, *strat, 'r')} AS k, rid, false AS pa FROM res JOIN munreg ON scope_id = m "
+            f"WHERE scope_type = 'municipality' AND r IS NOT NULL "
+            f"UNION ALL SELECT {_key(*cell, *strat, 'scope_id')}, rid, true FROM res WHERE scope_type = 'region'",
+        ),
+        (
+            "t",
+            f"SELECT {_key(*cell, *strat)} AS k, rid, scope_type = 'total' AS pa FROM res WHERE scope_type IN ('total', 'region') "
+            f"OR (scope_type = 'municipality' AND scope_id IN (SELECT m FROM munreg WHERE r IS NULL))",
+        ),
     ]
+    for tag, scope in (("u", "unit"), ("d", "doctor")):
+        out.append(
+            (
+                tag,
+                f"SELECT {_key(*cell, *strat)} AS k, rid, scope_type = 'total' AS pa FROM res WHERE scope_type IN ('total', '{scope}')",
+            )
+        )
+    rest = (*place, *strat)
+    for tag, child, parent in (("q", "month", "quarter"), ("y", "quarter", "year")):
+        trunc = f"CAST(date_trunc('{parent}', period_start) AS DATE)"
+        out.append(
+            (
+                tag,
+                f"SELECT {_key('indicator', *rest, trunc)} AS k, rid, period_type = '{parent}' AS pa "
+                f"FROM res WHERE indicator IN ({event}) AND period_type IN ('{child}', '{parent}')",
+            )
+        )
+    for tag, parent in (("Q", "quarter"), ("Y", "year")):
+        trunc = f"CAST(date_trunc('{parent}', period_start) AS DATE)"
+        out.append(
+            (
+                tag,
+                f"SELECT {_key('indicator', *rest, 'p')} AS k, rid, false AS pa FROM ("
+                f"SELECT *, {trunc} AS p, max(period_start) OVER (PARTITION BY indicator, {', '.join(rest)}, "
+                f"{trunc}) AS last FROM res WHERE indicator IN ({snap}) AND period_type = 'month') "
+                f"WHERE period_start = last UNION ALL SELECT {_key('indicator', *rest, 'period_start')}, "
+                f"rid, true FROM res WHERE indicator IN ({snap}) AND period_type = '{parent}'",
+            )
+        )
+    out.append(
+        (
+            "h",
+            f"SELECT {_key('indicator', 'period_type', 'period_start', *rest)} AS k, rid, false AS pa "
+            f"FROM res WHERE indicator IN (SELECT q FROM (VALUES {pairs}) v(s, q)) "
+            f"UNION ALL SELECT {_key('q', 'period_type', 'period_start', *rest)}, rid, true "
+            f"FROM res JOIN (VALUES {pairs}) v(s, q) ON indicator = s",
+        )
+    )
+    return out
+
+
+def complementary(con: duckdb.DuckDBPyConnection, max_rounds: int = 1000) -> int:
+    """Complementary suppression over every relation (``relations``): while some equation has exactly one
+    suppressed term, suppress one published term: one of the latest period of its type first (the running
+    month's quarter and year rather than a complete month), then the smallest denominator (ties by scope,
+    stratum and period; the indicator only last, so indicators sharing a denominator suppress alike), and
+    repeat until no equation has. Returns the rounds taken."""
+    con.execute("""
+      CREATE OR REPLACE TEMP TABLE munreg AS
+      SELECT DISTINCT CAST(municipality_code AS VARCHAR) AS m, CAST(region_code AS VARCHAR) AS r FROM long
+      WHERE src = 'area' AND municipality_code IS NOT NULL""")
+    con.execute("CREATE OR REPLACE TEMP TABLE mem (eq BIGINT, rid BIGINT)")
+    offset = 0
+    for _tag, sql in relations():
+        # an equation id per distinct key (a number: the rounds join on it), then its terms; an equation
+        # of one term, or of children without their parent (no quarter published), says nothing
+        con.execute(f"CREATE OR REPLACE TEMP TABLE keyed AS {sql}")
+        con.execute(
+            f"INSERT INTO mem SELECT {offset} + e.eq, keyed.rid FROM keyed JOIN (SELECT k, row_number() OVER () "
+            "AS eq FROM keyed GROUP BY k HAVING count(*) > 1 AND bool_or(pa)) e USING (k)"
+        )
+        offset = con.execute("SELECT coalesce(max(eq), 0) FROM mem").fetchall()[0][0]
+    con.execute("DROP TABLE keyed")
+    # the rounds run on arrays (a round is a few passes over the terms; in SQL each round joined every
+    # term with the results again): the terms' equation and row, each row's suppression and its rank in
+    # the order of choice
+    mem = con.execute("SELECT eq::INTEGER AS eq, rid::INTEGER AS rid FROM mem").fetchnumpy()
+    con.execute("DROP TABLE mem")
+    eq, rid = mem["eq"], mem["rid"]
+    # the latest period of each type (the running month, quarter and year) goes first: a small running month
+    # then takes its quarter and year along rather than the last complete month, the figure a steering group
+    # looks at first; within that, the smallest denominator
+    ranked = con.execute(
+        "SELECT rid::INTEGER AS rid, sup, row_number() OVER (ORDER BY NOT running, den, scope_type, scope_id, "
+        "stratum_type, stratum, period_type, period_start, indicator)::INTEGER AS rank FROM ("
+        "SELECT *, period_start = max(period_start) OVER (PARTITION BY period_type) AS running FROM res)"
+    ).fetchnumpy()
+    size = int(ranked["rid"].max()) + 1 if len(ranked["rid"]) else 1
+    sup = np.zeros(size, dtype=bool)
+    sup[ranked["rid"]] = ranked["sup"]
+    rank = np.zeros(size, dtype=np.int64)
+    rank[ranked["rid"]] = ranked["rank"]
+    first_sup = sup.copy()
+    for n in range(1, max_rounds + 1):
+        s = sup[rid]
+        single = np.bincount(eq, weights=s) == 1
+        cand = single[eq] & ~s
+        if not cand.any():
+            added = np.flatnonzero(sup & ~first_sup)
+            if len(added):
+                con.register("added", pa.table({"rid": pa.array(added, pa.int64())}))
+                con.execute("UPDATE res SET sup = true WHERE rid IN (SELECT rid FROM added)")
+                con.unregister("added")
+            return n
+        ce, cr = eq[cand], rid[cand]
+        order = np.lexsort((rank[cr], ce))  # by equation, then the order of choice
+        ce, cr = ce[order], cr[order]
+        first = np.ones(len(ce), dtype=bool)
+        first[1:] = ce[1:] != ce[:-1]
+        sup[cr[first]] = True
+    raise RuntimeError("complementary suppression did not settle")
 
 
 def write_results(

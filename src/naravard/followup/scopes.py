@@ -1,5 +1,8 @@
 """Display names and the hierarchy of follow-up scopes (region, municipality, unit), read from the lake's
-``units`` table and SCB's codes: the read side's knowledge, shared by pages and reports."""
+own tables (``units``, and the optional ``municipalities`` table of place names, ``places``), with the
+package's reference lists as fallback: the read side's knowledge, shared by pages and reports. Any region, or
+the whole country: a municipality's region is the one its units (or the place table) give, and only where
+the lake says nothing is it read from SCB's convention (a kommunkod begins with its länskod)."""
 
 from __future__ import annotations
 
@@ -13,17 +16,26 @@ import duckdb
 
 from naravard import reference
 from naravard.followup.lake import read_sql, table_files
+from naravard.followup.places import REGION_NAMES, read_places
 
 
 @dataclass
 class Names:
     """Display names and parents of scopes: units from the lake's ``units`` table, municipalities and regions
-    from SCB's codes (a municipality code starts with its county's code)."""
+    from the lake's place table (else the package's lists), a municipality's region from the lake."""
 
     units: dict[str, str] = field(default_factory=dict)
     unit_municipality: dict[str, str] = field(default_factory=dict)
     # HSA-id -> lake unit id, for the units whose row gives one: how a platform care unit finds its results
     unit_by_hsa: dict[str, str] = field(default_factory=dict)
+    municipality_names: dict[str, str] = field(default_factory=dict)
+    region_names: dict[str, str] = field(default_factory=dict)
+    # municipality code -> region code, as the lake's units and place table give it
+    municipality_region: dict[str, str] = field(default_factory=dict)
+
+    def region_of(self, municipality_code: str) -> str:
+        """The region a municipality lies in: the lake's word, else SCB's (the kommunkod's first two digits)."""
+        return self.municipality_region.get(municipality_code, municipality_code[:2])
 
     def unit_of_hsa(self, hsa_id: str | None) -> str | None:
         """The lake unit id of the unit with HSA-id ``hsa_id`` (None when no unit of the lake has it)."""
@@ -38,8 +50,11 @@ class Names:
         if scope_type == "total":
             return str(t("All"))
         if scope_type == "region":
-            return reference.REGION_NAME if sid == reference.REGION_CODE else f"{t('Region')} {sid}"
+            name = self.region_names.get(sid) or REGION_NAMES.get(sid)
+            return name or f"{t('Region')} {sid}"
         if scope_type == "municipality":
+            if sid in self.municipality_names:
+                return self.municipality_names[sid]
             m = reference.MUNICIPALITY_BY_CODE.get(sid)
             return m.name if m else f"{t('Municipality')} {sid}"
         if scope_type == "unit":
@@ -80,7 +95,7 @@ class Names:
         if scope_type == "region":
             return ("total", "")
         if scope_type == "municipality":
-            return ("region", scope_id[:2])
+            return ("region", self.region_of(scope_id))
         if scope_type == "unit" and scope_id in self.unit_municipality:
             return ("municipality", self.unit_municipality[scope_id])
         return None
@@ -94,26 +109,34 @@ class Names:
             mun = self.unit_municipality.get(scope_id)
             if mun is None:
                 return True
-            return mun == pid if ptype == "municipality" else mun[:2] == pid
-        return scope_type == "municipality" and ptype == "region" and scope_id[:2] == pid
+            return mun == pid if ptype == "municipality" else self.region_of(mun) == pid
+        return scope_type == "municipality" and ptype == "region" and self.region_of(scope_id) == pid
 
 
 def load_names(lake_dir: Path) -> Names:
     """The names of the lake's units, where they lie and their HSA-ids (none from a lake without the
-    optional ``hsa_id`` column); empty for a lake without units."""
+    optional ``hsa_id`` column), and the names and regions of its municipalities from its place table;
+    empty for a lake with neither."""
     files = table_files(Path(lake_dir), "units")
-    if not files:
-        return Names()
-    con = duckdb.connect()
-    try:
-        rows = con.execute(
-            "SELECT CAST(unit_id AS VARCHAR), name, municipality_code, hsa_id FROM "
-            f"{read_sql(files, 'units')}"
-        ).fetchall()
-    finally:
-        con.close()
+    rows: list[tuple[str, str, str | None, str | None, str | None]] = []
+    if files:
+        con = duckdb.connect()
+        try:
+            rows = con.execute(
+                "SELECT CAST(unit_id AS VARCHAR), name, municipality_code, hsa_id, region_code FROM "
+                f"{read_sql(files, 'units')}"
+            ).fetchall()
+        finally:
+            con.close()
+    places = read_places(Path(lake_dir))
     return Names(
         {r[0]: r[1] for r in rows},
         {r[0]: r[2] for r in rows if r[2]},
         {r[3]: r[0] for r in rows if r[3]},
+        municipality_names={m: n for m, n, _, _ in places if n},
+        region_names={r: rn for _, _, r, rn in places if r and rn},
+        municipality_region={
+            **{r[2]: r[4] for r in rows if r[2] and r[4]},
+            **{m: r for m, _, r, _ in places if r},
+        },
     )
