@@ -14,6 +14,7 @@ class Role(StrEnum):
     ANALYST = "analyst"  # follow-up, aggregates only
     ADMINISTRATOR = "administrator"  # users, roles, consent and blocks
     LOG_REVIEWER = "log_reviewer"  # audit log review (logggranskare)
+    GOVERNANCE_OFFICER = "governance_officer"  # the reform's bodies, directives, plans (issue 17)
     PATIENT = "patient"  # the patient, acting for themself
     SYSTEM = "system"  # batch jobs and the demo generator
 
@@ -39,6 +40,7 @@ DEFAULT_PURPOSE: dict[Role, Purpose] = {
     Role.ANALYST: Purpose.FOLLOWUP,
     Role.ADMINISTRATOR: Purpose.ADMINISTRATION,
     Role.LOG_REVIEWER: Purpose.AUDIT,
+    Role.GOVERNANCE_OFFICER: Purpose.ADMINISTRATION,
     Role.PATIENT: Purpose.SELF,
     Role.SYSTEM: Purpose.SYSTEM,
 }

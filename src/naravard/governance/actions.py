@@ -6,4 +6,22 @@ from enum import StrEnum
 
 
 class GovernanceAction(StrEnum):
-    pass
+    BODY_CREATE = "governance:body:create"
+    MEMBER_ADD = "governance:member:add"
+    DIRECTIVE_CREATE = "governance:directive:create"
+    DIRECTIVE_UPDATE = "governance:directive:update"
+    DIRECTIVE_TRANSITION = "governance:directive:transition"
+    PLAN_CREATE = "governance:plan:create"
+    CRITERIA_SET = "governance:criteria:set"
+    PROJECT_CREATE = "governance:project:create"
+    PROJECT_UPDATE = "governance:project:update"
+    SCORE_SET = "governance:score:set"
+    ACTION_PLAN_CREATE = "governance:action_plan:create"
+    ACTION_PLAN_TRANSITION = "governance:action_plan:transition"
+    ACTION_CREATE = "governance:action:create"
+    ACTION_UPDATE = "governance:action:update"
+    MEETING_CREATE = "governance:meeting:create"
+    DECISION_CREATE = "governance:decision:create"
+    READ_REFUSED = "governance:document:read"
+    REMIND = "governance:deadline:remind"
+    SEED = "governance:all:seed"
