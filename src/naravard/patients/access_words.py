@@ -26,6 +26,12 @@ ACTION_WORDS: dict[str, str] = {
     "consent:block:lift": "Lifted a block on your data",
     "consent:care-relationship:record": "Recorded a care relationship with you",
     "audit:log:read": "Read the log of who has read your data",
+    "careplans:plan:create": "Created a care plan with you",
+    "careplans:plan:read": "Read your care plan",
+    "careplans:plan:save": "Changed your care plan",
+    "careplans:plan:transition": "Changed the state of your care plan",
+    "careplans:plan:list": "Listed your care plans",
+    "careplans:activity:read": "Read an activity of your care plan",
 }
 OTHER_ACTION = "Used your data"
 

@@ -93,6 +93,12 @@ SV: dict[str, str] = {
     # what was done (patients.access_words.ACTION_WORDS), as the patient reads it
     "Searched for you": "Sökte fram dig",
     "Read your overview": "Läste din översikt",
+    "Created a care plan with you": "Skapade en vårdplan med dig",
+    "Read your care plan": "Läste din vårdplan",
+    "Changed your care plan": "Ändrade din vårdplan",
+    "Changed the state of your care plan": "Ändrade läget för din vårdplan",
+    "Listed your care plans": "Listade dina vårdplaner",
+    "Read an activity of your care plan": "Läste en aktivitet i din vårdplan",
     "Changed your contact details": "Ändrade dina kontaktuppgifter",
     "Read who has read your data": "Läste vem som har läst dina uppgifter",
     "Opened emergency access to your data": "Öppnade nödåtkomst till dina uppgifter",

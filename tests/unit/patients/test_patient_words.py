@@ -10,6 +10,7 @@ import pytest
 
 from naravard.accounts.actions import AccountAction
 from naravard.audit.actions import AuditAction
+from naravard.careplans.actions import CarePlanAction
 from naravard.consent.actions import ConsentAction
 from naravard.errors import Invalid
 from naravard.organizations.models import Profession
@@ -27,7 +28,11 @@ TODAY = date(2025, 12, 4)
 
 
 def test_the_words_name_tags_the_trail_holds_and_every_profession() -> None:
-    tags = {m.value for enum in (PatientAction, ConsentAction, AuditAction, AccountAction) for m in enum}
+    tags = {
+        m.value
+        for enum in (PatientAction, ConsentAction, AuditAction, AccountAction, CarePlanAction)
+        for m in enum
+    }
     assert set(access_words.ACTION_WORDS) <= tags
     assert ConsentAction.EMERGENCY_OPEN.value == access_words.EMERGENCY_OPEN
     assert set(access_words.PROFESSION_WORDS) == {p.value for p in Profession}
