@@ -1058,17 +1058,17 @@ def seed_rows(
 ) -> None:
     """Seeding interface (`naravard.seeding`), parents before children; a plan's frozen decision is set in
     the plan row (the decisions are inserted first)."""
-    for model, rows in (
-        (GovBody, bodies),
-        (GovMember, members),
-        (GovDirective, directives),
-        (GovMeeting, meetings),
-        (GovDecision, decisions),
-        (GovPlan, plans),
-        (GovCriterion, criteria),
-        (GovProject, projects),
-        (GovScore, scores),
-        (GovActionPlan, action_plans),
-        (GovAction, actions),
+    for model, rows, action in (
+        (GovBody, bodies, GA.SEED_BODY),
+        (GovMember, members, GA.SEED_MEMBER),
+        (GovDirective, directives, GA.SEED_DIRECTIVE),
+        (GovMeeting, meetings, GA.SEED_MEETING),
+        (GovDecision, decisions, GA.SEED_DECISION),
+        (GovPlan, plans, GA.SEED_PLAN),
+        (GovCriterion, criteria, GA.SEED_CRITERION),
+        (GovProject, projects, GA.SEED_PROJECT),
+        (GovScore, scores, GA.SEED_SCORE),
+        (GovActionPlan, action_plans, GA.SEED_ACTION_PLAN),
+        (GovAction, actions, GA.SEED_ACTION),
     ):
-        seeding.insert_rows(session, actor=actor, model=model, rows=rows, action=GA.SEED)
+        seeding.insert_rows(session, actor=actor, model=model, rows=rows, action=action)

@@ -36,7 +36,8 @@ def test_the_demo_region_is_seeded_table_by_table_with_one_audit_row_each(db: Se
     summary = create_demo_region(db, persons=60, seed=1, demo_password_hash="x", today=TODAY, actor=actor)
     events = _seed_events(db, actor)
     rows = {e.action: json.loads(e.detail or "{}")["rows"] for e in events}
-    assert [e.action for e in events] == [
+    actions = [e.action for e in events]
+    assert actions[:13] == [
         "organizations:organization:seed",
         "organizations:care_unit:seed",
         "organizations:practitioner:seed",
@@ -51,6 +52,11 @@ def test_the_demo_region_is_seeded_table_by_table_with_one_audit_row_each(db: Se
         "accounts:user_account:seed",
         "accounts:membership:seed",
     ]
+    # then the contexts built on them, each table by its own tag (a context may seed in more than one step)
+    later = [a.split(":") for a in actions[13:]]
+    assert {context for context, _, _ in later} == {"governance", "careplans"}  # coordination needs more persons
+    assert all(step == "seed" for _, _, step in later)
+    assert {table for context, table, _ in later if context == "careplans"} == {"care_plan", "care_plan_version"}
     assert Counter(e.role for e in events) == {"system": len(events)}
     assert all(e.outcome == "allowed" and e.patient_id is None for e in events)
     assert rows["organizations:organization:seed"] == summary.organizations
