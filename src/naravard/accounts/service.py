@@ -3,25 +3,37 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import uuid
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from naravard import seeding
 from naravard.accounts.actions import AccountAction
 from naravard.accounts.models import LoginSession, Membership, User
 from naravard.accounts.passwords import hash_password, needs_rehash, verify_password
-from naravard.accounts.schemas import DemoUserOut, Me, MembershipOut, UnlockOut, UserName
+from naravard.accounts.schemas import (
+    AdminUserOut,
+    AssignmentOut,
+    AssignmentRequest,
+    DemoUserOut,
+    Me,
+    MembershipOut,
+    NewUserRequest,
+    UnlockOut,
+    UserName,
+)
 from naravard.actor import DEFAULT_PURPOSE, Actor, CareDomain, Purpose, Role
 from naravard.audit import service as audit_service
 from naravard.db import keep_after_rollback, utcnow
-from naravard.errors import Invalid, NotFound, Unauthenticated
+from naravard.errors import Conflict, Invalid, NotFound, Unauthenticated
 from naravard.organizations import service as org_service
 
 # Back-off after wrong passwords (instead of a lock for good, which anyone knowing a username could set off):
@@ -60,22 +72,46 @@ def _memberships(session: Session, user_id: uuid.UUID) -> list[Membership]:
 
 
 def _actor_for(session: Session, user: User, membership: Membership, request_id: str | None = None) -> Actor:
-    role = Role(membership.role)
     org_id, domain = None, CareDomain.HEALTH
     if membership.unit_id is not None:
         unit = org_service.get_unit(session, membership.unit_id)
         org_id, domain = unit.organization_id, org_service.care_domain_of(unit.kind)
-    kwargs = {"request_id": request_id} if request_id else {}
-    return Actor(
+    return _make_actor(
         user_id=user.id,
         username=user.username,
-        role=role,
+        display_name=user.display_name,
+        person_id=user.person_id,
+        role=Role(membership.role),
         unit_id=membership.unit_id,
         organization_id=org_id,
-        purpose=DEFAULT_PURPOSE[role],
-        display_name=user.display_name,
-        person_id=user.person_id if role is Role.PATIENT else None,
         care_domain=domain,
+        request_id=request_id,
+    )
+
+
+def _make_actor(
+    *,
+    user_id: uuid.UUID,
+    username: str,
+    display_name: str,
+    person_id: uuid.UUID | None,
+    role: Role,
+    unit_id: uuid.UUID | None,
+    organization_id: uuid.UUID | None,
+    care_domain: CareDomain,
+    request_id: str | None,
+) -> Actor:
+    kwargs = {"request_id": request_id} if request_id else {}
+    return Actor(
+        user_id=user_id,
+        username=username,
+        role=role,
+        unit_id=unit_id,
+        organization_id=organization_id,
+        purpose=DEFAULT_PURPOSE[role],
+        display_name=display_name,
+        person_id=person_id if role is Role.PATIENT else None,
+        care_domain=care_domain,
         **kwargs,
     )
 
@@ -250,6 +286,20 @@ def login(
     user.locked_until = None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
+    return _open_session(session, user, chosen, hours=hours, request_id=request_id)
+
+
+def _open_session(
+    session: Session,
+    user: User,
+    chosen: Membership,
+    *,
+    hours: int,
+    request_id: str | None,
+    detail: dict[str, object] | None = None,
+) -> SessionInfo:
+    """The login session for one assignment, and its `LOGIN` audit row: the same for every way of logging
+    in (password here, OpenID Connect in `oidc_service`)."""
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     session.add(
         LoginSession(
@@ -262,26 +312,90 @@ def login(
         )
     )
     actor = _actor_for(session, user, chosen, request_id)
-    audit_service.record(session, actor=actor, action=AccountAction.LOGIN)
+    audit_service.record(session, actor=actor, action=AccountAction.LOGIN, detail=detail)
     return SessionInfo(token=token, csrf_token=csrf, actor=actor)
 
 
-def resolve(session: Session, *, token: str, request_id: str | None = None) -> tuple[Actor, LoginSession]:
-    """The actor behind a session token; refuses expired, revoked and unknown tokens."""
-    row = session.execute(
-        select(LoginSession, User, Membership)
+def login_verified(
+    session: Session,
+    *,
+    user_id: uuid.UUID,
+    hours: int = 10,
+    request_id: str | None = None,
+    detail: dict[str, object] | None = None,
+) -> SessionInfo:
+    """Open a session for an account whose identity was verified elsewhere (an OpenID Connect provider,
+    `oidc_service`), acting for its first active assignment as the password login does (the user switches
+    assignment the same way afterwards). Refuses an inactive account or one without an active assignment.
+    A lock after wrong passwords does not apply (it throttles guessing the password; none was tried)."""
+    user = session.scalar(select(User).where(User.id == user_id))
+    if user is None or not user.is_active:
+        raise Unauthenticated(LOGIN_FAILED)
+    memberships = _memberships(session, user.id)
+    if not memberships:
+        raise Unauthenticated("the account has no active assignment (medarbetaruppdrag)")
+    return _open_session(session, user, memberships[0], hours=hours, request_id=request_id, detail=detail)
+
+
+def _resolve_statement() -> Select[Any]:
+    """The session, its account, its assignment and the assignment's unit's organisation and care domain
+    in one round trip, for `:token_hash`. Built once (`_RESOLVE`): it runs on every request, and building
+    the expression cost more CPU than running it. The unit comes from the two per-domain (unit,
+    organisation) subqueries of `org_service`: a match in the social one means the social domain."""
+    health = org_service.unit_organization_ids(domain=CareDomain.HEALTH).subquery()
+    social = org_service.unit_organization_ids(domain=CareDomain.SOCIAL).subquery()
+    return (
+        select(
+            LoginSession,
+            User.username,
+            User.display_name,
+            User.person_id,
+            User.is_active.label("user_active"),
+            Membership.unit_id,
+            Membership.role,
+            Membership.is_active.label("membership_active"),
+            health.c.organization_id.label("health_org"),
+            social.c.organization_id.label("social_org"),
+        )
         .join(User, User.id == LoginSession.user_id)
         .join(Membership, Membership.id == LoginSession.membership_id)
-        .where(LoginSession.token_hash == _token_hash(token))
-    ).first()
+        .outerjoin(health, health.c.unit_id == Membership.unit_id)
+        .outerjoin(social, social.c.unit_id == Membership.unit_id)
+        .where(LoginSession.token_hash == bindparam("token_hash"))
+    )
+
+
+_RESOLVE: list[Select[Any]] = []
+
+
+def resolve(session: Session, *, token: str, request_id: str | None = None) -> tuple[Actor, LoginSession]:
+    """The actor behind a session token; refuses expired, revoked and unknown tokens. Read from the
+    database on every call (no cache): a logout, a revoked session or a deactivated account or assignment
+    takes effect on the next request, in every worker."""
+    if not _RESOLVE:
+        _RESOLVE.append(_resolve_statement())
+    row = session.execute(_RESOLVE[0], {"token_hash": _token_hash(token)}).first()
     if row is None:
         raise Unauthenticated("not logged in")
-    login_session, user, membership = row
+    login_session = row.LoginSession
     if login_session.revoked_at is not None or login_session.expires_at <= utcnow():
         raise Unauthenticated("the session has ended; log in again")
-    if not user.is_active or not membership.is_active:
+    if not row.user_active or not row.membership_active:
         raise Unauthenticated("the account or assignment is no longer active")
-    return _actor_for(session, user, membership, request_id), login_session
+    if row.unit_id is not None and row.health_org is None and row.social_org is None:
+        raise NotFound(f"no care unit {row.unit_id}")  # what `org_service.get_unit` says in `_actor_for`
+    actor = _make_actor(
+        user_id=login_session.user_id,
+        username=row.username,
+        display_name=row.display_name,
+        person_id=row.person_id,
+        role=Role(row.role),
+        unit_id=row.unit_id,
+        organization_id=row.social_org or row.health_org,
+        care_domain=CareDomain.SOCIAL if row.social_org is not None else CareDomain.HEALTH,
+        request_id=request_id,
+    )
+    return actor, login_session
 
 
 def logout(session: Session, *, token: str) -> None:
@@ -446,7 +560,7 @@ def create_user(
         # and targets); nobody signs in as it
         raise Invalid("the system role is for batch jobs, not for accounts", field="role")
     if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise Invalid(f"user {username} already exists", field="username")
+        raise Invalid("user %(username)s already exists", field="username", params={"username": username})
     user = User(
         username=username,
         display_name=display_name,
@@ -509,3 +623,261 @@ def display_names(session: Session, usernames: Collection[str]) -> dict[str, str
         return {}
     rows = session.execute(select(User.username, User.display_name).where(User.username.in_(set(usernames))))
     return {username: name for username, name in rows}
+
+
+# --- The administrator's pages: users and their assignments (issue 20) ----------------------------------------
+
+ADMIN_ROLES = frozenset({Role.ADMINISTRATOR, Role.SYSTEM})
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+# The roles an administrator gives: staff roles. A patient's account follows from their own login (it points
+# at their person); nobody signs in as the system.
+ASSIGNABLE_ROLES = (
+    Role.CLINICIAN,
+    Role.MUNICIPAL_STAFF,
+    Role.UNIT_MANAGER,
+    Role.ANALYST,
+    Role.ADMINISTRATOR,
+    Role.LOG_REVIEWER,
+    Role.GOVERNANCE_OFFICER,
+)
+
+
+def require_administrator(session: Session, *, actor: Actor, action: AccountAction) -> None:
+    """Users and assignments are the administrator's (and the CLI's, as the system); refused and logged."""
+    if actor.role not in ADMIN_ROLES:
+        audit_service.refuse(
+            session,
+            actor=actor,
+            action=action,
+            reason="role_not_permitted",
+            message="only an administrator manages users and assignments",
+        )
+
+
+def _assignable_role(value: str) -> Role:
+    try:
+        role = Role(value)
+    except ValueError:
+        role = None
+    if role not in ASSIGNABLE_ROLES:
+        raise Invalid(
+            "role must be one of %(roles)s",
+            field="role",
+            params={"roles": [r.value for r in ASSIGNABLE_ROLES]},
+        )
+    assert role is not None
+    return role
+
+
+def _unit_for(session: Session, hsa_id: str) -> org_service.UnitView:
+    try:
+        return org_service.unit_by_hsa_id(session, hsa_id)
+    except NotFound as exc:
+        raise Invalid("no care unit with this HSA-id", field="unit_hsa_id") from exc
+
+
+def _staff_user(session: Session, username: str, *, lock: bool = False) -> User:
+    stmt = select(User).where(User.username == username.strip().lower(), User.person_id.is_(None))
+    user = session.scalar(stmt.with_for_update() if lock else stmt)
+    if user is None:
+        raise NotFound("no user %(username)r", params={"username": username.strip().lower()})
+    return user
+
+
+def _admin_views(session: Session, users: list[User]) -> list[AdminUserOut]:
+    memberships = (
+        list(
+            session.scalars(
+                select(Membership)
+                .where(Membership.user_id.in_([u.id for u in users]))
+                .order_by(Membership.is_active.desc(), Membership.created_at, Membership.id)
+            )
+        )
+        if users
+        else []
+    )
+    units = org_service.get_units(session, {m.unit_id for m in memberships if m.unit_id is not None})
+    by_user: dict[uuid.UUID, list[AssignmentOut]] = {}
+    for m in memberships:
+        unit = units.get(m.unit_id) if m.unit_id else None
+        by_user.setdefault(m.user_id, []).append(
+            AssignmentOut(
+                id=m.id,
+                role=m.role,
+                purpose=str(DEFAULT_PURPOSE.get(Role(m.role), "")),
+                unit_hsa_id=unit.hsa_id if unit else None,
+                unit_name=unit.name if unit else None,
+                organization_name=unit.organization_name if unit else None,
+                is_active=m.is_active,
+                created_at=m.created_at,
+            )
+        )
+    now = utcnow()
+    return [
+        AdminUserOut(
+            username=u.username,
+            display_name=u.display_name,
+            is_active=u.is_active,
+            locked=is_locked(u, now),
+            locked_until=u.locked_until if is_locked(u, now) else None,
+            failed_logins=u.failed_logins,
+            assignments=by_user.get(u.id, []),
+        )
+        for u in users
+    ]
+
+
+def admin_users(
+    session: Session, *, actor: Actor, query: str = "", locked_only: bool = False, limit: int = 200
+) -> list[AdminUserOut]:
+    """Staff accounts whose username or name contains `query` (any case), with their assignments and lock
+    state; `locked_only`: those locked now. Patients' own accounts are not listed (that a person has one is
+    theirs)."""
+    action = AccountAction.USER_LIST
+    require_administrator(session, actor=actor, action=action)
+    stmt = select(User).where(User.person_id.is_(None)).order_by(User.username).limit(limit)
+    if query.strip():
+        pattern = _contains(query)
+        stmt = stmt.where(
+            or_(
+                func.lower(User.username).like(pattern, escape="\\"),
+                func.lower(User.display_name).like(pattern, escape="\\"),
+            )
+        )
+    if locked_only:
+        stmt = stmt.where(User.locked_until > utcnow())
+    users = list(session.scalars(stmt))
+    audit_service.record(
+        session, actor=actor, action=action, detail={"query": query.strip()[:100], "returned": len(users)}
+    )
+    return _admin_views(session, users)
+
+
+def admin_user(session: Session, *, actor: Actor, username: str) -> AdminUserOut:
+    action = AccountAction.USER_READ
+    require_administrator(session, actor=actor, action=action)
+    user = _staff_user(session, username)
+    audit_service.record(session, actor=actor, action=action, detail={"username": user.username})
+    return _admin_views(session, [user])[0]
+
+
+def admin_create_user(session: Session, *, actor: Actor, request: NewUserRequest) -> AdminUserOut:
+    """A staff account with its first assignment (the administrator sets a first password; staff then log in
+    through the region's identity provider where one is configured)."""
+    action = AccountAction.USER_CREATE
+    require_administrator(session, actor=actor, action=action)
+    if not USERNAME.fullmatch(request.username.strip().lower()):
+        raise Invalid(
+            "a username is letters a-z, digits, dots, hyphens and underscores (at most 64)", field="username"
+        )
+    role = _assignable_role(request.role)
+    unit = _unit_for(session, request.unit_hsa_id)
+    display = request.display_name.strip()
+    if not display:
+        raise Invalid("a name is required", field="display_name")
+    user = create_user(
+        session,
+        username=request.username,
+        display_name=display,
+        password=request.password,
+        role=role,
+        unit_id=unit.id,
+    )
+    audit_service.record(
+        session,
+        actor=actor,
+        action=action,
+        detail={
+            "username": user.username,
+            "role": role.value,
+            "unit_id": str(unit.id),
+            "unit_hsa_id": unit.hsa_id,
+        },
+    )
+    return _admin_views(session, [user])[0]
+
+
+def add_assignment(
+    session: Session, *, actor: Actor, username: str, request: AssignmentRequest
+) -> AdminUserOut:
+    """Give a user a role at a unit (a medarbetaruppdrag); an ended one of the same role and unit is taken up
+    again. The purpose of use follows from the role."""
+    action = AccountAction.MEMBERSHIP_ADD
+    require_administrator(session, actor=actor, action=action)
+    role = _assignable_role(request.role)
+    unit = _unit_for(session, request.unit_hsa_id)
+    user = _staff_user(session, username)
+    existing = session.scalar(
+        select(Membership).where(
+            Membership.user_id == user.id, Membership.unit_id == unit.id, Membership.role == role.value
+        )
+    )
+    if existing is not None and existing.is_active:
+        raise Conflict("the user already has this role at this unit")
+    if existing is not None:
+        existing.is_active = True
+        membership = existing
+    else:
+        membership = Membership(user_id=user.id, unit_id=unit.id, role=role.value)
+        session.add(membership)
+    session.flush()
+    audit_service.record(
+        session,
+        actor=actor,
+        action=action,
+        detail={
+            "username": user.username,
+            "membership_id": str(membership.id),
+            "role": role.value,
+            "unit_id": str(unit.id),
+            "unit_hsa_id": unit.hsa_id,
+            "taken_up_again": existing is not None,
+        },
+    )
+    return _admin_views(session, [user])[0]
+
+
+def end_assignment(
+    session: Session, *, actor: Actor, username: str, membership_id: uuid.UUID
+) -> AdminUserOut:
+    """End an assignment: no new login acts for it, and the sessions acting for it end now. An administrator
+    does not end their own (someone else must, so the region cannot lock itself out by one mistake)."""
+    action = AccountAction.MEMBERSHIP_END
+    require_administrator(session, actor=actor, action=action)
+    user = _staff_user(session, username)
+    membership = session.scalar(
+        select(Membership).where(Membership.id == membership_id, Membership.user_id == user.id)
+    )
+    if membership is None:
+        raise NotFound("no such assignment for this user")
+    if not membership.is_active:
+        raise Conflict("the assignment has already ended")
+    if actor.user_id == user.id:
+        raise Invalid("you cannot end your own assignment", field="membership_id")
+    membership.is_active = False
+    now = utcnow()
+    ended = list(
+        session.scalars(
+            select(LoginSession).where(
+                LoginSession.membership_id == membership.id,
+                LoginSession.revoked_at.is_(None),
+                LoginSession.expires_at > now,
+            )
+        )
+    )
+    for login_session in ended:
+        login_session.revoked_at = now
+    session.flush()
+    audit_service.record(
+        session,
+        actor=actor,
+        action=action,
+        detail={
+            "username": user.username,
+            "membership_id": str(membership.id),
+            "role": membership.role,
+            "unit_id": str(membership.unit_id),
+            "sessions_revoked": len(ended),
+        },
+    )
+    return _admin_views(session, [user])[0]
