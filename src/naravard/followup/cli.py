@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import signal
@@ -30,7 +31,8 @@ app = typer.Typer(
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
 
-RESULTS_MARKER = frozenset({"meta.json", "results.parquet"})  # what followup run writes, and nothing else
+# what followup run writes, and nothing else: the results, and the cells a refresh starts from (``refresh``)
+RESULTS_MARKER = frozenset({"meta.json", "results.parquet", "refresh"})
 # what spark-submit accepts as a master; anything else makes the JVM print a stack trace before it exits
 _SPARK_MASTER = re.compile(r"^(local(\[(\*|\d+)(,\s*\d+)?\])?|yarn|(spark|k8s)://.+)$")
 _MEMORY = re.compile(r"^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)\s*$", re.IGNORECASE)
@@ -97,6 +99,14 @@ def glob_escape(name: str) -> str:
     return re.sub(r"([*?\[])", r"[\1]", name)
 
 
+def _month_option(value: str) -> dt.date:
+    """``--since`` as the first day of its month (YYYY-MM)."""
+    try:
+        return dt.datetime.strptime(value.strip(), "%Y-%m").date()
+    except ValueError:
+        raise Invalid(f"--since {value!r} is not a month (YYYY-MM)", field="since") from None
+
+
 @app.command()
 def run(
     lake: Annotated[Path | None, typer.Option(help="Event lake folder (default: settings).")] = None,
@@ -107,10 +117,24 @@ def run(
     spark_remote: Annotated[str | None, typer.Option(help="Spark Connect URL, e.g. sc://host:15002.")] = None,
     threshold: Annotated[int | None, typer.Option(help="Suppress cells with denominator below this.")] = None,
     memory_limit: Annotated[str, typer.Option(help="DuckDB memory limit.")] = "8GB",
+    refresh: Annotated[
+        bool,
+        typer.Option(
+            "--refresh",
+            help="Recompute only the periods the lake's changes since the last run touch (found by comparing "
+            "the lake with the fingerprints kept beside the results); a full run when there is nothing to "
+            "start from.",
+        ),
+    ] = False,
+    since: Annotated[
+        str | None,
+        typer.Option(help="A refresh that recomputes at least the periods from this month (YYYY-MM) on."),
+    ] = None,
 ) -> None:
     """Validate the lake, compute every indicator and write the results atomically."""
+    from naravard.followup import refresh as rf
     from naravard.followup.compute import compute_cells
-    from naravard.followup.engine import close, connect, open_lake
+    from naravard.followup.engine import close, connect, lake_window, open_lake
     from naravard.followup.indicators import FAMILIES, PERIOD_TYPES
     from naravard.followup.lake import validate_lake
     from naravard.followup.results import write_results
@@ -136,7 +160,9 @@ def run(
                 f"--spark-master {spark_master!r} is not a Spark master URL "
                 "(local[N], spark://host:port, k8s://..., yarn)"
             )
+        since_day = _month_option(since) if since else None
         lake = Path(lake).expanduser().resolve()
+        rf.remove_stale_cache(Path(out).expanduser().resolve())
         out = check_out_dir(out, RESULTS_MARKER, "a results folder")
         if out == lake or out in lake.parents:
             raise Invalid(f"{out}: the results folder may not hold the lake {lake}")
@@ -145,10 +171,29 @@ def run(
         validate_lake(lake)
         out.parent.mkdir(parents=True, exist_ok=True)
         remove_stale(out)
+        first, last = lake_window(lake)
+        state = rf.read_state(out)
+        prints = rf.fingerprints(lake, state["prints"] if state else None)
         con = connect(engine, memory_limit=memory_limit, spark_master=spark_master, spark_remote=spark_remote)
-        lk = open_lake(con, lake)
+        lk = open_lake(con, lake, first=first, last=last)
+        plan = rf.Plan(None, "a full run")
+        if refresh or since_day:
+            tables = rf.family_tables(lk, pts)
+            plan = rf.plan(
+                state,
+                lake,
+                prints,
+                first=first,
+                last=last,
+                periods=pts,
+                threshold=threshold,
+                families=[(f.name, t) for f, t in zip(FAMILIES, tables, strict=True)],
+                since=since_day,
+            )
+            console.print(f"refresh: {plan.reason}", highlight=False, markup=False)
         # the unsuppressed cells go to a private (0700) folder beside the results, removed afterwards
         with tempfile.TemporaryDirectory(prefix=f".{out.name}.cells-", dir=out.parent) as cells_dir:
+            new_dir = Path(cells_dir) / "new"
             with Progress(
                 TextColumn("[bold]{task.description}"),
                 BarColumn(),
@@ -157,22 +202,57 @@ def run(
                 console=console,
             ) as bar:
                 task = bar.add_task("indicators", total=len(FAMILIES))
-                cells = compute_cells(
-                    lk, pts, Path(cells_dir), on_step=lambda s: bar.update(task, advance=1, description=s)
-                )
+
+                def step(s: str) -> None:
+                    bar.update(task, advance=1, description=s)
+
+                if plan.starts is None:
+                    cells = compute_cells(lk, pts, new_dir, on_step=step)
+                else:
+                    groups = rf.compute_from(
+                        con,
+                        lake,
+                        plan.starts,
+                        first=first,
+                        last=last,
+                        period_types=pts,
+                        out=new_dir,
+                        on_step=step,
+                    )
             close(con)
-            write_results(
-                cells,
+            run_id = rf.new_run_id()
+            meta: dict[str, object] = {
+                "engine": engine,
+                "lake": str(lake),
+                "periods": pts,
+                "lake_first": first.isoformat(),
+                "lake_last": last.isoformat(),
+                "refresh_id": run_id,
+                "recomputed_from": plan.start.isoformat() if plan.start else None,
+            }
+            if plan.starts is None:
+                write_results(cells, out, threshold=threshold, meta=meta, memory_limit=memory_limit)
+            else:
+                # each start's recomputed years rolled up on their own (in the private folder), then put in
+                # place of those years in one rename
+                parts = []
+                for start, folder in groups:
+                    part = Path(cells_dir) / f"part-{start.isoformat()}"
+                    write_results(folder, part, threshold=threshold, meta=meta, memory_limit=memory_limit)
+                    parts.append(part)
+                cells = rf.merge_cells(out / rf.CACHE_DIR, new_dir, Path(cells_dir) / "merged", plan.starts)
+                codes = {i.code: plan.starts[k] for k, f in enumerate(FAMILIES) for i in f.indicators}
+                rf.combine(out, parts, codes, meta)
+            rf.save_state(
                 out,
+                cells,
+                run_id=run_id,
+                prints=prints,
+                first=first,
+                last=last,
+                periods=pts,
                 threshold=threshold,
-                meta={
-                    "engine": engine,
-                    "lake": str(lake),
-                    "periods": pts,
-                    "lake_first": lk.first.isoformat(),
-                    "lake_last": lk.last.isoformat(),
-                },
-                memory_limit=memory_limit,
+                families=len(FAMILIES),
             )
     console.print(
         f"results written to {out} in {time.perf_counter() - t0:.1f} s", highlight=False, markup=False
@@ -359,6 +439,41 @@ def import_csv(
     )
     if rep.bad_total and not skip_bad:
         raise typer.Exit(1)
+
+
+lake_app = typer.Typer(
+    help="The event lake: make one with every table empty, revert an import.", no_args_is_help=True
+)
+
+
+@lake_app.command("init")
+def lake_init(
+    lake: Annotated[Path, typer.Argument(help="Event lake folder (made if absent)")],
+) -> None:
+    """Write every table the lake lacks empty, with its schema (a table the region does not have, such as
+    residences, is then empty rather than missing); tables that hold files are left as they are."""
+    from naravard.followup.lake import init_lake
+
+    with _errors():
+        written = init_lake(lake)
+    shown = ", ".join(written) if written else "none (every table has files)"
+    console.print(f"{lake}: empty tables written: {shown}", highlight=False, markup=False)
+
+
+@lake_app.command("revert")
+def lake_revert(
+    table: Annotated[str, typer.Argument(help="Lake table, e.g. encounters")],
+    lake: Annotated[Path | None, typer.Option(help="Event lake folder (default: settings).")] = None,
+    file: Annotated[
+        str | None, typer.Option(help="The import file to remove (default: the table's latest import).")
+    ] = None,
+) -> None:
+    """Remove one import (a file `naravard import` wrote) from a lake table: the latest, or the one named."""
+    from naravard.followup.lake import revert_import
+
+    with _errors():
+        gone = revert_import(lake or _settings().effective_lake_dir, table, file)
+    console.print(f"{table}: removed {gone}", highlight=False, markup=False)
 
 
 if __name__ == "__main__":

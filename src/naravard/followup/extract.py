@@ -28,15 +28,27 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlalchemy.orm import Session
 
+from naravard import reference
 from naravard.actor import Actor
+from naravard.careplans import service as careplans_service
 from naravard.contacts import service as contacts_service
+from naravard.coordination import service as coordination_service
 from naravard.followup import folders
 from naravard.followup.lake import TABLES, arrow_schema, validate_lake
 from naravard.organizations import service as org_service
 from naravard.patients import service as patients_service
 from naravard.patients.schemas import ListingPeriod
 
-REGION_CODE = "21"  # Gävleborg's county code (länskod)
+
+def region_code(municipality_code: str | None) -> str:
+    """The region (SCB länskod) of a unit or resident, from the platform's own municipality code: a kommunkod
+    is its county's two digits and two more. A code that is no kommunkod (``0000``: unknown) falls back on
+    the platform's configured region (``naravard.reference``)."""
+    code = municipality_code or ""
+    if len(code) == 4 and code.isdigit() and code[:2] != "00":
+        return code[:2]
+    return reference.REGION_CODE
+
 
 # the platform's unit kinds (organizations.models.UnitKind) as the lake's; kinds not named give no care
 # the follow-up counts (administration, social services) and are not extracted
@@ -115,13 +127,17 @@ def extract(
     population = patients_service.export_population(session, actor=actor)
     units = [u for u in org_service.list_units(session) if u.kind in UNIT_KIND_TO_LAKE]
     unit_municipality = {u.id: u.municipality_code for u in units}
+    residence = [
+        p.municipality_code or unit_municipality.get(p.listing_unit_id) or "0000"  # type: ignore[arg-type]
+        for p in population
+    ]
     tables: dict[str, pa.Table] = {
         "units": pa.table(
             {
                 "unit_id": [pseudonym(key, u.id) for u in units],
                 "name": [u.name for u in units],
                 "kind": [UNIT_KIND_TO_LAKE[u.kind] for u in units],
-                "region_code": [REGION_CODE] * len(units),
+                "region_code": [region_code(u.municipality_code) for u in units],
                 "municipality_code": [u.municipality_code for u in units],
                 "private": [u.organization_kind == "private_provider" for u in units],
                 # the platform's HSA-id: how the follow-up pages find a user's own unit in the lake
@@ -134,11 +150,8 @@ def extract(
                 "person_id": [pseudonym(key, p.person_id) for p in population],
                 "sex": [SEX_TO_LAKE.get(p.sex or "", p.sex) for p in population],
                 "birth_date": [p.birth_date for p in population],
-                "region_code": [REGION_CODE] * len(population),
-                "municipality_code": [
-                    p.municipality_code or unit_municipality.get(p.listing_unit_id) or "0000"  # type: ignore[arg-type]
-                    for p in population
-                ],
+                "region_code": [region_code(m) for m in residence],
+                "municipality_code": residence,
                 "in_date": [p.birth_date for p in population],
                 "out_date": [None] * len(population),
             },
@@ -184,6 +197,29 @@ def extract(
         },
         schema=arrow_schema("fixed_contacts"),
     )
+    # The care plans (issue 15): Patientkontrakt and SIP meetings as users recorded them, so P_GOALS, P_AGREED
+    # and P_SIP count what the platform did; plans of persons or units not extracted are left out.
+    lake_units = {u.id for u in units}
+    plan_rows = careplans_service.lake_rows(
+        session,
+        actor=actor,
+        pseudonym=lambda value: pseudonym(key, value),
+        unit_id_of=lambda unit_id: pseudonym(key, unit_id) if unit_id in lake_units else None,
+    )
+    lake_persons = {pseudonym(key, p) for p in extracted}
+    for name in ("contracts", "sip_meetings"):
+        kept = [r for r in plan_rows[name] if r["person_id"] in lake_persons]
+        tables[name] = pa.Table.from_pylist(kept, schema=arrow_schema(name))
+    # Admissions and discharges as the platform recorded them (issue 16): K_UKL from what users did.
+    lake_unit_ids = {pseudonym(key, u) for u in lake_units}
+    admissions = [
+        r.model_dump()
+        for r in coordination_service.export_admissions(
+            session, actor=actor, pseudonym=lambda v: pseudonym(key, v)
+        )
+        if r.person_id in lake_persons and r.unit_id in lake_unit_ids
+    ]
+    tables["admissions"] = pa.Table.from_pylist(admissions, schema=arrow_schema("admissions"))
     for name in TABLES:
         tables.setdefault(name, arrow_schema(name).empty_table())
 

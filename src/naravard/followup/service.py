@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from sqlalchemy.orm import Session
 
 from naravard.actor import Actor, Role
 from naravard.errors import Forbidden, Invalid, NotFound
@@ -350,3 +351,19 @@ def dashboard_series(
             }
         )
     return out
+
+
+def targets_for(
+    session: Session, indicator_ids: list[str] | tuple[str, ...], *, targets_file: Path | None = None
+) -> list[Target]:
+    """The targets in effect for these indicators, in precedence order: national, the targets file's and the
+    region's own (stored in the database); what other contexts pass to ``query_results(targets=...)`` so
+    their figures are marked against the same targets as the follow-up's pages."""
+    from naravard.followup import target_service  # imports this module; the region's targets live there
+
+    wanted = set(indicator_ids)
+    return [
+        t
+        for t in target_service.effective_targets(session, targets_file=targets_file)
+        if t.indicator in wanted
+    ]
