@@ -76,6 +76,12 @@ def test_the_commands_users_type_are_all_there() -> None:
         "import",
         "synth",
         "contacts",
+        "careplans",  # naravard careplans list / show / export (issue 15)
+        "units",  # naravard units import (issue 20)
+        "governance",  # naravard governance remind (issue 17)
+        "coordination",  # naravard coordination import (issue 16)
+        "notifications",  # naravard notifications deliver (issue 16)
+        "lake",  # naravard lake init / revert (issue 21)
     }
     groups = {
         name: set(command.commands)  # type: ignore[attr-defined]
@@ -85,9 +91,15 @@ def test_the_commands_users_type_are_all_there() -> None:
     assert groups == {
         "db": {"upgrade"},
         "users": {"create", "unlock"},
-        "audit": {"verify"},
+        "audit": {"verify", "seal"},
         "followup": {"run", "report", "extract"},
         "contacts": {"import", "propose", "deliver"},
+        "careplans": {"list", "show", "export"},
+        "units": {"import"},
+        "governance": {"remind"},
+        "coordination": {"import"},
+        "notifications": {"deliver"},
+        "lake": {"init", "revert"},
     }
 
 

@@ -6,4 +6,5 @@ from enum import StrEnum
 
 
 class NotificationAction(StrEnum):
-    pass
+    DELIVER = "notifications:notification:deliver"  # a batch sent through a channel
+    MARK_READ = "notifications:notification:read"

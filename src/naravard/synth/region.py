@@ -39,7 +39,10 @@ from naravard.organizations import service as org_service
 from naravard.patients import service as patients_service
 from naravard.reference import REGION_HSA, REGION_ORG_NUMBER
 from naravard.synth.region_access import RECORDED_BY, add_access_facts
+from naravard.synth.region_careplans import add_careplan_consent, seed_careplans
 from naravard.synth.region_contacts import add_fixed_contacts
+from naravard.synth.region_coordination import seed_coordination
+from naravard.synth.region_governance import seed_governance
 from naravard.synth.region_orgs import ADMIN_UNIT_NAME, add_organizations, add_units
 from naravard.synth.region_population import add_population
 from naravard.synth.region_rows import RegionRows
@@ -124,6 +127,7 @@ def _build(rows: RegionRows, *, persons: int, password_hash: str) -> list[DemoUs
     add_access_facts(rows, orgs, units, population.people)
     users = add_demo_users(rows, units, staff_by_unit, population, password_hash)
     add_fixed_contacts(rows, population, staff_by_unit)  # last: the ids of the other parts do not move
+    add_careplan_consent(rows)  # uuid5 ids: moves no other id
     return users
 
 
@@ -154,3 +158,6 @@ def _seed(session: Session, rows: RegionRows, actor: Actor) -> None:
         blocks=r["blocks"],
     )
     accounts_service.seed_rows(session, actor=actor, users=r["users"], memberships=r["memberships"])
+    seed_governance(session, rows, actor)  # after the users: members and owners point at them
+    seed_coordination(session, rows, actor)  # after the users and access facts (issue 16)
+    seed_careplans(session, rows, actor)  # after the users and consents: plans point at both

@@ -45,6 +45,7 @@ def add_demo_users(
         ("analytiker", Role.ANALYST, units.admin, Profession.ANALYST, 0),
         ("admin", Role.ADMINISTRATOR, units.admin, Profession.ADMINISTRATOR, 0),
         ("logg", Role.LOG_REVIEWER, units.admin, Profession.ADMINISTRATOR, 1),
+        ("styrning", Role.GOVERNANCE_OFFICER, units.admin, Profession.ADMINISTRATOR, 0),
     ]
     for username, role, unit, profession, nth in specs:
         staff = [p for p in staff_by_unit[unit["id"]] if p["profession"] == profession.value]
