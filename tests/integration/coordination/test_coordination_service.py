@@ -6,22 +6,25 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from naravard import migrate
 from naravard.actor import Role, system_actor
 from naravard.audit.models import AuditEvent
 from naravard.coordination import service
 from naravard.coordination.models import Discharge, Task, TaskEvent
 from naravard.coordination.schemas import AdmissionIn, DischargeMessageIn, DischargeStepIn, TaskChange, TaskIn
-from naravard.db import make_session_factory
+from naravard.db import make_engine, make_session_factory
 from naravard.errors import Conflict, Forbidden, Invalid, PreconditionFailed
 from naravard.notifications import service as notifications_service
 from tests import factories
-from tests.conftest import AUDIT_KEY
+from tests.conftest import AUDIT_KEY, require_postgres, temporary_pg_database
 from tests.integration.coordination.helpers import World, world
 
 
@@ -271,8 +274,24 @@ def test_a_repeated_admission_message_changes_nothing(db: Session) -> None:
     )
 
 
-def test_the_same_admission_twice_at_once_gives_one(engine: Engine) -> None:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def committed_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database of its own: the threads commit, and committed audit rows can never be deleted, so they
+    must not land in the suite's shared database."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'coordination.db'}"
+        migrate.upgrade(url)
+        yield url
+        return
+    require_postgres()
+    with temporary_pg_database("naravard_coordination") as url:
+        migrate.upgrade(url)
+        yield url
+
+
+def test_the_same_admission_twice_at_once_gives_one(committed_url: str) -> None:
     """Two requests with one message id in two threads, each in its own committed transaction."""
+    engine = make_engine(committed_url)
     factory = make_session_factory(engine, audit_key=AUDIT_KEY)
     with factory() as setup:
         w = world(setup)
