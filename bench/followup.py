@@ -31,12 +31,13 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from naravard.followup import engine, service
-from naravard.followup.compute import compute_cells, compute_long
+from naravard.followup import service
+from naravard.followup.engine import backends as engine
+from naravard.followup.engine.compute import compute_cells, compute_long
 from naravard.followup.indicators import continuity
-from naravard.followup.lake import validate_lake
-from naravard.followup.results import write_results
-from naravard.followup.targets import DEFAULT_TARGETS, Target
+from naravard.followup.lake.validation import validate_lake
+from naravard.followup.results.storage import write_results
+from naravard.followup.results.targets import DEFAULT_TARGETS, Target
 from naravard.synth.lake import generate_lake
 
 

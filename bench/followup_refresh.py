@@ -31,7 +31,8 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from naravard.followup import cli, refresh
+from naravard.followup import cli
+from naravard.followup.engine import refresh
 from naravard.synth.lake import generate_lake
 
 

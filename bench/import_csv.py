@@ -7,7 +7,7 @@ Writes (deterministically, from ``--seed``) a base lake of persons and existing 
 like a records-system export (quoted text, some timestamps with an offset, yes/no as true/false). Then it
 imports the CSV into a fresh copy of the base lake with each importer, each in a process of its own so its
 peak RSS is its own, and prints time, peak RSS and the ratios. The baseline is the importer as committed
-before the streaming one (``git show <rev>:src/naravard/followup/importer.py``, default ``3c25f53``),
+before the streaming one (``git show <rev>:src/naravard/followup/lake/importer.py``, default ``3c25f53``),
 loaded as a module: it holds every row in Python, so at tens of millions of rows it needs tens of GB;
 ``--skip-old`` leaves it out.
 """
@@ -35,7 +35,7 @@ import pyarrow.parquet as pq
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from naravard.followup.lake import TABLES, arrow_schema  # noqa: E402
+from naravard.followup.lake.validation import TABLES, arrow_schema  # noqa: E402
 
 OLD_REV = "3c25f53"  # the last commit with the row-by-row importer
 TODAY = dt.date(2026, 11, 23)
@@ -107,7 +107,7 @@ def make_inputs(folder: Path, rows: int, seed: int, bad_every: int) -> tuple[Pat
 def _old_module(rev: str) -> Any:
     """The committed row-by-row importer, loaded from git as a module of its own."""
     code = subprocess.run(
-        ["git", "show", f"{rev}:src/naravard/followup/importer.py"],
+        ["git", "show", f"{rev}:src/naravard/followup/lake/importer.py"],
         cwd=ROOT,
         check=True,
         capture_output=True,
@@ -124,7 +124,7 @@ def worker(which: str, csv: Path, lake: Path, rev: str) -> None:
     if which == "old":
         do_import = _old_module(rev).import_csv
     else:
-        from naravard.followup.importer import import_csv as do_import
+        from naravard.followup.lake.importer import import_csv as do_import
     t0 = time.perf_counter()
     rep = do_import(table="encounters", file=csv, lake_dir=lake, skip_bad=True, today=TODAY)
     seconds = time.perf_counter() - t0

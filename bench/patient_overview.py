@@ -1,14 +1,18 @@
 """Benchmark: the patient overview API against a bare FastAPI endpoint, in one run.
 
-    python bench/patient_overview.py                       # SQLite demo of 3000 persons, 1 worker
-    python bench/patient_overview.py --workers 2 --database postgresql+psycopg://postgres@127.0.0.1:5432/nv_bench
+    python bench/patient_overview.py        # both: SQLite with 1 worker, then PostgreSQL with 2 workers
+    python bench/patient_overview.py --only sqlite           # one of them (--workers to change the count)
+    python bench/patient_overview.py --only postgresql --pg-url postgresql+psycopg://postgres@127.0.0.1:5432/nv_bench
 
 It prepares a demo region (a temp dir unless --data-dir), serves it with uvicorn in a subprocess on
 127.0.0.1, logs in several demo clinicians' sessions through the API, and drives `--clients` concurrent
 keep-alive clients through a fixed number of `GET /api/patients/{id}` requests for patients each clinician
-may see (every one runs the access policy and appends a row to the audit hash chain). The same uvicorn
-setup then serves a bare FastAPI app returning a small JSON, and the same clients drive it. It prints
-requests/second, p50 and p99 for both and the ratios overview/bare.
+may see (every one runs the access policy and writes an audit row, which the app's sealer chains later,
+docs/adr/0006-audit-sealing.md). The same uvicorn setup then serves a bare FastAPI app returning a small
+JSON, and the same clients drive it. It prints requests/second, p50 and p99 for both, the ratios
+overview/bare against the issue's goals (PostgreSQL, 2 workers: ratio >= 0.3 and p99 < 100 ms; SQLite,
+1 worker: ratio >= 0.15), the audit rows written per second during the measured run, and how long the
+sealer took to chain them all after it.
 
 Bounded: every loop stops after a fixed number of requests, every server listens on 127.0.0.1 only and is
 stopped at the end; a PostgreSQL database that the benchmark created is dropped again.
@@ -278,18 +282,49 @@ def report(overview: Result, bare: Result) -> None:
     )
 
 
+# The issue's goals per engine: (minimum ratio overview/bare, maximum p99 ms of the overview or None).
+GOALS = {"PostgreSQL": (0.3, 100.0), "SQLite": (0.15, None)}
+DEFAULT_WORKERS = {"sqlite": 1, "postgresql": 2}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    engine: str
+    workers: int
+    overview: Result
+    bare: Result
+    audit_rows_per_s: float
+    sealed_after_s: float | None
+
+    def goal_line(self) -> str:
+        ratio, p99 = self.overview.rps / self.bare.rps, self.overview.percentile(99)
+        min_ratio, max_p99 = GOALS[self.engine]
+        parts = [f"ratio {ratio:.3f} (goal >= {min_ratio}: {'met' if ratio >= min_ratio else 'NOT met'})"]
+        verdict = "met" if max_p99 is None or p99 < max_p99 else "NOT met"
+        parts.append(f"p99 {p99:.0f} ms" + (f" (goal < {max_p99:.0f} ms: {verdict})" if max_p99 else ""))
+        parts.append(f"audit rows written {self.audit_rows_per_s:.0f}/s")
+        sealed = f"{self.sealed_after_s:.1f} s" if self.sealed_after_s is not None else "not within 60 s"
+        parts.append(f"all sealed {sealed} after the run")
+        return f"{self.engine}, {self.workers} worker(s): " + "; ".join(parts)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--persons", type=int, default=3000, help="demo persons (default 3000)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the demo region")
     parser.add_argument("--data-dir", type=Path, help="demo data dir (default: a temp dir, removed)")
+    parser.add_argument("--only", choices=("sqlite", "postgresql"), help="run one engine (default: both)")
     parser.add_argument(
+        "--pg-url",
         "--database",
-        help="database URL (default: SQLite in the data dir); "
-        "postgresql+psycopg://postgres@127.0.0.1:5432/NAME is created and dropped if missing",
+        dest="pg_url",
+        default="postgresql+psycopg://postgres@127.0.0.1:5432/nv_bench",
+        help="PostgreSQL database URL, created and dropped if missing (default %(default)s)",
     )
     parser.add_argument("--keep-database", action="store_true", help="do not drop a database we created")
-    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (default 1)")
+    parser.add_argument(
+        "--workers", type=int, help="uvicorn worker processes (default 1 on SQLite, 2 on PostgreSQL)"
+    )
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients (default 50)")
     parser.add_argument(
         "--requests", type=int, default=3000, help="measured requests per target (default 3000)"
@@ -300,20 +335,47 @@ def main(argv: list[str] | None = None) -> int:
         "--patients", type=int, default=200, help="patients per session to read (default 200)"
     )
     args = parser.parse_args(argv)
-    if args.database and not args.database.startswith("postgresql"):
-        parser.error("--database takes a postgresql+psycopg:// URL (SQLite is the default)")
-    if min(args.workers, args.clients, args.requests, args.sessions, args.patients) < 1:
+    if not args.pg_url.startswith("postgresql"):
+        parser.error("--pg-url takes a postgresql+psycopg:// URL (SQLite is in the data dir)")
+    if min(args.workers or 1, args.clients, args.requests, args.sessions, args.patients) < 1:
         parser.error("--workers, --clients, --requests, --sessions and --patients must be at least 1")
 
-    with tempfile.TemporaryDirectory(prefix="naravard-bench-") as tmp:
-        data_dir = args.data_dir or Path(tmp)
-        if args.database:
-            with postgres_database(args.database, keep=args.keep_database):
-                return run(args, data_dir, args.database)
-        return run(args, data_dir, None)
+    outcomes: list[Outcome] = []
+    for engine in ("sqlite", "postgresql"):
+        if args.only and args.only != engine:
+            continue
+        workers = args.workers or DEFAULT_WORKERS[engine]
+        with tempfile.TemporaryDirectory(prefix="naravard-bench-") as tmp:
+            data_dir = (args.data_dir / engine) if args.data_dir else Path(tmp)
+            if engine == "postgresql":
+                with postgres_database(args.pg_url, keep=args.keep_database):
+                    outcomes.append(run(args, data_dir, args.pg_url, workers))
+            else:
+                outcomes.append(run(args, data_dir, None, workers))
+    print("\nsummary (issue 20 goals)")
+    for outcome in outcomes:
+        print("  " + outcome.goal_line())
+    errors = sum(o.overview.errors + o.bare.errors for o in outcomes)
+    if errors:
+        print(f"errors: {errors}", file=sys.stderr)
+        return 1
+    return 0
 
 
-def run(args: argparse.Namespace, data_dir: Path, database_url: str | None) -> int:
+def audit_rows(database_url: str) -> tuple[int, int]:
+    """(all audit rows, unsealed ones)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(text("SELECT count(*), count(*) - count(sealed_seq) FROM audit_event")).one()
+    finally:
+        engine.dispose()
+    return int(row[0]), int(row[1])
+
+
+def run(args: argparse.Namespace, data_dir: Path, database_url: str | None, workers: int) -> Outcome:
     from naravard.cli import prepare_demo
 
     settings = prepare_demo(data_dir, persons=args.persons, seed=args.seed, database_url=database_url)
@@ -324,37 +386,45 @@ def run(args: argparse.Namespace, data_dir: Path, database_url: str | None) -> i
         "NARAVARD_AUDIT_HMAC_KEY": settings.audit_hmac_key,
         "NARAVARD_DEMO_PASSWORD": settings.demo_password,
         "NARAVARD_DATA_DIR": str(data_dir),
+        "NARAVARD_AUDIT_CHECKPOINT_DIR": str(data_dir / "audit-checkpoints"),
     }
     engine = "PostgreSQL" if settings.database_url.startswith("postgresql") else "SQLite"
     print(
-        f"naravard benchmark: {engine}, {args.persons} persons, {args.workers} worker(s), "
+        f"\nnaravard benchmark: {engine}, {args.persons} persons, {workers} worker(s), "
         f"{args.clients} clients, {args.requests} requests per target, {os.cpu_count()} CPUs "
         f"(client and server share them)",
         flush=True,
     )
 
-    with uvicorn_server(
-        "naravard.app:create_app", workers=args.workers, env=env, extra=["--factory"]
-    ) as base:
+    sealed_after: float | None = None
+    with uvicorn_server("naravard.app:create_app", workers=workers, env=env, extra=["--factory"]) as base:
         sessions = log_in(base, settings.database_url, settings.demo_password, args.sessions, args.patients)
         asyncio.run(drive("warm-up", base, overview_requests(sessions, args.warmup), args.clients))
+        rows_before, _ = audit_rows(settings.database_url)
         overview = asyncio.run(
             drive("GET /api/patients/{id}", base, overview_requests(sessions, args.requests), args.clients)
         )
+        rows_after, _ = audit_rows(settings.database_url)
+        finished = time.perf_counter()
+        while time.perf_counter() - finished < 60:  # the app's sealer chains them in the background
+            if audit_rows(settings.database_url)[1] == 0:
+                sealed_after = time.perf_counter() - finished
+                break
+            time.sleep(0.05)
+    rows_per_s = (rows_after - rows_before) / overview.seconds
 
     bench_dir = str(Path(__file__).resolve().parent)
     with uvicorn_server(
-        "patient_overview:bare_app", workers=args.workers, env={}, extra=["--app-dir", bench_dir]
+        "patient_overview:bare_app", workers=workers, env={}, extra=["--app-dir", bench_dir]
     ) as base:
         bare_requests: list[tuple[str, dict[str, str]]] = [("/bare", {})] * args.requests
         asyncio.run(drive("warm-up", base, bare_requests[: args.warmup], args.clients))
         bare_result = asyncio.run(drive("GET /bare (bare FastAPI)", base, bare_requests, args.clients))
 
     report(overview, bare_result)
-    if overview.errors or bare_result.errors:
-        print(f"errors: overview {overview.errors}, bare {bare_result.errors}", file=sys.stderr)
-        return 1
-    return 0
+    outcome = Outcome(engine, workers, overview, bare_result, rows_per_s, sealed_after)
+    print(outcome.goal_line(), flush=True)
+    return outcome
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
 """Database plumbing: the declarative base, the engine (SQLite or PostgreSQL) and sessions.
 
 SQLite is the embedded default. It runs in WAL mode and every transaction starts with BEGIN IMMEDIATE:
-patient reads write audit rows, and a deferred SQLite transaction that read the audit chain head and then
-tries to write after another writer fails with SQLITE_BUSY_SNAPSHOT instead of waiting its turn.
+patient reads write audit rows, and a deferred SQLite transaction that read (the patient's data, its
+session) and then tries to write after another writer committed fails with SQLITE_BUSY_SNAPSHOT instead of
+waiting its turn. (The audit row itself no longer reads the chain: rows are sealed later, see
+`naravard.audit.sealing`.)
 """
 
 from __future__ import annotations
@@ -128,8 +130,8 @@ def make_session_factory(
     join_transaction_mode: JoinTransactionMode = "conditional_savepoint",
 ) -> sessionmaker[Session]:
     """Sessions over `bind` whose ``info["audit_key"]`` keys the audit chain (`naravard.audit.chain`): every
-    session that may write an audit row needs it. Objects stay readable after commit (a request renders
-    what it saved) unless `expire_on_commit`; `join_transaction_mode` is SQLAlchemy's, for a session bound
+    session that may seal or verify audit rows needs it (`record` inserts them unsealed). Objects stay
+    readable after commit (a request renders what it saved) unless `expire_on_commit`; `join_transaction_mode` is SQLAlchemy's, for a session bound
     to a connection already in a transaction (the tests' rolled-back one)."""
     return sessionmaker(
         bind=bind,

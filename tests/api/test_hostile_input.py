@@ -14,8 +14,8 @@ from naravard.bounds import MAX_INT
 from naravard.config import Settings
 from naravard.deps import DbSession
 from naravard.errors import Invalid
-from naravard.followup import periods
 from naravard.followup import service as followup_service
+from naravard.followup.indicators import periods
 from tests import factories as f
 from tests.conftest import AUDIT_KEY
 

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from naravard.followup.lake import TABLES, arrow_schema
+from naravard.followup.lake.validation import TABLES, arrow_schema
 
 D = dt.date
 

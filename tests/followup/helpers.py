@@ -9,10 +9,10 @@ from typing import Any
 
 import duckdb
 
-from naravard.followup import engine
-from naravard.followup.compute import compute_long
+from naravard.followup.engine import backends as engine
+from naravard.followup.engine.compute import compute_long
 from naravard.followup.indicators import INDICATORS
-from naravard.followup.results import write_results
+from naravard.followup.results.storage import write_results
 from naravard.followup.service import query_results
 
 

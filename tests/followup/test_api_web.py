@@ -18,8 +18,9 @@ from naravard.app import create_app
 from naravard.config import Settings
 from naravard.db import make_engine, make_session_factory
 from naravard.followup import service
-from naravard.followup.formats import fmt_count, fmt_interval, fmt_value
 from naravard.followup.indicators import INDICATORS
+from naravard.followup.pages.charts import figure_of
+from naravard.followup.pages.formats import fmt_count, fmt_interval, fmt_value
 from naravard.followup.web import load_names
 from naravard.synth.demo import ensure_demo_results
 from tests import factories as f
@@ -253,7 +254,8 @@ def test_dashboard_page_has_charts_with_targets(env: Env) -> None:
     assert 'id="chart-C_FLK"' in html and 'id="chart-A3"' in html
     assert re.search(r'<script src="/followup/static/plotly\.min\.js\?v=[\d.]+"', html)
     assert "cdn.plot.ly" not in html and "https://cdn" not in html
-    assert '"name":"M\\u00e5l"' in html and "0.55" in html  # the target trace (JSON escapes å)
+    target = [t for t in figure_of(html, "chart-C_FLK")["data"] if t.get("name") == "Mål"]
+    assert target and 0.55 in target[0]["y"]  # the target trace
     assert "Mål 55,0 %" in html
     assert "Andel listade med fast läkarkontakt" in html
     assert "2026-Q4" in html

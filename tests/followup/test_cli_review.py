@@ -161,7 +161,7 @@ def test_interrupted_synth_leaves_the_previous_lake(tmp_path: Path) -> None:
 
 
 def test_extract_refuses_a_folder_that_is_not_a_lake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from naravard.followup.extract import check_out_dir as extract_out
+    from naravard.followup.lake.extract import check_out_dir as extract_out
 
     precious = tmp_path / "precious"
     precious.mkdir()
@@ -176,7 +176,7 @@ def test_extract_refuses_a_folder_that_is_not_a_lake(tmp_path: Path, monkeypatch
 
 
 def test_interrupted_run_keeps_the_old_results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import naravard.followup.compute as compute
+    import naravard.followup.engine.compute as compute
 
     lake = _lake(tmp_path / "lake")
     out = tmp_path / "res"

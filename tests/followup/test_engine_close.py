@@ -12,7 +12,7 @@ from conftest import _need_java
 SCRIPT = """
 import os
 from pyspark import SparkContext
-from naravard.followup import engine
+from naravard.followup.engine import backends as engine
 
 def alive(pid):
     try:

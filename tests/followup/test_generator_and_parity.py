@@ -10,8 +10,8 @@ import pyarrow.parquet as pq
 import pytest
 from helpers import assert_same_results, run
 
-from naravard.followup import engine
-from naravard.followup.lake import validate_lake
+from naravard.followup.engine import backends as engine
+from naravard.followup.lake.validation import validate_lake
 from naravard.reference import MUNICIPALITIES
 from naravard.synth.lake import generate_lake
 from naravard.synth.reference import HEALTH_CENTRES

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from naravard.followup import charts
-from naravard.followup.charts import figure_of
-from naravard.followup.headline import headline, time_axis
-from naravard.followup.page_dashboard import age_words
-from naravard.followup.periods import axis, is_complete, label_of, last_complete, steps
+from naravard.followup.indicators.periods import axis, is_complete, label_of, last_complete, steps
+from naravard.followup.pages import charts
+from naravard.followup.pages.charts import figure_of
+from naravard.followup.pages.dashboard import age_words
+from naravard.followup.results.headline import headline, time_axis
 from naravard.web.i18n import translate
 
 D = dt.date

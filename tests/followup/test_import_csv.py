@@ -15,10 +15,10 @@ from conftest import D, person, visit, write_lake
 from typer.testing import CliRunner
 
 from naravard.errors import Invalid
-from naravard.followup import importer
 from naravard.followup.cli import import_csv as import_command
-from naravard.followup.importer import import_csv
-from naravard.followup.lake import check_schema
+from naravard.followup.lake import importer
+from naravard.followup.lake.importer import import_csv
+from naravard.followup.lake.validation import check_schema
 
 T = dt.datetime
 TODAY = D(2026, 11, 23)

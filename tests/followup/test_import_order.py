@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from naravard.cli import app
 from naravard.errors import Invalid
-from naravard.followup.importer import import_csv
-from naravard.followup.lake import TABLES, revert_import, table_files, validate_lake
+from naravard.followup.lake.importer import import_csv
+from naravard.followup.lake.validation import TABLES, revert_import, table_files, validate_lake
 
 PERSONS = "person_id,sex,birth_date,region_code,municipality_code,in_date,out_date"
 ENCOUNTERS = "encounter_id,person_id,unit_id,practitioner_id,profession,start,mode,planned"

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from naravard.followup import service
 from naravard.followup.indicators import INDICATORS
-from naravard.followup.intervals import Z95, has_interval, interval, poisson, wilson
-from naravard.followup.results import RESULT_COLUMNS, RESULTS_FILE
-from naravard.followup.targets import Target, beyond_chance
+from naravard.followup.indicators.intervals import Z95, has_interval, interval, poisson, wilson
+from naravard.followup.results.storage import RESULT_COLUMNS, RESULTS_FILE
+from naravard.followup.results.targets import Target, beyond_chance
 
 Z2 = Z95 * Z95  # 3.841458...
 

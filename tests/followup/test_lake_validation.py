@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from naravard.errors import Invalid
 from naravard.followup.cli import app, import_csv
-from naravard.followup.lake import arrow_schema, validate_lake
+from naravard.followup.lake.validation import arrow_schema, validate_lake
 
 T = dt.datetime
 TODAY = D(2026, 11, 23)

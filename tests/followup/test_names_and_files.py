@@ -13,8 +13,8 @@ import pytest
 from page_env import Env, open_env
 
 from naravard.config import Settings
-from naravard.followup.report_names import report_filename
-from naravard.followup.scopes import Names, load_names
+from naravard.followup.reports.names import report_filename
+from naravard.followup.results.scopes import Names, load_names
 from naravard.web.i18n import translate
 
 DAY = dt.date(2026, 12, 4)

@@ -16,9 +16,9 @@ import pytest
 
 from naravard.config import Settings
 from naravard.followup.indicators import INDICATORS
-from naravard.followup.report import render_report
-from naravard.followup.report_compare import svg_hbars
-from naravard.followup.report_pdf import BAR_W, LEFT, nice_scale, svg_bars, text_width, tick_label
+from naravard.followup.reports.compare import svg_hbars
+from naravard.followup.reports.pdf import BAR_W, LEFT, nice_scale, svg_bars, text_width, tick_label
+from naravard.followup.reports.report import render_report
 
 CHROMIUM = "/usr/bin/chromium"
 SVG = "{http://www.w3.org/2000/svg}"

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from naravard.followup import refresh as rf
+from naravard.followup.engine import refresh as rf
 
 D = dt.date
 CUT = D(2026, 10, 31)  # the old lake knows the world up to this day

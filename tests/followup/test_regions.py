@@ -17,8 +17,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from naravard.config import Settings
-from naravard.followup import report
-from naravard.followup.scopes import load_names
+from naravard.followup.reports import report
+from naravard.followup.results.scopes import load_names
 from tests.followup.conftest import person, visit, write_lake
 from tests.followup.helpers import run
 from tests.followup.page_env import KEY, Env, open_env

@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import json
 import re
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +19,13 @@ import pyarrow.parquet as pq
 import pytest
 from openpyxl import load_workbook
 
-from naravard.followup import charts, report, service
+from naravard.followup import service
 from naravard.followup.demo import demo_baseline
-from naravard.followup.results import META_FILE, RESULT_COLUMNS, RESULTS_FILE
-from naravard.followup.scopes import Names
-from naravard.followup.targets import Target
+from naravard.followup.pages import charts
+from naravard.followup.reports import report
+from naravard.followup.results.scopes import Names
+from naravard.followup.results.storage import META_FILE, RESULT_COLUMNS, RESULTS_FILE
+from naravard.followup.results.targets import Target
 
 # (indicator, period_type, period, scope_type, scope_id, stratum_type, stratum, numerator, denominator);
 # value = numerator / denominator, and a denominator of None is a suppressed cell
@@ -254,7 +257,7 @@ def _point(period: str, stratum: str, value: float, target: float | None, rule: 
 def test_chart_target_lines_follow_the_effective_value() -> None:
     def names(points: list[dict[str, Any]]) -> list[str]:
         html = charts.trend_chart("C_COC", points, lambda s: s, "en", "sex")
-        return [n for n in re.findall(r'"name":"([^"]+)"', html) if n.startswith("Target")]
+        return [n for n in re.findall(r'"name":"([^"]+)"', unescape(html)) if n.startswith("Target")]
 
     # one target for every stratum (an absolute one): one line
     same = [_point(p, s, 0.5, 0.55, False) for p in ("2024", "2025") for s in ("F", "M")]

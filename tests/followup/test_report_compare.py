@@ -17,10 +17,10 @@ from page_env import Env, open_env
 from naravard.config import Settings
 from naravard.errors import Invalid
 from naravard.followup import service
-from naravard.followup.formats import fmt_interval
 from naravard.followup.indicators import INDICATORS
-from naravard.followup.report import write_report
-from naravard.followup.scopes import Names, load_names
+from naravard.followup.pages.formats import fmt_interval
+from naravard.followup.reports.report import write_report
+from naravard.followup.results.scopes import Names, load_names
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from conftest import D, person, visit
 from typer.testing import CliRunner
 
 from naravard.errors import Invalid
-from naravard.followup.lake import validate_lake
+from naravard.followup.lake.validation import validate_lake
 
 T = dt.datetime
 TODAY = D(2026, 11, 23)

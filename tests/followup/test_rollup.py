@@ -78,7 +78,7 @@ def test_wait_quantiles_match_the_raw_waits(generated_lake: Path, results: Path)
     nearest-rank quantiles (smallest w with at least q*n waits <= w) of the waits read straight from the
     lake: a contact never assessed by the lake's last day counts with the days it has lasted plus one once
     its three days have passed, and not at all before."""
-    from naravard.followup.engine import lake_window
+    from naravard.followup.engine.backends import lake_window
 
     last = lake_window(generated_lake)[1]
     con = duckdb.connect()

@@ -12,7 +12,7 @@ from helpers import run
 
 from naravard.errors import Invalid, NotFound
 from naravard.followup import service
-from naravard.followup.report import write_report
+from naravard.followup.reports.report import write_report
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +50,8 @@ def test_every_indicator_is_defined_in_swedish_too() -> None:
 
 def test_indicator_page_is_generated_from_the_registry() -> None:
     """docs/indicators.md lists exactly what the code defines; rewrite it with
-    ``python -m naravard.followup.docs docs/indicators.md``."""
-    from naravard.followup.docs import indicators_markdown
+    ``python -m naravard.followup.pages.docs docs/indicators.md``."""
+    from naravard.followup.pages.docs import indicators_markdown
 
     doc = (Path(__file__).parents[2] / "docs" / "indicators.md").read_text(encoding="utf-8")
     assert indicators_markdown() in doc
@@ -181,7 +181,7 @@ def test_report_lists_periods_without_rows() -> None:
     import datetime as dt
 
     from naravard.followup.indicators import INDICATORS
-    from naravard.followup.report import _fill_periods
+    from naravard.followup.reports.report import _fill_periods
 
     def row(m: int) -> dict[str, Any]:
         return {"period": f"2025-{m:02d}", "period_start": dt.date(2025, m, 1), "value": 0.5}

@@ -11,8 +11,8 @@ from conftest import D, person, visit
 from helpers import run, value
 
 from naravard.errors import Invalid
+from naravard.followup.indicators.strata import INDICATOR_BREAKDOWNS, offers, stratum_name
 from naravard.followup.service import known_strata, list_indicators, query_results
-from naravard.followup.strata import INDICATOR_BREAKDOWNS, offers, stratum_name
 
 T = dt.datetime
 

@@ -11,8 +11,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from naravard.followup.compute import LONG_SCHEMA
-from naravard.followup.results import write_results
+from naravard.followup.engine.compute import LONG_SCHEMA
+from naravard.followup.results.storage import write_results
 
 
 def cell(mun: str, sex: str, month: int, den: float, code: str = "A90V") -> dict[str, Any]:

@@ -26,9 +26,9 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from naravard.followup.compute import LONG_SCHEMA
+from naravard.followup.engine.compute import LONG_SCHEMA
 from naravard.followup.indicators import FAMILIES
-from naravard.followup.results import RESULTS_FILE, write_results
+from naravard.followup.results.storage import RESULTS_FILE, write_results
 
 Key = tuple[Any, ...]  # indicator, period_type, period_start, scope_type, scope_id, stratum_type, stratum
 GRAIN = {i.code: f.grain for f in FAMILIES for i in f.indicators}

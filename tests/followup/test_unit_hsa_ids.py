@@ -15,9 +15,9 @@ from conftest import UNITS, D, person, visit
 from helpers import run
 
 from naravard.errors import Invalid
-from naravard.followup.importer import import_csv
-from naravard.followup.lake import TABLES, arrow_schema, check_schema, validate_lake
-from naravard.followup.scopes import load_names
+from naravard.followup.lake.importer import import_csv
+from naravard.followup.lake.validation import TABLES, arrow_schema, check_schema, validate_lake
+from naravard.followup.results.scopes import load_names
 from naravard.followup.service import query_results
 from naravard.synth import reference as ref
 from naravard.synth.lake_model import PERSONS_PER_REGION, CountyModel

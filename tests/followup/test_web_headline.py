@@ -23,8 +23,8 @@ from page_env import KEY, Env, open_env
 
 from naravard.app import create_app
 from naravard.config import Settings
-from naravard.followup.charts import figure_of
-from naravard.followup.results import META_FILE, RESULT_COLUMNS, RESULTS_FILE
+from naravard.followup.pages.charts import figure_of
+from naravard.followup.results.storage import META_FILE, RESULT_COLUMNS, RESULTS_FILE
 from tests.live import serve
 
 CHROMIUM = "/usr/bin/chromium"

@@ -14,11 +14,11 @@ import pytest
 from page_env import Env, open_env
 
 from naravard.config import Settings
-from naravard.followup.charts import figure_of
-from naravard.followup.formats import fmt_interval
 from naravard.followup.indicators import INDICATORS
-from naravard.followup.periods import is_complete, label_of
-from naravard.followup.results import lake_last
+from naravard.followup.indicators.periods import is_complete, label_of
+from naravard.followup.pages.charts import figure_of
+from naravard.followup.pages.formats import fmt_interval
+from naravard.followup.results.storage import lake_last
 
 # a row's scope id is read from its drill link: the page shows names, not internal ids (issue 19)
 ROW = re.compile(

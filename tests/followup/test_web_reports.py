@@ -13,13 +13,15 @@ from typing import Any
 import pytest
 from page_env import Env, doctor_id, flash, open_env
 
-# --- report downloads ---------------------------------------------------------------------------------
 from naravard.config import Settings
 from naravard.followup import service
-from naravard.followup.formats import fmt_value
-from naravard.followup.headline import headline
 from naravard.followup.indicators import INDICATORS
-from naravard.followup.results import lake_last
+
+# --- report downloads ---------------------------------------------------------------------------------
+from naravard.followup.pages.charts import figure_of
+from naravard.followup.pages.formats import fmt_value
+from naravard.followup.results.headline import headline
+from naravard.followup.results.storage import lake_last
 
 
 @pytest.fixture(scope="module")
@@ -328,9 +330,9 @@ def test_dashboard_draws_a3_per_profession_and_the_others_whole(env: Env) -> Non
     )
     assert r.status_code == 200, r.text
     assert '<option value="profession" selected>Yrkesgrupp</option>' in r.text
-    a3, flk = r.text.split('id="chart-A3"')[1], r.text.split('id="chart-C_FLK"')[1]
-    assert '"name":"L\\u00e4kare"' in a3.split("</script>")[0]
-    assert '"name":"Utfall"' in flk.split("</script>")[0]  # one line: the whole population
+    a3, flk = figure_of(r.text, "chart-A3"), figure_of(r.text, "chart-C_FLK")
+    assert "Läkare" in [trace.get("name") for trace in a3["data"]]
+    assert flk["data"][0].get("name") == "Utfall"  # one line: the whole population
 
 
 def test_compare_page_defines_the_indicator_in_the_page_language(env: Env) -> None:

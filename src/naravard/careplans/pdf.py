@@ -1,5 +1,5 @@
 """The patient's plan as a PDF to print: HTML from a template, printed by WeasyPrint (as the follow-up's
-report, `followup/report_pdf.py`)."""
+report, `followup/reports/pdf.py`)."""
 
 from __future__ import annotations
 

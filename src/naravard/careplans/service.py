@@ -1020,7 +1020,7 @@ def lake_rows(
     pseudonym: Callable[[uuid.UUID], int],
     unit_id_of: Callable[[uuid.UUID], int | None],
 ) -> dict[str, list[dict[str, Any]]]:
-    """Rows of the lake's `contracts` and `sip_meetings` (followup/lake_schema.py) from the platform's plans,
+    """Rows of the lake's `contracts` and `sip_meetings` (followup/lake/schema.py) from the platform's plans,
     for the follow-up purpose only (`consent.service.may_export_population`); one audit row. Plans whose unit
     is not in the lake (``unit_id_of`` gives None) are left out of `contracts`."""
     consent_service.may_export_population(session, actor=actor, action=CarePlanAction.EXPORT)

@@ -22,7 +22,7 @@ DOCTOR_CODE = "LK"
 
 
 def pseudonym(key: bytes, value: uuid.UUID) -> int:
-    """The extract's pseudonym of a platform id (must equal `followup.extract.pseudonym`; a test checks)."""
+    """The extract's pseudonym of a platform id (must equal `followup.lake.extract.pseudonym`; a test checks)."""
     digest = hmac.new(key, value.bytes, hashlib.sha256).digest()
     return int.from_bytes(digest[:8], "big") & 0x7FFF_FFFF_FFFF_FFFF
 

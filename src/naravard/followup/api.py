@@ -19,11 +19,12 @@ from naravard.actor import Actor, Role
 from naravard.bounds import MAX_INT
 from naravard.deps import CurrentActor, DbSession
 from naravard.errors import Forbidden, Invalid
-from naravard.followup import report, service, target_service
-from naravard.followup.report_names import report_filename
+from naravard.followup import service, target_service
+from naravard.followup.reports import report
+from naravard.followup.reports.names import report_filename
+from naravard.followup.results.scopes import Names, load_names
+from naravard.followup.results.targets import Target
 from naravard.followup.schemas import IndicatorOut, ResultRow, SeriesPoint, TargetChange, TargetIn, TargetOut
-from naravard.followup.scopes import Names, load_names
-from naravard.followup.targets import Target
 
 router = APIRouter(prefix="/followup", tags=["followup"])
 

@@ -20,10 +20,10 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from naravard.errors import Invalid, NaravardError, Unavailable
-from naravard.followup.folders import check_out_dir
+from naravard.followup.lake.folders import check_out_dir
 
 if TYPE_CHECKING:
-    from naravard.followup.targets import Target
+    from naravard.followup.results.targets import Target
 
 app = typer.Typer(
     help="Follow-up: indicators over the event lake, results and reports.", no_args_is_help=True
@@ -132,12 +132,12 @@ def run(
     ] = None,
 ) -> None:
     """Validate the lake, compute every indicator and write the results atomically."""
-    from naravard.followup import refresh as rf
-    from naravard.followup.compute import compute_cells
-    from naravard.followup.engine import close, connect, lake_window, open_lake
+    from naravard.followup.engine import refresh as rf
+    from naravard.followup.engine.backends import close, connect, lake_window, open_lake
+    from naravard.followup.engine.compute import compute_cells
     from naravard.followup.indicators import FAMILIES, PERIOD_TYPES
-    from naravard.followup.lake import validate_lake
-    from naravard.followup.results import write_results
+    from naravard.followup.lake.validation import validate_lake
+    from naravard.followup.results.storage import write_results
 
     with _errors():
         if lake is None or out is None or threshold is None:
@@ -299,7 +299,7 @@ def report(
     """A steering-group report (PDF or Excel) for some indicators, one scope and one population group, marked
     against the national targets, the targets file's and the region's own in the database
     (NARAVARD_DATABASE_URL)."""
-    from naravard.followup.report import write_report
+    from naravard.followup.reports.report import write_report
 
     scope_type, _, scope_id = scope.partition(":")
     stratum_type, _, stratum_value = stratum.partition(":")
@@ -339,7 +339,7 @@ def report_targets(file: Path | None, database_url: str) -> tuple[list[Target], 
     from naravard.db import is_sqlite, make_engine
     from naravard.followup import target_service
     from naravard.followup.models import FollowupTarget
-    from naravard.followup.targets import load_targets, merge_targets
+    from naravard.followup.results.targets import load_targets, merge_targets
 
     base = load_targets(file)
     shown = make_url(database_url).render_as_string(hide_password=True)
@@ -384,7 +384,7 @@ def extract(
     from naravard.cli_common import console as shell_console
     from naravard.cli_common import demo_database_url, demo_secrets, fail, has_demo_secrets, load_settings
     from naravard.db import make_engine, make_session_factory, transaction
-    from naravard.followup.extract import extract as extract_lake
+    from naravard.followup.lake.extract import extract as extract_lake
 
     current = load_settings()
     key, audit_key, url = current.secret_key, current.audit_hmac_key, database
@@ -420,7 +420,7 @@ def import_csv(
     """Import a CSV file into the event lake, reporting bad rows."""
     # `naravard import` (a command of the root, CONTEXTS): the good rows are appended to the lake table, the
     # bad ones listed with their line numbers and reasons.
-    from naravard.followup.importer import import_csv as do_import
+    from naravard.followup.lake.importer import import_csv as do_import
 
     with _errors():
         rep = do_import(
@@ -452,7 +452,7 @@ def lake_init(
 ) -> None:
     """Write every table the lake lacks empty, with its schema (a table the region does not have, such as
     residences, is then empty rather than missing); tables that hold files are left as they are."""
-    from naravard.followup.lake import init_lake
+    from naravard.followup.lake.validation import init_lake
 
     with _errors():
         written = init_lake(lake)
@@ -469,7 +469,7 @@ def lake_revert(
     ] = None,
 ) -> None:
     """Remove one import (a file `naravard import` wrote) from a lake table: the latest, or the one named."""
-    from naravard.followup.lake import revert_import
+    from naravard.followup.lake.validation import revert_import
 
     with _errors():
         gone = revert_import(lake or _settings().effective_lake_dir, table, file)

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from naravard.actor import system_actor
-from naravard.followup import engine, target_service
-from naravard.followup.compute import compute_long
-from naravard.followup.results import META_FILE, RESULTS_FILE, write_results
+from naravard.followup import target_service
+from naravard.followup.engine import backends as engine
+from naravard.followup.engine.compute import compute_long
+from naravard.followup.results.storage import META_FILE, RESULTS_FILE, write_results
 from naravard.followup.schemas import TargetIn
 
 if TYPE_CHECKING:

@@ -18,14 +18,22 @@ from sqlalchemy.orm import Session
 
 from naravard.actor import Actor, Role
 from naravard.errors import Forbidden, Invalid, NotFound
-from naravard.followup.compute import AGE_BANDS
+from naravard.followup.engine.compute import AGE_BANDS
 from naravard.followup.indicators import INDICATORS, PERIOD_TYPES
-from naravard.followup.intervals import interval
-from naravard.followup.lake import sql_str
-from naravard.followup.periods import MONTHS, add_months, parse_label, period_type_of
-from naravard.followup.results import RESULT_COLUMNS, RESULTS_FILE, SCOPES, STRATA
-from naravard.followup.strata import INDICATOR_BREAKDOWNS, offers
-from naravard.followup.targets import Target, at, beyond_chance, effective, load_targets, meets, target_for
+from naravard.followup.indicators.intervals import interval
+from naravard.followup.indicators.periods import MONTHS, add_months, parse_label, period_type_of
+from naravard.followup.indicators.strata import INDICATOR_BREAKDOWNS, offers
+from naravard.followup.lake.validation import sql_str
+from naravard.followup.results.storage import RESULT_COLUMNS, RESULTS_FILE, SCOPES, STRATA
+from naravard.followup.results.targets import (
+    Target,
+    at,
+    beyond_chance,
+    effective,
+    load_targets,
+    meets,
+    target_for,
+)
 
 DOCTOR_SCOPE_ROLES = frozenset({Role.ANALYST, Role.ADMINISTRATOR})
 

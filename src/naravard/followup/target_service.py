@@ -31,9 +31,9 @@ from naravard.db import utcnow
 from naravard.errors import Conflict, Invalid, NotFound
 from naravard.followup.actions import FollowupAction
 from naravard.followup.models import FollowupTarget
+from naravard.followup.results.targets import Target, checked, load_targets_cached, merge_targets, replaced
 from naravard.followup.schemas import TargetChange, TargetIn, TargetOut
 from naravard.followup.service import DOCTOR_SCOPE_ROLES, check_scope_access
-from naravard.followup.targets import Target, checked, load_targets_cached, merge_targets, replaced
 
 WRITER_ROLES = frozenset({Role.ANALYST, Role.SYSTEM})
 STOCKHOLM = ZoneInfo("Europe/Stockholm")

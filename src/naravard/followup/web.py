@@ -23,16 +23,16 @@ from naravard.errors import Conflict, Invalid, NotFound
 from naravard.followup import target_service
 from naravard.followup.actions import FollowupAction
 from naravard.followup.api import FollowupActor, Targets, report_response, targets_file
-from naravard.followup.page_common import (
+from naravard.followup.pages.common import (
     DEFAULT_INDICATORS,
     REPORT_SCOPES,
     Translate,
     parse_scope,
     parse_stratum,
 )
-from naravard.followup.page_compare import compare_context
-from naravard.followup.page_dashboard import dashboard_context
-from naravard.followup.page_targets import (
+from naravard.followup.pages.compare import compare_context
+from naravard.followup.pages.dashboard import dashboard_context
+from naravard.followup.pages.targets import (
     TargetForm,
     changed_meanwhile,
     delete_confirm,
@@ -40,8 +40,8 @@ from naravard.followup.page_targets import (
     parse_value,
     targets_context,
 )
+from naravard.followup.results.scopes import load_names
 from naravard.followup.schemas import TargetChange, TargetIn
-from naravard.followup.scopes import load_names
 from naravard.web.templating import language_of, render, translate
 
 router = APIRouter(include_in_schema=False)

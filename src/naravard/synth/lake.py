@@ -19,8 +19,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from naravard.errors import Invalid
-from naravard.followup.folders import check_out_dir
-from naravard.followup.lake import TABLES
+from naravard.followup.lake.folders import check_out_dir
+from naravard.followup.lake.validation import TABLES
 from naravard.synth import lake_events as ev
 from naravard.synth.lake_model import CountyModel
 from naravard.synth.lake_tables import Chunk, Window

@@ -16,7 +16,7 @@ from naravard.actor import DEFAULT_PURPOSE, Actor, CareDomain, Purpose, Role, sy
 from naravard.careplans import service
 from naravard.careplans.models import CarePlan
 from naravard.careplans.schemas import CreatePlan
-from naravard.followup.extract import extract, pseudonym
+from naravard.followup.lake.extract import extract, pseudonym
 from naravard.organizations.models import CareUnit
 from naravard.synth.region import create_demo_region
 from tests.integration.careplans.helpers import content, plan_env, sip_section

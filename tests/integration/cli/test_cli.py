@@ -164,7 +164,7 @@ def _copy_demo(demo_dir: Path, to: Path) -> Path:
 def test_followup_extract_of_a_demo(demo_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`naravard followup extract` (a command of the follow-up context, mounted from CONTEXTS) reads the keys
     through the settings, else the demo's, and writes a lake; without keys it fails in one line."""
-    from naravard.followup.lake import validate_lake
+    from naravard.followup.lake.validation import validate_lake
 
     for name in ("NARAVARD_SECRET_KEY", "NARAVARD_AUDIT_HMAC_KEY"):
         monkeypatch.delenv(name, raising=False)

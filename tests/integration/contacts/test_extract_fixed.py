@@ -14,7 +14,7 @@ from naravard.contacts import service
 from naravard.contacts.continuity import pseudonym as contacts_pseudonym
 from naravard.contacts.schemas import AssignRequest, ChangeRequest
 from naravard.db import utcnow
-from naravard.followup.extract import extract, pseudonym
+from naravard.followup.lake.extract import extract, pseudonym
 from tests.integration.contacts.helpers import env
 
 KEY = b"pseudonym-key-for-tests-0123456789"
@@ -77,7 +77,7 @@ def test_c_flk_is_computed_from_what_the_manager_did(db: Session, tmp_path: Path
     from typer.testing import CliRunner
 
     from naravard.followup.cli import app as followup_app
-    from naravard.followup.importer import import_csv
+    from naravard.followup.lake.importer import import_csv
 
     e = env(db, patients=2)
     service.assign_fixed_contact(

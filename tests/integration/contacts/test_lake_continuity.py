@@ -22,8 +22,8 @@ from naravard.contacts import continuity, service
 from naravard.contacts.continuity import LakeContinuity, NullContinuity, source_for
 from naravard.contacts.proposal import Candidate, DoctorSlot, propose
 from naravard.contacts.schemas import AssignRequest
-from naravard.followup import extract
-from naravard.followup.lake_schema import arrow_schema
+from naravard.followup.lake import extract
+from naravard.followup.lake.schema import arrow_schema
 from tests.conftest import AUDIT_KEY
 from tests.integration.contacts.helpers import Env, env
 

@@ -20,7 +20,7 @@ from naravard.actor import Role
 from naravard.app import create_app
 from naravard.audit.models import AuditEvent
 from naravard.config import Settings
-from naravard.followup.results import RESULT_COLUMNS, RESULTS_FILE
+from naravard.followup.results.storage import RESULT_COLUMNS, RESULTS_FILE
 from tests import factories as f
 from tests.conftest import AUDIT_KEY
 

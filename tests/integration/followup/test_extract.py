@@ -20,9 +20,9 @@ from naravard.contacts.models import Listing
 from naravard.db import transaction
 from naravard.errors import Forbidden
 from naravard.followup.cli import app as followup_app
-from naravard.followup.extract import extract, lake_listings, pseudonym
-from naravard.followup.importer import import_csv
-from naravard.followup.lake import validate_lake
+from naravard.followup.lake.extract import extract, lake_listings, pseudonym
+from naravard.followup.lake.importer import import_csv
+from naravard.followup.lake.validation import validate_lake
 from naravard.patients.models import Person
 from naravard.patients.schemas import ListingPeriod
 from tests import factories as f

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from naravard.errors import Invalid
-from naravard.followup.targets import checked, load_targets
+from naravard.followup.results.targets import checked, load_targets
 from tests.integration.followup.targets_env import Env, open_env
 
 URL = "/api/followup/targets"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from naravard.errors import Invalid
-from naravard.followup.targets import (
+from naravard.followup.results.targets import (
     DEFAULT_TARGETS,
     Target,
     at,

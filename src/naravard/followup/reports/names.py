@@ -7,8 +7,8 @@ import datetime as dt
 import re
 import unicodedata
 
-from naravard.followup.report_text import LABELS
-from naravard.followup.scopes import Names
+from naravard.followup.reports.text import LABELS
+from naravard.followup.results.scopes import Names
 
 
 def scope_name(names: Names, scope_type: str, scope_id: str | None, lang: str) -> str:

@@ -11,9 +11,9 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from naravard.errors import Unavailable
-from naravard.followup.formats import fmt_value, number
 from naravard.followup.indicators.base import Indicator
-from naravard.followup.report_text import esc
+from naravard.followup.pages.formats import fmt_value, number
+from naravard.followup.reports.text import esc
 
 BAR_W, BAR_H = 560, 160
 LEFT, RIGHT, TOP = 44, 8, 16  # room for the scale's labels, the last period's label and the legend

@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from naravard.errors import Invalid
 from naravard.followup.indicators.base import Lake
-from naravard.followup.lake import TABLES, parquet_list, table_files
+from naravard.followup.lake.validation import TABLES, parquet_list, table_files
 
 ENGINES = ("duckdb", "spark")
 DEFAULT_DUCKDB_MEMORY = "8GB"  # bounded so a national run cannot take the whole machine

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from naravard.followup.lake_schema import (
+from naravard.followup.lake.schema import (
     BIRTH_RULES,
     BOOL,
     DATE,

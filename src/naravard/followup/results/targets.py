@@ -26,8 +26,8 @@ from typing import Any
 
 from naravard.errors import Invalid
 from naravard.followup.indicators import INDICATORS
-from naravard.followup.periods import bounds, last_complete, period_type_of
-from naravard.followup.results import SCOPES
+from naravard.followup.indicators.periods import bounds, last_complete, period_type_of
+from naravard.followup.results.storage import SCOPES
 
 ORIGINS = ("national", "file", "region")  # lowest precedence first
 _ORIGIN_RANK = {o: i for i, o in enumerate(ORIGINS)}

@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from naravard.followup.indicators import FAMILIES
 from naravard.followup.indicators.base import BREAKDOWNS
-from naravard.followup.lake import parquet_list, sql_str
+from naravard.followup.lake.validation import parquet_list, sql_str
 
 RESULTS_FILE = "results.parquet"
 META_FILE = "meta.json"

@@ -16,11 +16,11 @@ from naravard.actor import Actor
 from naravard.errors import Invalid, NotFound
 from naravard.followup import service
 from naravard.followup.api import results_dir
-from naravard.followup.compute import AGE_BANDS
-from naravard.followup.formats import fmt_date
-from naravard.followup.results import META_FILE
-from naravard.followup.scopes import Names
-from naravard.followup.strata import INDICATOR_BREAKDOWNS, stratum_name, type_name
+from naravard.followup.engine.compute import AGE_BANDS
+from naravard.followup.indicators.strata import INDICATOR_BREAKDOWNS, stratum_name, type_name
+from naravard.followup.pages.formats import fmt_date
+from naravard.followup.results.scopes import Names
+from naravard.followup.results.storage import META_FILE
 
 Translate = Callable[[str], str]
 

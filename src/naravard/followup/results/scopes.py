@@ -15,8 +15,8 @@ from typing import Any
 import duckdb
 
 from naravard import reference
-from naravard.followup.lake import read_sql, table_files
-from naravard.followup.places import REGION_NAMES, read_places
+from naravard.followup.lake.places import REGION_NAMES, read_places
+from naravard.followup.lake.validation import read_sql, table_files
 
 
 @dataclass

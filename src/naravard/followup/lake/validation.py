@@ -1,4 +1,4 @@
-"""``validate_lake``: refuse an event lake that breaks its contract (``naravard.followup.lake_schema``:
+"""``validate_lake``: refuse an event lake that breaks its contract (``naravard.followup.lake.schema``:
 missing table or column, unreadable file, wrong type, repeated ids, values outside their domain, impossible,
 early or future dates) with a message naming the file, the column and the offending rows, before any
 indicator runs. ``naravard import`` checks each CSV row against the same rules with the same wording.
@@ -10,7 +10,7 @@ and no two row groups' ranges meet (how the generator and most exports write the
 distinct count decides. An optional column (``units.hsa_id``) may be absent from some or all of a table's
 files (lakes written before it, exports without it); it then reads as null.
 
-The contract's names are re-exported here, so ``from naravard.followup.lake import TABLES`` keeps working.
+The contract's names are re-exported here, so ``from naravard.followup.lake.validation import TABLES`` keeps working.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from naravard.errors import Invalid
-from naravard.followup.lake_schema import (
+from naravard.followup.lake.schema import (
     ARROW_TYPES,
     BIRTH_RULES,
     BOOL,

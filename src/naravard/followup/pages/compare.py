@@ -12,12 +12,11 @@ from naravard.actor import Actor
 from naravard.errors import Invalid, NotFound
 from naravard.followup import service
 from naravard.followup.api import results_dir
-from naravard.followup.charts import bar_chart, fmt_change, fmt_target, target_words
-from naravard.followup.formats import fmt_count, fmt_interval, fmt_value
 from naravard.followup.indicators import INDICATORS, PERIOD_TYPES
-from naravard.followup.intervals import has_interval
-from naravard.followup.own_scope import own_scope
-from naravard.followup.page_common import (
+from naravard.followup.indicators.intervals import has_interval
+from naravard.followup.indicators.strata import offers, type_name
+from naravard.followup.pages.charts import bar_chart, fmt_change, fmt_target, target_words
+from naravard.followup.pages.common import (
     LABELS,
     PLURALS,
     Translate,
@@ -30,10 +29,11 @@ from naravard.followup.page_common import (
     threshold,
     url,
 )
-from naravard.followup.results import lake_last
-from naravard.followup.scopes import Names, load_names
-from naravard.followup.strata import offers, type_name
-from naravard.followup.targets import Target
+from naravard.followup.pages.formats import fmt_count, fmt_interval, fmt_value
+from naravard.followup.pages.own_scope import own_scope
+from naravard.followup.results.scopes import Names, load_names
+from naravard.followup.results.storage import lake_last
+from naravard.followup.results.targets import Target
 
 LEVELS = {"total": ("region",), "region": ("municipality", "unit"), "municipality": ("unit",)}
 

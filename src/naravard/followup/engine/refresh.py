@@ -52,7 +52,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from naravard.followup.indicators.access import _GUARANTEES
-from naravard.followup.lake import TABLES, arrow_schema, parquet_list, sql_str, table_files
+from naravard.followup.lake.validation import TABLES, arrow_schema, parquet_list, sql_str, table_files
 
 CACHE_DIR = "refresh"
 STATE_FILE = "state.json"
@@ -215,7 +215,7 @@ def read_state(results_dir: Path) -> dict[str, Any] | None:
 def family_tables(lake: Any, period_types: list[str]) -> list[set[str]]:
     """Per family (in ``FAMILIES`` order), the lake tables its cells read, from its compiled SQL (on a lake
     that caches nothing, so nothing runs)."""
-    from naravard.followup.compute import cells
+    from naravard.followup.engine.compute import cells
     from naravard.followup.indicators import FAMILIES
 
     bare = replace(lake, materialise=False, _shared={})
@@ -304,8 +304,8 @@ def compute_from(
     """The cells of each family from its start, families with one start computed on one lake opened from
     that day (its shared intermediates are built for that window): one folder of ``cells-<index>`` files
     per start, returned with it."""
-    from naravard.followup.compute import iter_long
-    from naravard.followup.engine import open_lake
+    from naravard.followup.engine.backends import open_lake
+    from naravard.followup.engine.compute import iter_long
     from naravard.followup.indicators import FAMILIES
 
     done = []

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from naravard.followup.lake_schema import parquet_list
+from naravard.followup.lake.schema import parquet_list
 
 # the lake's optional reference table: read by name, so extra columns do no harm
 PLACES_TABLE = "municipalities"

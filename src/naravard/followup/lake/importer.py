@@ -37,8 +37,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from naravard.errors import Invalid
-from naravard.followup.import_rules import row_checks, set_checks
-from naravard.followup.lake_schema import TABLES, sql_str
+from naravard.followup.lake.import_rules import row_checks, set_checks
+from naravard.followup.lake.schema import TABLES, sql_str
 
 # Arrow's CSV reader reads a few dozen blocks ahead, so the block size bounds its memory: 16 MB blocks
 # peaked at 1 GB on ten million rows, 2 MB blocks at about 0.5 GB in the same time.

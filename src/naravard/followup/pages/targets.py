@@ -15,13 +15,13 @@ from sqlalchemy.orm import Session
 from naravard.actor import Actor
 from naravard.errors import Invalid
 from naravard.followup import service, target_service
-from naravard.followup.charts import target_rule
-from naravard.followup.formats import fmt_date, fmt_value
 from naravard.followup.indicators import INDICATORS
-from naravard.followup.page_common import LABELS, Translate
-from naravard.followup.results import SCOPES
+from naravard.followup.pages.charts import target_rule
+from naravard.followup.pages.common import LABELS, Translate
+from naravard.followup.pages.formats import fmt_date, fmt_value
+from naravard.followup.results.scopes import Names
+from naravard.followup.results.storage import SCOPES
 from naravard.followup.schemas import TargetOut
-from naravard.followup.scopes import Names
 
 ORIGIN_LABELS = {"national": "National", "file": "Targets file", "region": "The region's own"}
 # "every unit" and so on: a target for a scope type without an id

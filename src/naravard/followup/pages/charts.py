@@ -9,12 +9,11 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from naravard.followup import strata
-from naravard.followup.formats import DECIMAL, fmt_count, fmt_interval, fmt_value
-from naravard.followup.indicators import INDICATORS
+from naravard.followup.indicators import INDICATORS, strata
 from naravard.followup.indicators.base import Indicator
-from naravard.followup.intervals import has_interval
-from naravard.followup.targets import change_words
+from naravard.followup.indicators.intervals import has_interval
+from naravard.followup.pages.formats import DECIMAL, fmt_count, fmt_interval, fmt_value
+from naravard.followup.results.targets import change_words
 
 STRATUM_NAMES = {"F": "Women", "M": "Men"}  # age bands are shown as they are, with "years"
 MISS, MEETS, NEUTRAL = "#a4262c", "#00605f", "#7a8693"

@@ -1,5 +1,5 @@
 """The indicator reference in docs/indicators.md, written from the registry so the page cannot drift from
-the definitions (a test compares the committed page with this output; ``python -m naravard.followup.docs
+the definitions (a test compares the committed page with this output; ``python -m naravard.followup.pages.docs
 docs/indicators.md`` rewrites it).
 """
 
@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from naravard.followup.indicators import FAMILIES
-from naravard.followup.targets import DEFAULT_TARGETS, Target, change_words
+from naravard.followup.results.targets import DEFAULT_TARGETS, Target, change_words
 
 BEGIN = "## Indicators\n"
 END = "\n## Open points\n"

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from naravard.followup.periods import axis, is_complete, last_complete, parse_label, steps
+from naravard.followup.indicators.periods import axis, is_complete, last_complete, parse_label, steps
 
 Point = dict[str, Any]
 

@@ -1,8 +1,8 @@
 """The event lake's contract: one folder per table under the lake root, each holding one or more Parquet
 files, with the columns, types, ids, domains, ranges and date rules documented in docs/event-lake.md.
 
-Only data and small helpers live here; ``naravard.followup.lake`` checks a lake against them
-(``validate_lake``) and ``naravard.followup.import_rules`` checks CSV rows against them, in the same words.
+Only data and small helpers live here; ``naravard.followup.lake.validation`` checks a lake against them
+(``validate_lake``) and ``naravard.followup.lake.import_rules`` checks CSV rows against them, in the same words.
 """
 
 from __future__ import annotations

@@ -9,15 +9,15 @@ from typing import Any
 
 from naravard.actor import Actor
 from naravard.errors import Invalid
-from naravard.followup.formats import fmt_interval, fmt_value
 from naravard.followup.indicators import INDICATORS
 from naravard.followup.indicators.base import Indicator
-from naravard.followup.intervals import has_interval
-from naravard.followup.report_pdf import nice_scale, tick_label
-from naravard.followup.report_text import count, esc, fmt_target, meets_words, row_rule
-from naravard.followup.scopes import Names
+from naravard.followup.indicators.intervals import has_interval
+from naravard.followup.pages.formats import fmt_interval, fmt_value
+from naravard.followup.reports.pdf import nice_scale, tick_label
+from naravard.followup.reports.text import count, esc, fmt_target, meets_words, row_rule
+from naravard.followup.results.scopes import Names
+from naravard.followup.results.targets import Target
 from naravard.followup.service import check_scope_access, query_results
-from naravard.followup.targets import Target
 
 # the levels a report of each scope can compare side by side (as the comparison page drills down)
 COMPARE_LEVELS: dict[str, tuple[str, ...]] = {

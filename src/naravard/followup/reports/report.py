@@ -16,20 +16,20 @@ from typing import Any
 
 from naravard.actor import Actor
 from naravard.errors import Invalid
-from naravard.followup.formats import fmt_date, fmt_value
 from naravard.followup.indicators import INDICATORS
 from naravard.followup.indicators.base import BREAKDOWNS
-from naravard.followup.periods import is_complete
-from naravard.followup.report_compare import check_compare, compare_section
-from naravard.followup.report_names import scope_name
-from naravard.followup.report_pdf import pdf_bytes, svg_bars
-from naravard.followup.report_text import LABELS, LANGS, count, fmt_target, rule
-from naravard.followup.report_xlsx import xlsx_bytes
-from naravard.followup.results import lake_last
-from naravard.followup.scopes import Names, load_names
+from naravard.followup.indicators.periods import is_complete
+from naravard.followup.indicators.strata import stratum_name
+from naravard.followup.pages.formats import fmt_date, fmt_value
+from naravard.followup.reports.compare import check_compare, compare_section
+from naravard.followup.reports.names import scope_name
+from naravard.followup.reports.pdf import pdf_bytes, svg_bars
+from naravard.followup.reports.text import LABELS, LANGS, count, fmt_target, rule
+from naravard.followup.reports.xlsx import xlsx_bytes
+from naravard.followup.results.scopes import Names, load_names
+from naravard.followup.results.storage import lake_last
+from naravard.followup.results.targets import Target, load_targets, target_for
 from naravard.followup.service import check_scope_access, period_bounds, query_results
-from naravard.followup.strata import stratum_name
-from naravard.followup.targets import Target, load_targets, target_for
 
 SCOPED = ("region", "municipality", "unit", "doctor")
 FORMATS = {

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from naravard.actor import Actor, Role
 from naravard.errors import NotFound
-from naravard.followup.scopes import Names
+from naravard.followup.results.scopes import Names
 from naravard.organizations import service as org_service
 
 # Roles whose follow-up is of their own unit; analysts and administrators follow the region as a whole.

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from naravard.followup.formats import DECIMAL, fmt_count, fmt_value
 from naravard.followup.indicators.base import Indicator
-from naravard.followup.targets import change_words
+from naravard.followup.pages.formats import DECIMAL, fmt_count, fmt_value
+from naravard.followup.results.targets import change_words
 
 LANGS = ("sv", "en")
 

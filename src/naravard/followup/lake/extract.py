@@ -33,8 +33,8 @@ from naravard.actor import Actor
 from naravard.careplans import service as careplans_service
 from naravard.contacts import service as contacts_service
 from naravard.coordination import service as coordination_service
-from naravard.followup import folders
-from naravard.followup.lake import TABLES, arrow_schema, validate_lake
+from naravard.followup.lake import folders
+from naravard.followup.lake.validation import TABLES, arrow_schema, validate_lake
 from naravard.organizations import service as org_service
 from naravard.patients import service as patients_service
 from naravard.patients.schemas import ListingPeriod

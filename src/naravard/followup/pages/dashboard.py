@@ -15,12 +15,11 @@ from naravard.actor import Actor
 from naravard.errors import Invalid, NotFound
 from naravard.followup import service
 from naravard.followup.api import results_dir
-from naravard.followup.charts import fmt_change, fmt_target, target_words, trend_chart, trend_table
-from naravard.followup.formats import fmt_value
-from naravard.followup.headline import headline, time_axis
 from naravard.followup.indicators import INDICATORS, PERIOD_TYPES
-from naravard.followup.own_scope import TOTAL, OwnScope, own_scope
-from naravard.followup.page_common import (
+from naravard.followup.indicators.periods import is_complete, label_of
+from naravard.followup.indicators.strata import STRATUM_TYPES, offers, type_name
+from naravard.followup.pages.charts import fmt_change, fmt_target, target_words, trend_chart, trend_table
+from naravard.followup.pages.common import (
     DEFAULT_INDICATORS,
     LABELS,
     PLURALS,
@@ -33,11 +32,12 @@ from naravard.followup.page_common import (
     threshold,
     url,
 )
-from naravard.followup.periods import is_complete, label_of
-from naravard.followup.results import lake_last
-from naravard.followup.scopes import Names, load_names
-from naravard.followup.strata import STRATUM_TYPES, offers, type_name
-from naravard.followup.targets import Target
+from naravard.followup.pages.formats import fmt_value
+from naravard.followup.pages.own_scope import TOTAL, OwnScope, own_scope
+from naravard.followup.results.headline import headline, time_axis
+from naravard.followup.results.scopes import Names, load_names
+from naravard.followup.results.storage import lake_last
+from naravard.followup.results.targets import Target
 
 
 def _compare_parent(

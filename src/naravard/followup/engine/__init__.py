@@ -1,0 +1,1 @@
+"""The engine: computes every indicator over a lake (DuckDB or Spark), rolls the cells up and refreshes changed periods."""

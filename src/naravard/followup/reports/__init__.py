@@ -1,0 +1,1 @@
+"""The reports: the follow-up report in text, PDF and XLSX, and its comparison section."""

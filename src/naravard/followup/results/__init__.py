@@ -1,0 +1,1 @@
+"""The results: their storage, suppression and queries, the targets they are judged against and the headline."""
